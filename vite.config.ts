@@ -1,0 +1,62 @@
+// Vite builds and serves the app. Two things beyond the defaults:
+// - cross-origin isolation headers (COOP/COEP), which SharedArrayBuffer (the audio ring
+//   buffer) and threaded wasm need, on the dev server and on `npm start`'s preview server;
+// - the models/ folder at the top of the repository is served at /models/ and copied into
+//   the build, so the app ships the bundled model without a copy of it under public/.
+import { defineConfig, type Plugin } from 'vite';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, relative, resolve, sep } from 'node:path';
+
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+const MODELS_DIR = resolve(__dirname, 'models');
+const CONTENT_TYPES: Record<string, string> = {
+  '.json': 'application/json',
+  '.bin': 'application/octet-stream',
+  '.md': 'text/markdown; charset=utf-8',
+  '.safetensors': 'application/octet-stream',
+};
+
+function listFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? listFiles(path) : [path];
+  });
+}
+
+/** Serves models/ at /models/ in dev and emits it into the build. */
+function modelsFolder(): Plugin {
+  return {
+    name: 'valence-models-folder',
+    configureServer(server) {
+      server.middlewares.use('/models', (req, res, next) => {
+        const path = resolve(MODELS_DIR, '.' + decodeURIComponent((req.url ?? '/').split('?')[0]));
+        if (!path.startsWith(MODELS_DIR + sep) || !existsSync(path) || statSync(path).isDirectory()) return next();
+        res.setHeader('Content-Type', CONTENT_TYPES[extname(path)] ?? 'application/octet-stream');
+        createReadStream(path).pipe(res);
+      });
+    },
+    generateBundle() {
+      for (const file of listFiles(MODELS_DIR)) {
+        this.emitFile({
+          type: 'asset',
+          fileName: 'models/' + relative(MODELS_DIR, file).split(sep).join('/'),
+          source: readFileSync(file),
+        });
+      }
+    },
+  };
+}
+
+export default defineConfig({
+  plugins: [modelsFolder()],
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
+  worker: { format: 'es' },
+  build: { target: 'es2022', sourcemap: true },
+  optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
+});
