@@ -1,0 +1,99 @@
+// The CNN's configuration: the report's seed model (SPEC section 2) and the knobs of its
+// grid search. Pure data and checks, no TF.js, so the worker, scripts and tests share it.
+import { MEL, WINDOW_FRAMES, type FeatureType } from '../dsp/params.ts';
+
+export type Activation = 'relu' | 'sigmoid';
+export type Pooling = 'avg' | 'max';
+
+/** Architecture and input features of a valence CNN. */
+export interface CnnConfig {
+  /** Square convolution kernel size (the report's grid: 3 or 5). */
+  kernelSize: number;
+  /** Zero padding on each side of every convolution (seed: 7). */
+  padding: number;
+  /** Activation after every convolution. */
+  activation: Activation;
+  /** 2x2 pooling after every activation. */
+  pooling: Pooling;
+  /** Output channels of each convolution block (seed: 16, 32, 64, 128). */
+  channels: number[];
+  /** Features the model reads: raw Mel power (the report's) or dB. */
+  features: FeatureType;
+  /** Input size [mels, frames] (SPEC: 64 x 121). */
+  inputShape: [number, number];
+}
+
+/** The report's model, exactly (SPEC section 2). */
+export const SEED_PRESET: Readonly<CnnConfig> = Object.freeze<CnnConfig>({
+  kernelSize: 5,
+  padding: 7,
+  activation: 'relu',
+  pooling: 'avg',
+  channels: [16, 32, 64, 128],
+  features: 'power',
+  inputShape: [MEL.nMels, WINDOW_FRAMES],
+});
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Spatial size after the conv blocks, in PyTorch's arithmetic (floor pooling). */
+export function featureMapShape(c: CnnConfig): [number, number] {
+  let [h, w] = c.inputShape;
+  for (let i = 0; i < c.channels.length; i++) {
+    h = Math.floor((h + 2 * c.padding - c.kernelSize + 1) / 2);
+    w = Math.floor((w + 2 * c.padding - c.kernelSize + 1) / 2);
+  }
+  return [h, w];
+}
+
+/** Inputs of the final linear layer: C * H * W (seed: 128 * 13 * 16 = 26624). */
+export function flatSize(c: CnnConfig): number {
+  const [h, w] = featureMapShape(c);
+  return c.channels[c.channels.length - 1] * h * w;
+}
+
+/** Checks a config (from a file, a CLI flag or a model card); throws naming the bad field. */
+export function validateConfig(raw: unknown): CnnConfig {
+  if (!raw || typeof raw !== 'object') throw new ConfigError('model config must be an object');
+  const c = raw as Partial<CnnConfig>;
+  const posInt = (v: unknown, name: string, min = 1) => {
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
+      throw new ConfigError(`model config: ${name} must be a whole number >= ${min}, got ${JSON.stringify(v)}`);
+    }
+  };
+  posInt(c.kernelSize, 'kernelSize');
+  posInt(c.padding, 'padding', 0);
+  if (c.activation !== 'relu' && c.activation !== 'sigmoid') {
+    throw new ConfigError(`model config: activation must be "relu" or "sigmoid", got ${JSON.stringify(c.activation)}`);
+  }
+  if (c.pooling !== 'avg' && c.pooling !== 'max') {
+    throw new ConfigError(`model config: pooling must be "avg" or "max", got ${JSON.stringify(c.pooling)}`);
+  }
+  if (!Array.isArray(c.channels) || c.channels.length === 0) {
+    throw new ConfigError('model config: channels must be a non-empty list of channel counts');
+  }
+  c.channels.forEach((n, i) => posInt(n, `channels[${i}]`));
+  if (c.features !== 'power' && c.features !== 'db') {
+    throw new ConfigError(`model config: features must be "power" or "db", got ${JSON.stringify(c.features)}`);
+  }
+  if (!Array.isArray(c.inputShape) || c.inputShape.length !== 2) {
+    throw new ConfigError('model config: inputShape must be [mels, frames]');
+  }
+  c.inputShape.forEach((n, i) => posInt(n, `inputShape[${i}]`));
+  const config: CnnConfig = {
+    kernelSize: c.kernelSize!,
+    padding: c.padding!,
+    activation: c.activation,
+    pooling: c.pooling,
+    channels: [...c.channels],
+    features: c.features,
+    inputShape: [c.inputShape[0], c.inputShape[1]],
+  };
+  const [h, w] = featureMapShape(config);
+  if (h < 1 || w < 1) {
+    throw new ConfigError(`model config: ${config.channels.length} blocks shrink ${config.inputShape.join('x')} to nothing`);
+  }
+  return config;
+}
