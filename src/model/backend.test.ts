@@ -1,0 +1,19 @@
+// Node backend choice: wasm starts from node_modules without setup (the other model tests
+// run on it); when it cannot start, cpu takes over with a warning.
+import * as tf from '@tensorflow/tfjs';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { expect, it } from 'vitest';
+import { initNodeBackend } from './backend.ts';
+
+it('falls back to cpu with a warning when the wasm binary cannot be loaded', async () => {
+  // A folder without the .wasm files: the backend's start fails as with a broken install.
+  setWasmPaths('/nonexistent-wasm-folder/');
+  const warnings: string[] = [];
+  const name = await initNodeBackend('wasm', (m) => warnings.push(m));
+  expect(name).toBe('cpu');
+  expect(tf.getBackend()).toBe('cpu');
+  expect(warnings).toHaveLength(1);
+  expect(warnings[0]).toMatch(/wasm backend failed to start.*using the slower cpu backend/);
+  // And it computes.
+  expect(tf.tidy(() => tf.tensor1d([1, 2]).square().dataSync()[1])).toBe(4);
+});

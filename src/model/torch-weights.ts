@@ -1,0 +1,185 @@
+// Moves weights between PyTorch's names and layouts (SPEC section 2: convN.weight OIHW,
+// convN.bias, fc.weight [1, C*H*W] in (C,H,W) order, fc.bias [1]) and our NHWC LayersModel
+// (conv kernels HWIO, dense kernel [H*W*C, 1] in (H,W,C) order). Every name and shape is
+// checked against the config first: a mismatched or corrupt file is refused whole, never
+// half-loaded.
+import * as tf from '@tensorflow/tfjs';
+import { featureMapShape, SEED_PRESET, validateConfig, type CnnConfig } from './config.ts';
+import { checkArchitecture, convName, FC_NAME } from './cnn.ts';
+import { ModelError } from './errors.ts';
+import type { NamedTensor, TensorMap } from './safetensors.ts';
+
+/** PyTorch parameter names and shapes for a config, in the module's order. */
+export function torchParamShapes(config: CnnConfig): Map<string, number[]> {
+  const k = config.kernelSize;
+  const shapes = new Map<string, number[]>();
+  let cin = 1;
+  config.channels.forEach((cout, i) => {
+    shapes.set(`${convName(i + 1)}.weight`, [cout, cin, k, k]);
+    shapes.set(`${convName(i + 1)}.bias`, [cout]);
+    cin = cout;
+  });
+  const [h, w] = featureMapShape(config);
+  shapes.set(`${FC_NAME}.weight`, [1, cin * h * w]);
+  shapes.set(`${FC_NAME}.bias`, [1]);
+  return shapes;
+}
+
+/** OIHW (PyTorch conv weight) -> HWIO (TF.js conv kernel). */
+export function oihwToHwio(src: Float32Array, [o, i, h, w]: readonly number[]): Float32Array {
+  const dst = new Float32Array(src.length);
+  for (let oo = 0; oo < o; oo++)
+    for (let ii = 0; ii < i; ii++)
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) dst[((y * w + x) * i + ii) * o + oo] = src[((oo * i + ii) * h + y) * w + x];
+  return dst;
+}
+
+/** HWIO -> OIHW; `oihw` is the PyTorch shape. */
+export function hwioToOihw(src: Float32Array, [o, i, h, w]: readonly number[]): Float32Array {
+  const dst = new Float32Array(src.length);
+  for (let oo = 0; oo < o; oo++)
+    for (let ii = 0; ii < i; ii++)
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) dst[((oo * i + ii) * h + y) * w + x] = src[((y * w + x) * i + ii) * o + oo];
+  return dst;
+}
+
+/** Linear weights over a (C,H,W) flatten -> over an (H,W,C) flatten (one output unit). */
+export function chwToHwc(src: Float32Array, c: number, h: number, w: number): Float32Array {
+  const dst = new Float32Array(src.length);
+  for (let cc = 0; cc < c; cc++)
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) dst[(y * w + x) * c + cc] = src[(cc * h + y) * w + x];
+  return dst;
+}
+
+/** Inverse of chwToHwc. */
+export function hwcToChw(src: Float32Array, c: number, h: number, w: number): Float32Array {
+  const dst = new Float32Array(src.length);
+  for (let cc = 0; cc < c; cc++)
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) dst[(cc * h + y) * w + x] = src[(y * w + x) * c + cc];
+  return dst;
+}
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+const fmt = (s: readonly number[]) => `[${s.join(', ')}]`;
+
+/** Every name present with its shape, no extras, all values finite; else one error listing the problems. */
+export function checkTorchTensors(config: CnnConfig, tensors: ReadonlyMap<string, NamedTensor>): void {
+  const expected = torchParamShapes(config);
+  const problems: string[] = [];
+  for (const [name, shape] of expected) {
+    const t = tensors.get(name);
+    if (!t) problems.push(`missing tensor "${name}" ${fmt(shape)}`);
+    else if (!sameShape(t.shape, shape)) problems.push(`"${name}" has shape ${fmt(t.shape)}, the config needs ${fmt(shape)}`);
+    else if (t.data.length !== shape.reduce((a, b) => a * b, 1)) problems.push(`"${name}" has ${t.data.length} values for shape ${fmt(shape)}`);
+    else {
+      const bad = t.data.findIndex((v) => !Number.isFinite(v));
+      if (bad >= 0) problems.push(`"${name}" has a non-finite value (${t.data[bad]}) at index ${bad}`);
+    }
+  }
+  for (const name of tensors.keys()) {
+    if (!expected.has(name)) problems.push(`unexpected tensor "${name}" (not part of a ${config.channels.length}-block model)`);
+  }
+  if (problems.length > 0) {
+    throw new ModelError(`weights do not fit the model config: ${problems.join('; ')}`);
+  }
+}
+
+/** Loads PyTorch-layout tensors into a model built for `config` (all or nothing). */
+export function importTorchWeights(
+  model: tf.LayersModel,
+  config: CnnConfig,
+  tensors: ReadonlyMap<string, NamedTensor>,
+): void {
+  checkArchitecture(model, config);
+  checkTorchTensors(config, tensors);
+  const shapes = torchParamShapes(config);
+  const get = (name: string) => tensors.get(name)!.data;
+  // Convert everything before touching the model, so a failure leaves it unchanged.
+  const values: { layer: string; kernel: Float32Array; kernelShape: number[]; bias: Float32Array }[] = [];
+  config.channels.forEach((cout, i) => {
+    const name = convName(i + 1);
+    const oihw = shapes.get(`${name}.weight`)!;
+    values.push({
+      layer: name,
+      kernel: oihwToHwio(get(`${name}.weight`), oihw),
+      kernelShape: [oihw[2], oihw[3], oihw[1], oihw[0]],
+      bias: get(`${name}.bias`),
+    });
+  });
+  const [h, w] = featureMapShape(config);
+  const c = config.channels[config.channels.length - 1];
+  values.push({
+    layer: FC_NAME,
+    kernel: chwToHwc(get(`${FC_NAME}.weight`), c, h, w),
+    kernelShape: [c * h * w, 1],
+    bias: get(`${FC_NAME}.bias`),
+  });
+  tf.tidy(() => {
+    for (const v of values) {
+      // setWeights copies into the layer's variables; tidy frees these temporaries.
+      model.getLayer(v.layer).setWeights([tf.tensor(v.kernel, v.kernelShape), tf.tensor1d(v.bias)]);
+    }
+  });
+}
+
+/** The model's weights in PyTorch names and layouts (for safetensors export). */
+export function exportTorchWeights(model: tf.LayersModel, config: CnnConfig): TensorMap {
+  checkArchitecture(model, config);
+  const shapes = torchParamShapes(config);
+  const out: TensorMap = new Map();
+  // getWeights returns the variables themselves (no new tensors): read, never dispose.
+  const read = (layer: string) => model.getLayer(layer).getWeights().map((t) => t.dataSync() as Float32Array);
+  config.channels.forEach((_, i) => {
+    const name = convName(i + 1);
+    const [kernel, bias] = read(name);
+    const oihw = shapes.get(`${name}.weight`)!;
+    out.set(`${name}.weight`, { shape: oihw, data: hwioToOihw(kernel, oihw) });
+    out.set(`${name}.bias`, { shape: shapes.get(`${name}.bias`)!, data: Float32Array.from(bias) });
+  });
+  const [kernel, bias] = read(FC_NAME);
+  const [h, w] = featureMapShape(config);
+  const c = config.channels[config.channels.length - 1];
+  out.set(`${FC_NAME}.weight`, { shape: shapes.get(`${FC_NAME}.weight`)!, data: hwcToChw(kernel, c, h, w) });
+  out.set(`${FC_NAME}.bias`, { shape: [1], data: Float32Array.from(bias) });
+  return out;
+}
+
+/**
+ * A config for a PyTorch weights file: kernel size and channels from the conv shapes, the
+ * rest (activation, pooling, padding, features, inputShape) from `given` (e.g. a fixture
+ * case's `config`), defaulting to the seed preset; `inputShape` [mels, frames], if given,
+ * wins (e.g. from a case's input shape). Given kernelSize/channels must agree.
+ */
+export function configFromTorchTensors(
+  tensors: ReadonlyMap<string, NamedTensor>,
+  given: Record<string, unknown> = {},
+  inputShape?: readonly [number, number],
+): CnnConfig {
+  const channels: number[] = [];
+  let kernelSize = 0;
+  let cin = 1;
+  for (let n = 1; tensors.has(`${convName(n)}.weight`); n++) {
+    const name = `${convName(n)}.weight`;
+    const s = tensors.get(name)!.shape;
+    if (s.length !== 4 || s[2] !== s[3] || s[1] !== cin) {
+      throw new ModelError(
+        `"${name}" has shape ${fmt(s)}, expected [out, ${cin}, k, k] (square kernel, ${cin} input channel${cin === 1 ? '' : 's'})`,
+      );
+    }
+    if (n === 1) kernelSize = s[2];
+    else if (s[2] !== kernelSize) throw new ModelError(`"${name}" has a ${s[2]}x${s[3]} kernel, conv1 has ${kernelSize}x${kernelSize}`);
+    channels.push(s[0]);
+    cin = s[0];
+  }
+  if (channels.length === 0) throw new ModelError('weights have no "conv1.weight": not a valence CNN weights file');
+  const agree = (key: 'kernelSize' | 'channels', found: unknown) => {
+    if (key in given && JSON.stringify(given[key]) !== JSON.stringify(found)) {
+      throw new ModelError(`config says ${key} ${JSON.stringify(given[key])}, the weights have ${JSON.stringify(found)}`);
+    }
+  };
+  agree('kernelSize', kernelSize);
+  agree('channels', channels);
+  return validateConfig({ ...SEED_PRESET, ...given, kernelSize, channels, ...(inputShape ? { inputShape: [...inputShape] } : {}) });
+}
