@@ -1,0 +1,110 @@
+// The display components in real Chromium, driven through their properties on the built
+// page: the gauge's number, label, colour and host attributes, the timeline's gaps, the
+// level meter's clamping; plus screenshots in light and dark at 320 px and desktop width.
+import { expect, test, type Page } from '@playwright/test';
+import type { Reading } from '../src/ui/timeline-geometry.ts';
+
+async function setGauge(page: Page, valence: number | null, state: string, message?: string): Promise<void> {
+  await page.locator('vm-valence-gauge').evaluate(
+    async (el, [v, s, m]) => {
+      const gauge = el as HTMLElementTagNameMap['vm-valence-gauge'];
+      gauge.valence = v as number | null;
+      gauge.state = s as HTMLElementTagNameMap['vm-valence-gauge']['state'];
+      gauge.message = (m as string | null) ?? undefined;
+      await gauge.updateComplete;
+    },
+    [valence, state, message ?? null] as const,
+  );
+}
+
+/** A minute of readings with a stretch of "no speech" in the middle and a lone reading. */
+function sampleReadings(): Reading[] {
+  const readings: Reading[] = [];
+  for (let i = 0; i <= 120; i++) {
+    const t = i * 0.5;
+    const silent = (t > 20 && t < 26) || (t > 40 && t < 44 && t !== 42);
+    readings.push({ t, valence: silent ? null : 0.8 * Math.sin(t / 6) });
+  }
+  return readings;
+}
+
+test('the gauge shows number, label and state, and reflects them on the host', async ({ page }) => {
+  await page.goto('/');
+  const gauge = page.locator('vm-valence-gauge');
+
+  await setGauge(page, 0.4249, 'reading');
+  await expect(gauge).toHaveAttribute('data-valence', '0.4249');
+  await expect(gauge).toHaveAttribute('data-state', 'reading');
+  await expect(gauge.locator('.value')).toHaveText('+0.42');
+  await expect(gauge.locator('.label')).toHaveText('positive');
+  await expect(gauge.getByRole('meter', { name: 'Valence' })).toHaveAttribute('aria-valuetext', '+0.42, positive');
+  await expect(gauge.locator('[aria-live="polite"]')).toHaveText('Valence positive');
+
+  await setGauge(page, -0.1, 'reading');
+  await expect(gauge.locator('.value')).toHaveText('-0.10');
+  await expect(gauge.locator('.label')).toHaveText('neutral');
+
+  await setGauge(page, -0.73, 'reading');
+  await expect(gauge.locator('.label')).toHaveText('negative');
+  await expect(gauge.locator('.needle')).toHaveCount(1);
+
+  await setGauge(page, null, 'no-speech');
+  await expect(gauge).toHaveAttribute('data-valence', '');
+  await expect(gauge.locator('.needle')).toHaveCount(0);
+  await expect(gauge.locator('.status')).toHaveText('No speech detected');
+  await expect(gauge.locator('[aria-live="polite"]')).toHaveText('No speech detected');
+
+  await setGauge(page, null, 'error', 'Model failed to load');
+  await expect(gauge).toHaveAttribute('data-state', 'error');
+  await expect(gauge.locator('.status')).toHaveText('Model failed to load');
+});
+
+test('the timeline breaks its line where readings are null', async ({ page }) => {
+  await page.goto('/');
+  const timeline = page.locator('vm-valence-timeline');
+  await timeline.evaluate(async (el, readings) => {
+    const t = el as HTMLElementTagNameMap['vm-valence-timeline'];
+    t.readings = readings;
+    await t.updateComplete;
+  }, sampleReadings());
+  const d = (await timeline.locator('path.line').getAttribute('d')) ?? '';
+  expect(d.match(/M/g)).toHaveLength(3); // three unbroken stretches
+  await expect(timeline.locator('circle.dot')).toHaveCount(1); // the lone reading at 42 s
+  await expect(timeline.getByRole('img')).toHaveAttribute('aria-label', /121 readings, latest/);
+});
+
+test('the level meter clamps to 0..1', async ({ page }) => {
+  await page.goto('/');
+  const meter = page.locator('vm-level-meter');
+  for (const [level, expected] of [
+    [0.5, '0.500'],
+    [3, '1.000'],
+    [-1, '0.000'],
+  ] as const) {
+    await meter.evaluate(async (el, l) => {
+      const m = el as HTMLElementTagNameMap['vm-level-meter'];
+      m.level = l;
+      await m.updateComplete;
+    }, level);
+    await expect(meter).toHaveAttribute('data-level', expected);
+  }
+});
+
+for (const colorScheme of ['light', 'dark'] as const) {
+  for (const width of [320, 1024]) {
+    test(`screenshot, ${colorScheme}, ${width} px wide`, async ({ page }, testInfo) => {
+      await page.emulateMedia({ colorScheme });
+      await page.setViewportSize({ width, height: 800 });
+      await page.goto('/');
+      await setGauge(page, 0.4249, 'reading');
+      await page.locator('vm-level-meter').evaluate((el) => ((el as HTMLElementTagNameMap['vm-level-meter']).level = 0.62));
+      await page.locator('vm-valence-timeline').evaluate((el, readings) => {
+        (el as HTMLElementTagNameMap['vm-valence-timeline']).readings = readings;
+      }, sampleReadings());
+      await page.waitForTimeout(400); // let the needle's transition finish
+      // Nothing may overflow the viewport horizontally at 320 px.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await page.screenshot({ path: testInfo.outputPath(`components-${colorScheme}-${width}.png`), fullPage: true });
+    });
+  }
+}
