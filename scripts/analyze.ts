@@ -1,0 +1,142 @@
+// npm run analyze -- FILE... : the valence of audio files, with the bundled model or --model.
+// Per file, the report's rule (first 61500 samples at 8 kHz, zero-padded at the end); with
+// --timeline, the live monitor's readings over the file (src/dsp/live-window.ts).
+import { parseArgs } from 'node:util';
+import { basename } from 'node:path';
+import { DEFAULT_HOP_SECONDS } from '../src/dsp/params.ts';
+import { clipFeatures } from '../src/dsp/pipeline.ts';
+import { LiveWindow } from '../src/dsp/live-window.ts';
+import { toMono } from '../src/dsp/mono.ts';
+import { predictValence } from '../src/model/predict.ts';
+import { initNodeBackend } from '../src/model/backend.ts';
+import { loadModelDir } from './lib/model-files.ts';
+import { defaultModelDir } from './lib/default-model.ts';
+import { readAudioFile } from './lib/audio-file.ts';
+import { toCsv, toTable, type Row } from './lib/format-table.ts';
+
+const USAGE = `usage: npm run analyze -- FILE... [options]
+
+Prints the valence (-1 negative .. +1 positive) of each audio file (WAV: any rate, any
+channel count, 8/16/24/32-bit integer or 32/64-bit float).
+
+options:
+  --model DIR      model folder (model.json + weights); default: the bundled model
+  --timeline       the live monitor's readings over each file, one every --hop seconds
+  --hop SECONDS    spacing of timeline readings (default ${DEFAULT_HOP_SECONDS})
+  --json | --csv   machine-readable output instead of a table
+  --backend NAME   wasm (default) or cpu
+  -h, --help       this text`;
+
+/** Predictions are batched: one model call per this many windows. */
+const BATCH = 8;
+
+interface Options {
+  files: string[];
+  modelDir?: string;
+  timeline: boolean;
+  hop: number;
+  format: 'table' | 'json' | 'csv';
+  backend: 'wasm' | 'cpu';
+}
+
+function parseOptions(argv: string[]): Options | null {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      model: { type: 'string' },
+      timeline: { type: 'boolean', default: false },
+      hop: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      csv: { type: 'boolean', default: false },
+      backend: { type: 'string', default: 'wasm' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return null;
+  if (positionals.length === 0) throw new Error('no audio files given');
+  if (values.json && values.csv) throw new Error('--json and --csv exclude each other');
+  const hop = values.hop === undefined ? DEFAULT_HOP_SECONDS : Number(values.hop);
+  if (!Number.isFinite(hop) || hop <= 0) throw new Error(`--hop must be a positive number of seconds, got "${values.hop}"`);
+  if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, got "${values.backend}"`);
+  return {
+    files: positionals,
+    modelDir: values.model,
+    timeline: values.timeline,
+    hop,
+    format: values.json ? 'json' : values.csv ? 'csv' : 'table',
+    backend: values.backend,
+  };
+}
+
+async function main(): Promise<number> {
+  let opts: Options | null;
+  try {
+    opts = parseOptions(process.argv.slice(2));
+  } catch (e) {
+    console.error(`analyze: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (!opts) {
+    console.log(USAGE);
+    return 0;
+  }
+  await initNodeBackend(opts.backend);
+  let loaded: Awaited<ReturnType<typeof loadModelDir>>;
+  try {
+    loaded = await loadModelDir(opts.modelDir ?? defaultModelDir());
+  } catch (e) {
+    console.error(`analyze: cannot load the model: ${(e as Error).message}`);
+    return 2;
+  }
+  const { model, config } = loaded;
+  const rows: Row[] = [];
+  let failures = 0;
+  for (const file of opts.files) {
+    try {
+      const audio = readAudioFile(file);
+      const mono = toMono(audio.channels);
+      const seconds = mono.length / audio.sampleRate;
+      if (!opts.timeline) {
+        const [valence] = predictValence(model, [clipFeatures(mono, audio.sampleRate, config.features).data], config);
+        rows.push({ file, seconds: Number(seconds.toFixed(3)), valence });
+        continue;
+      }
+      const live = new LiveWindow(audio.sampleRate, { hopSeconds: opts.hop, features: config.features });
+      let pending: { time: number; data: Float32Array }[] = [];
+      const flush = () => {
+        if (pending.length === 0) return;
+        const v = predictValence(model, pending.map((p) => p.data), config);
+        pending.forEach((p, i) => rows.push({ file, time: Number(p.time.toFixed(6)), valence: v[i] }));
+        pending = [];
+      };
+      live.push(mono, (reading) => {
+        pending.push({ time: reading.time, data: Float32Array.from(reading.features().data) });
+        if (pending.length >= BATCH) flush();
+      });
+      flush();
+    } catch (e) {
+      failures++;
+      console.error(`analyze: ${file}: ${(e as Error).message}`);
+    }
+  }
+  model.dispose();
+  const columns = opts.timeline ? ['file', 'time', 'valence'] : ['file', 'seconds', 'valence'];
+  if (opts.format === 'json') {
+    console.log(JSON.stringify(rows));
+  } else if (opts.format === 'csv') {
+    console.log(toCsv(columns, rows));
+  } else if (rows.length > 0) {
+    const shown = rows.map((r) => ({ ...r, file: opts!.files.length > 1 ? String(r.file) : basename(String(r.file)) }));
+    console.log(toTable(columns, shown, { seconds: 2, time: 2, valence: 3 }));
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`analyze: ${(e as Error).stack ?? String(e)}`);
+    process.exit(2);
+  },
+);
