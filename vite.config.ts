@@ -12,7 +12,7 @@ const ISOLATION_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-const MODELS_DIR = resolve(__dirname, 'models');
+const MODELS_DIR = resolve(import.meta.dirname, 'models');
 const CONTENT_TYPES: Record<string, string> = {
   '.json': 'application/json',
   '.bin': 'application/octet-stream',

@@ -1,0 +1,206 @@
+// `npm run bench:train`: milliseconds per training step (batch 4, seed CNN, 1 x 64 x 121,
+// Adam, MSE) of the project's TF.js paths, and of PyTorch on the same model in the same run
+// where Debian's python3-torch is installed; prints the ratio. Medians after warm-up.
+//
+//   tsx scripts/bench-train.ts [--steps 15] [--warmup 3] [--threads 2] [--naive] [--no-torch] [--json]
+//
+// --json: the last line is one JSON object {ms_per_step, torch_ms_per_step?, ratio?, ...}.
+// ms_per_step is the parallel step (threads > 1) or the single-thread step (threads 1).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs';
+import { SEED_PRESET, type CnnConfig } from '../src/model/config.ts';
+import { useWasmBackend } from '../src/model/train/backend.ts';
+import { conv2dFast } from '../src/model/train/conv-grad.ts';
+import { ParallelTrainer } from '../src/model/train/parallel.ts';
+import { paramShapes, Trainer } from '../src/model/train/train-step.ts';
+
+interface Args {
+  steps: number;
+  warmup: number;
+  threads: number;
+  naive: boolean;
+  torch: boolean;
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { steps: 15, warmup: 3, threads: 2, naive: false, torch: true, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i];
+    const num = () => {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${f} needs a whole number >= 1`);
+      return v;
+    };
+    if (f === '--steps') a.steps = num();
+    else if (f === '--warmup') a.warmup = num();
+    else if (f === '--threads') a.threads = num();
+    else if (f === '--naive') a.naive = true;
+    else if (f === '--no-torch') a.torch = false;
+    else if (f === '--json') a.json = true;
+    else throw new Error(`unknown option ${f}`);
+  }
+  return a;
+}
+
+const BATCH = 4;
+const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
+
+interface Timing {
+  wallMs: number;
+  /** CPU time of the whole process per step (all threads). */
+  cpuMs: number;
+}
+
+async function time(run: () => unknown, args: Args, steps = args.steps): Promise<Timing> {
+  for (let i = 0; i < args.warmup; i++) await run();
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await run();
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  return { wallMs: median(wall), cpuMs: median(cpu) };
+}
+
+function batch(config: CnnConfig): { x: tf.Tensor4D; y: tf.Tensor1D } {
+  const [h, w] = config.inputShape;
+  return {
+    x: tf.randomUniform([BATCH, h, w, 1], 0, 1, 'float32', 1) as tf.Tensor4D,
+    y: tf.randomUniform([BATCH], -1, 1, 'float32', 2) as tf.Tensor1D,
+  };
+}
+
+/** tf.grads over a forward that uses conv2dFast and TF.js's own gradients elsewhere, tf.train.adam. */
+function autodiffStep(config: CnnConfig, x: tf.Tensor4D, y: tf.Tensor1D): { step: () => void; dispose: () => void } {
+  const seedTrainer = new Trainer(config);
+  const vars = seedTrainer.params.map((p, i) => tf.variable(tf.tensor(p, paramShapes(config)[i])));
+  const opt = tf.train.adam(1e-4, 0.9, 0.999, 1e-8);
+  const nb = config.channels.length;
+  const loss = () =>
+    tf.tidy(() => {
+      let h: tf.Tensor4D = x;
+      for (let i = 0; i < nb; i++) {
+        const z = conv2dFast(h, vars[2 * i] as tf.Variable<tf.Rank.R4>, vars[2 * i + 1] as tf.Variable<tf.Rank.R1>, config.padding);
+        h = tf.avgPool(tf.relu(z), 2, 2, 'valid');
+      }
+      const out = tf.add(tf.matMul(tf.reshape(h, [BATCH, -1]) as tf.Tensor2D, vars[2 * nb] as tf.Variable<tf.Rank.R2>), vars[2 * nb + 1]);
+      return tf.mean(tf.square(tf.sub(out, tf.reshape(y, [BATCH, 1])))) as tf.Scalar;
+    });
+  return {
+    step: () => {
+      const l = opt.minimize(loss, true);
+      l?.dataSync();
+      l?.dispose();
+    },
+    dispose: () => {
+      opt.dispose();
+      tf.dispose(vars);
+    },
+  };
+}
+
+function torchStep(args: Args): { ms: number; version: string } | string {
+  const script = fileURLToPath(new URL('./torch/bench_train_step.py', import.meta.url));
+  const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) return 'not run: /usr/bin/python3 cannot import torch (apt install python3-torch)';
+  const r = spawnSync(
+    '/usr/bin/python3',
+    [script, '--threads', String(args.threads), '--steps', String(Math.max(args.steps, 10)), '--warmup', String(args.warmup), '--batch', String(BATCH)],
+    { encoding: 'utf8' },
+  );
+  if (r.status !== 0) return `failed: ${r.stderr.trim().split('\n').pop() ?? ''}`;
+  const last = r.stdout.trim().split('\n').pop() ?? '{}';
+  const o = JSON.parse(last) as { ms_per_step: number; torch: string };
+  return { ms: o.ms_per_step, version: o.torch };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const log = (s: string) => console.log(s);
+  const fmt = (t: Timing) => `${t.wallMs.toFixed(1)} ms/step (process CPU ${t.cpuMs.toFixed(1)} ms)`;
+  const config = SEED_PRESET;
+  await useWasmBackend();
+  log(`seed CNN, batch ${BATCH}, input 1x${config.inputShape.join('x')}; median of ${args.steps} steps after ${args.warmup} warm-up`);
+  const { x, y } = batch(config);
+
+  const single = new Trainer(config);
+  const singleT = await time(() => single.step(x, y), args);
+  log(`fast path, wasm, 1 thread:          ${fmt(singleT)}`);
+
+  let parallelT: Timing | null = null;
+  if (args.threads > 1) {
+    const par = await ParallelTrainer.create(config, { threads: args.threads });
+    try {
+      parallelT = await time(() => par.step(x, y), args);
+    } finally {
+      await par.close();
+    }
+    log(`fast path, wasm, ${args.threads} threads (workers): ${fmt(parallelT)}`);
+  }
+
+  const auto = autodiffStep(config, x, y);
+  const autoT = await time(auto.step, args, Math.min(args.steps, 5));
+  auto.dispose();
+  log(`autodiff (tf.grads + conv2dFast, tf.train.adam), wasm, 1 thread: ${fmt(autoT)}`);
+
+  // TF.js's own gradients: the wasm backend lacks Conv2DBackpropFilter; the cpu backend has it.
+  let naiveMs: number | null = null;
+  {
+    const probe = tf.zeros([1, 8, 8, 1]) as tf.Tensor4D;
+    try {
+      tf.tidy(() => tf.grad((f: tf.Tensor) => tf.sum(tf.conv2d(probe, f as tf.Tensor4D, 1, 'same')))(tf.zeros([5, 5, 1, 2])));
+      log('naive, wasm default kernels: available (unexpected; time it with the cpu path code)');
+    } catch (e) {
+      log(`naive, wasm default kernels: not available (${e instanceof Error ? e.message : String(e)})`);
+    }
+    probe.dispose();
+  }
+  if (args.naive) {
+    await tf.setBackend('cpu');
+    const cx = tf.tensor(x.dataSync(), x.shape) as tf.Tensor4D;
+    const cy = tf.tensor(y.dataSync(), y.shape) as tf.Tensor1D;
+    const cpu = autodiffStep(config, cx, cy);
+    const t0 = performance.now();
+    cpu.step();
+    naiveMs = performance.now() - t0;
+    cpu.dispose();
+    tf.dispose([cx, cy]);
+    await useWasmBackend();
+    log(`naive, cpu backend (tf.grads), 1 step: ${naiveMs.toFixed(0)} ms`);
+  } else {
+    log('naive, cpu backend: skipped (minutes per step; --naive times one step)');
+  }
+  tf.dispose([x, y]);
+
+  const best = parallelT ?? singleT;
+  const result: Record<string, number | string> = {
+    ms_per_step: Number(best.wallMs.toFixed(2)),
+    single_thread_ms_per_step: Number(singleT.wallMs.toFixed(2)),
+    autodiff_ms_per_step: Number(autoT.wallMs.toFixed(2)),
+    threads: args.threads,
+  };
+  if (naiveMs !== null) result.naive_cpu_ms_per_step = Number(naiveMs.toFixed(0));
+  if (args.torch) {
+    const t = torchStep(args);
+    if (typeof t === 'string') log(`PyTorch: ${t}`);
+    else {
+      const ratio = best.wallMs / t.ms;
+      log(`PyTorch ${t.version}, ${args.threads} threads: ${t.ms.toFixed(1)} ms/step`);
+      log(`ratio (fast path / PyTorch): ${ratio.toFixed(2)}`);
+      result.torch_ms_per_step = Number(t.ms.toFixed(2));
+      result.ratio = Number(ratio.toFixed(3));
+    }
+  }
+  if (args.json) log(JSON.stringify(result));
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  process.exit(1);
+});

@@ -1,0 +1,236 @@
+// One training step of the valence CNN (forward, MSE loss, hand-written backward with the
+// fast conv gradients of conv-grad.ts, Adam) for any CnnConfig, on whatever TF.js backend
+// is active (meant for wasm; the cpu backend gives the reference in tests).
+//
+// Parameter layout = the LayersModel of cnn.ts, so `model.setWeights(trainer.weightTensors())`
+// loads trained weights and `trainer.setWeights(model.getWeights())` starts from a model:
+//   [conv1 kernel HWIO [k,k,Cin,Cout], conv1 bias [Cout], ..., convN kernel, convN bias,
+//    fc kernel [flat, 1] (flat in NHWC = (H, W, C) order), fc bias [1]].
+// Inputs are NHWC [N, mels, frames, 1]; targets [N] or [N, 1].
+import * as tf from '@tensorflow/tfjs';
+import { flatSize, type CnnConfig } from '../config.ts';
+import { Adam, type AdamOptions } from './adam.ts';
+import {
+  activate,
+  activationBackward,
+  convBackward,
+  convForward,
+  flipKernelValues,
+  poolBackward,
+  poolForward,
+} from './conv-grad.ts';
+
+/** Parameter shapes in LayersModel order. */
+export function paramShapes(config: CnnConfig): number[][] {
+  const k = config.kernelSize;
+  const shapes: number[][] = [];
+  let cin = 1;
+  for (const cout of config.channels) {
+    shapes.push([k, k, cin, cout], [cout]);
+    cin = cout;
+  }
+  shapes.push([flatSize(config), 1], [1]);
+  return shapes;
+}
+
+const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Small deterministic PRNG (mulberry32) so initial weights are reproducible without TF.js. */
+function mulberry32(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** PyTorch's default init: U(+-1/sqrt(fan_in)) for every weight and bias of a layer. */
+export function initParams(config: CnnConfig, seed = 1): Float32Array[] {
+  const rand = mulberry32(seed);
+  const shapes = paramShapes(config);
+  const out: Float32Array[] = [];
+  for (let i = 0; i < shapes.length; i += 2) {
+    const kernel = shapes[i];
+    const fanIn = sizeOf(kernel) / kernel[kernel.length - 1];
+    const bound = 1 / Math.sqrt(fanIn);
+    for (const shape of [kernel, shapes[i + 1]]) {
+      const a = new Float32Array(sizeOf(shape));
+      for (let j = 0; j < a.length; j++) a[j] = (2 * rand() - 1) * bound;
+      out.push(a);
+    }
+  }
+  return out;
+}
+
+/** Model output [N, 1] for inputs [N, H, W, 1], with the same ops the step trains. */
+export function forward(config: CnnConfig, params: readonly tf.Tensor[], x: tf.Tensor4D): tf.Tensor2D {
+  return tf.tidy(() => {
+    let h = x;
+    config.channels.forEach((_, i) => {
+      const z = convForward(h, params[2 * i] as tf.Tensor4D, params[2 * i + 1] as tf.Tensor1D, config.padding);
+      h = poolForward(activate(z, config.activation), config.pooling);
+    });
+    const nb = config.channels.length;
+    const flat = tf.reshape(h, [x.shape[0], -1]) as tf.Tensor2D;
+    return tf.add(tf.matMul(flat, params[2 * nb] as tf.Tensor2D), params[2 * nb + 1]) as tf.Tensor2D;
+  });
+}
+
+export interface Gradients {
+  /** Sum of squared errors of this batch divided by batchTotal (the MSE when it is the whole batch). */
+  loss: tf.Scalar;
+  /** One per parameter, same order and shapes. */
+  grads: tf.Tensor[];
+}
+
+/**
+ * Parameters as tensors, plus the flipped kernels of the input-gradient convolutions
+ * (flipKernelValues: computed in JS, which beats wasm's gather / reverse), for lossAndGradients.
+ * The first block's is absent: it needs no input gradient.
+ */
+export function uploadParams(shapes: readonly number[][], values: readonly Float32Array[]): { params: tf.Tensor[]; flipped: tf.Tensor4D[] } {
+  const params = values.map((p, i) => tf.tensor(p, shapes[i]));
+  const flipped: tf.Tensor4D[] = [];
+  for (let i = 2; i < values.length - 2; i += 2) {
+    const s = shapes[i];
+    flipped[i / 2] = tf.tensor4d(flipKernelValues(values[i], s), [s[0], s[1], s[3], s[2]]);
+  }
+  return { params, flipped };
+}
+
+/**
+ * Loss and gradients for the MSE over a batch of batchTotal samples, of which x holds some
+ * (a shard, for data-parallel steps: the shards' losses and gradients add up to the batch's).
+ */
+export function lossAndGradients(
+  config: CnnConfig,
+  params: readonly tf.Tensor[],
+  x: tf.Tensor4D,
+  y: tf.Tensor,
+  batchTotal: number = x.shape[0],
+  flippedKernels?: readonly tf.Tensor4D[],
+): Gradients {
+  const nb = config.channels.length;
+  if (params.length !== 2 * nb + 2) throw new Error(`expected ${2 * nb + 2} parameter tensors, got ${params.length}`);
+  const n = x.shape[0];
+  if (y.size !== n) throw new Error(`expected ${n} targets, got ${y.size}`);
+  const [hIn, wIn] = config.inputShape;
+  if (x.shape[1] !== hIn || x.shape[2] !== wIn || x.shape[3] !== 1) {
+    throw new Error(`input must be [N, ${hIn}, ${wIn}, 1], got [${x.shape.join(', ')}]`);
+  }
+  return tf.tidy(() => {
+    const inputs: tf.Tensor4D[] = [];
+    const acts: tf.Tensor4D[] = [];
+    const pools: tf.Tensor4D[] = [];
+    let h = x;
+    for (let i = 0; i < nb; i++) {
+      inputs.push(h);
+      const z = convForward(h, params[2 * i] as tf.Tensor4D, params[2 * i + 1] as tf.Tensor1D, config.padding);
+      const a = activate(z, config.activation);
+      h = poolForward(a, config.pooling);
+      acts.push(a);
+      pools.push(h);
+    }
+    const flat = tf.reshape(h, [n, -1]) as tf.Tensor2D;
+    const wFc = params[2 * nb] as tf.Tensor2D;
+    const out = tf.add(tf.matMul(flat, wFc), params[2 * nb + 1]);
+    const diff = tf.sub(out, tf.reshape(y, [n, 1]));
+    const loss = tf.div(tf.sum(tf.square(diff)), batchTotal) as tf.Scalar;
+
+    const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * nb + 2);
+    const dOut = tf.mul(diff, 2 / batchTotal) as tf.Tensor2D; // [n, 1]
+    // matMul with transposeA takes a slow path on wasm; transposing first is cheap here.
+    grads[2 * nb] = tf.matMul(tf.transpose(flat), dOut);
+    grads[2 * nb + 1] = tf.sum(dOut, 0);
+    // dOut wFc^T as a broadcast product (an outer product: the inner size is 1). Not a matMul:
+    // wasm caches its XNNPACK matMul operator by the B tensor's data, and a reshape of wFc
+    // shares wFc's data, so the forward's cached [flat, 1] operator would be reused (NaNs).
+    let dh = tf.reshape(tf.mul(dOut, tf.reshape(wFc, [1, -1])), h.shape) as tf.Tensor4D;
+    for (let i = nb - 1; i >= 0; i--) {
+      const da = poolBackward(dh, acts[i], pools[i], config.pooling);
+      const dz = activationBackward(da, acts[i], config.activation);
+      const g = convBackward(inputs[i], params[2 * i] as tf.Tensor4D, dz, config.padding, i > 0, flippedKernels?.[i]);
+      grads[2 * i] = g.dw;
+      grads[2 * i + 1] = g.db;
+      if (g.dx) dh = g.dx;
+    }
+    return { loss, grads };
+  });
+}
+
+export interface TrainerOptions extends Partial<AdamOptions> {
+  /** Initial weights in LayersModel order; PyTorch-like random init (seed 1) if absent. */
+  weights?: readonly Float32Array[];
+  /** Seed of the random init when no weights are given. */
+  seed?: number;
+}
+
+/** Copies values (tensors are read synchronously) and checks their sizes against the config. */
+function toArrays(config: CnnConfig, weights: readonly (Float32Array | tf.Tensor)[]): Float32Array[] {
+  const shapes = paramShapes(config);
+  if (weights.length !== shapes.length) throw new Error(`expected ${shapes.length} weight tensors, got ${weights.length}`);
+  return weights.map((w, i) => {
+    const a = w instanceof Float32Array ? Float32Array.from(w) : Float32Array.from(w.dataSync());
+    if (a.length !== sizeOf(shapes[i])) {
+      throw new Error(`weight ${i}: expected shape [${shapes[i].join(', ')}] (${sizeOf(shapes[i])} values), got ${a.length}`);
+    }
+    return a;
+  });
+}
+
+/**
+ * Keeps the parameters (as Float32Arrays, the source of truth) and Adam's state, and runs
+ * steps on the active backend. The parallel trainer (parallel.ts) shares this state type.
+ */
+export class Trainer {
+  readonly config: CnnConfig;
+  readonly shapes: number[][];
+  readonly params: Float32Array[];
+  readonly adam: Adam;
+
+  constructor(config: CnnConfig, options: TrainerOptions = {}) {
+    this.config = config;
+    this.shapes = paramShapes(config);
+    this.params = options.weights ? toArrays(config, options.weights) : initParams(config, options.seed ?? 1);
+    this.adam = new Adam(
+      this.params.map((p) => p.length),
+      options,
+    );
+  }
+
+  /** Replaces the weights (e.g. model.getWeights()); Adam's state is kept. */
+  setWeights(weights: readonly (Float32Array | tf.Tensor)[]): void {
+    toArrays(this.config, weights).forEach((a, i) => this.params[i].set(a));
+  }
+
+  /** New tensors of the current weights, for model.setWeights; the caller disposes them. */
+  weightTensors(): tf.Tensor[] {
+    // Copies: the cpu backend would otherwise alias the arrays Adam updates in place.
+    return this.params.map((p, i) => tf.tensor(p.slice(), this.shapes[i]));
+  }
+
+  /** Gradients for a shard as Float32Arrays, plus its loss share (see lossAndGradients). */
+  gradients(x: tf.Tensor4D, y: tf.Tensor, batchTotal: number = x.shape[0]): { loss: number; grads: Float32Array[] } {
+    // No copies needed: these tensors are disposed before Adam touches the arrays.
+    const { params, flipped } = uploadParams(this.shapes, this.params);
+    try {
+      const r = lossAndGradients(this.config, params, x, y, batchTotal, flipped);
+      const loss = r.loss.dataSync()[0];
+      const grads = r.grads.map((g) => g.dataSync() as Float32Array);
+      tf.dispose([r.loss, ...r.grads]);
+      return { loss, grads };
+    } finally {
+      tf.dispose([...params, ...flipped.filter((f) => f !== undefined)]);
+    }
+  }
+
+  /** One Adam step on the batch (x [N, H, W, 1], y [N]); returns the batch's MSE before it. */
+  step(x: tf.Tensor4D, y: tf.Tensor): number {
+    const { loss, grads } = this.gradients(x, y);
+    this.adam.update(this.params, grads);
+    return loss;
+  }
+}
