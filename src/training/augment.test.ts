@@ -1,0 +1,145 @@
+// Augmentation: the no-augmentation preset is the report's window exactly; random placement
+// stays inside the window with zeros elsewhere; gain and noise stay in their ranges; the
+// same seed gives the same window.
+import { describe, expect, it } from 'vitest';
+import { WINDOW_LENGTH } from '../dsp/params.ts';
+import { fixLength } from '../dsp/fix-length.ts';
+import { AugmentError, DEFAULT_AUGMENTATION, NO_AUGMENTATION, augmentWindow, drawOffset, placeInWindow, type AugmentOptions } from './augment.ts';
+import { gatedLevelDb } from './loudness.ts';
+import { createRng } from './random.ts';
+
+/** A non-zero test "utterance" (no sample is 0, so its placement can be found). */
+const utterance = (n: number, seed = 1) => {
+  const r = createRng(seed);
+  return Float32Array.from({ length: n }, () => 0.05 + 0.4 * r());
+};
+
+/** Index of the first non-zero sample and the count of non-zero samples. */
+function support(x: Float32Array): { first: number; count: number } {
+  let first = -1;
+  let count = 0;
+  x.forEach((v, i) => {
+    if (v !== 0) {
+      if (first < 0) first = i;
+      count++;
+    }
+  });
+  return { first, count };
+}
+
+describe('augmentWindow', () => {
+  it('NO_AUGMENTATION gives the report window bit for bit, short or long, and draws nothing', () => {
+    for (const n of [1000, 30000, WINDOW_LENGTH, 70000]) {
+      const s = utterance(n);
+      const rng = createRng(9);
+      const w = augmentWindow(s, NO_AUGMENTATION, rng);
+      expect(w).toEqual(fixLength(s, WINDOW_LENGTH));
+      expect(rng()).toBe(createRng(9)());
+    }
+  });
+
+  it('random placement keeps the whole utterance, contiguous, inside the window', () => {
+    const s = utterance(30000);
+    const offsets = new Set<number>();
+    for (let seed = 0; seed < 200; seed++) {
+      const w = augmentWindow(s, { placement: 'random', gainDb: null, noise: null }, createRng(seed));
+      expect(w.length).toBe(WINDOW_LENGTH);
+      const { first, count } = support(w);
+      expect(count).toBe(s.length);
+      expect(first).toBeGreaterThanOrEqual(0);
+      expect(first).toBeLessThanOrEqual(WINDOW_LENGTH - s.length);
+      expect(w.subarray(first, first + s.length)).toEqual(s);
+      offsets.add(first);
+    }
+    // Offsets spread over the room: some in each third of it.
+    const room = WINDOW_LENGTH - s.length;
+    const thirds = new Set([...offsets].map((o) => Math.min(2, Math.floor((3 * o) / room))));
+    expect(thirds).toEqual(new Set([0, 1, 2]));
+  });
+
+  it('a longer utterance gives a random contiguous stretch of itself', () => {
+    const s = utterance(80000);
+    const starts = new Set<number>();
+    for (let seed = 0; seed < 50; seed++) {
+      const w = augmentWindow(s, { placement: 'random', gainDb: null, noise: null }, createRng(seed));
+      const at = s.indexOf(w[0]);
+      expect(at).toBeGreaterThanOrEqual(0);
+      expect(at).toBeLessThanOrEqual(s.length - WINDOW_LENGTH);
+      expect(w).toEqual(s.subarray(at, at + WINDOW_LENGTH));
+      starts.add(at);
+    }
+    expect(starts.size).toBeGreaterThan(10);
+  });
+
+  it('is deterministic for a seed, different across seeds', () => {
+    const s = utterance(20000);
+    const a = augmentWindow(s, DEFAULT_AUGMENTATION, createRng(3));
+    const b = augmentWindow(s, DEFAULT_AUGMENTATION, createRng(3));
+    const c = augmentWindow(s, DEFAULT_AUGMENTATION, createRng(4));
+    expect(b).toEqual(a);
+    expect(c).not.toEqual(a);
+  });
+
+  it('applies a gain within the dB range, the same to every sample', () => {
+    const s = utterance(10000);
+    const opts: AugmentOptions = { placement: 'start', gainDb: [-6, 3], noise: null };
+    const gains = new Set<number>();
+    for (let seed = 0; seed < 30; seed++) {
+      const w = augmentWindow(s, opts, createRng(seed));
+      const g = w[0] / s[0];
+      const db = 20 * Math.log10(g);
+      expect(db).toBeGreaterThanOrEqual(-6 - 1e-4);
+      expect(db).toBeLessThanOrEqual(3 + 1e-4);
+      for (let i = 0; i < s.length; i += 997) expect(w[i] / s[i]).toBeCloseTo(g, 5);
+      expect(w.subarray(s.length).every((v) => v === 0)).toBe(true);
+      gains.add(Math.round(db));
+    }
+    expect(gains.size).toBeGreaterThan(4);
+  });
+
+  it('adds noise at an SNR within the range, over the whole window, with the given probability', () => {
+    const s = utterance(16000);
+    const level = gatedLevelDb(s)!;
+    const opts: AugmentOptions = { placement: 'start', gainDb: null, noise: { snrDb: [20, 30], probability: 1 } };
+    for (let seed = 0; seed < 10; seed++) {
+      const w = augmentWindow(s, opts, createRng(seed));
+      let e = 0;
+      for (let i = 0; i < w.length; i++) e += (w[i] - (i < s.length ? s[i] : 0)) ** 2;
+      const snr = level - 10 * Math.log10(e / w.length);
+      expect(snr).toBeGreaterThan(20 - 0.2);
+      expect(snr).toBeLessThan(30 + 0.2);
+      expect(w[w.length - 1]).not.toBe(0);
+    }
+    const never = augmentWindow(s, { ...opts, noise: { snrDb: [20, 30], probability: 0 } }, createRng(1));
+    expect(never).toEqual(fixLength(s, WINDOW_LENGTH));
+    const half = Array.from({ length: 200 }, (_, seed) => augmentWindow(s, { ...opts, noise: { snrDb: [20, 30], probability: 0.5 } }, createRng(seed)));
+    const noisy = half.filter((w) => w[w.length - 1] !== 0).length;
+    expect(noisy).toBeGreaterThan(70);
+    expect(noisy).toBeLessThan(130);
+  });
+
+  it('refuses bad options and empty signals', () => {
+    const s = utterance(100);
+    expect(() => augmentWindow(s, { placement: 'start', gainDb: [3, -3], noise: null }, createRng(0))).toThrow(AugmentError);
+    expect(() => augmentWindow(s, { placement: 'start', gainDb: null, noise: { snrDb: [10, 20], probability: 2 } }, createRng(0))).toThrow(/probability/);
+    expect(() => augmentWindow(s, { placement: 'middle' as 'start', gainDb: null, noise: null }, createRng(0))).toThrow(/placement/);
+    expect(() => augmentWindow(new Float32Array(0), NO_AUGMENTATION, createRng(0))).toThrow(/empty/);
+  });
+});
+
+describe('placement helpers', () => {
+  it('placeInWindow clips at both ends', () => {
+    const s = Float32Array.from([1, 2, 3, 4]);
+    expect(placeInWindow(s, 2, 5)).toEqual(Float32Array.from([0, 0, 1, 2, 3]));
+    expect(placeInWindow(s, -1, 5)).toEqual(Float32Array.from([2, 3, 4, 0, 0]));
+    expect(placeInWindow(s, 6, 5)).toEqual(new Float32Array(5));
+  });
+
+  it('drawOffset covers both extremes of the room', () => {
+    const seen = new Set<number>();
+    const r = createRng(2);
+    for (let i = 0; i < 200; i++) seen.add(drawOffset(8, 10, 'random', r));
+    expect(seen).toEqual(new Set([0, 1, 2]));
+    expect(drawOffset(8, 10, 'start', r)).toBe(0);
+  });
+});

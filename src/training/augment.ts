@@ -1,0 +1,110 @@
+// Training-time augmentation on 8 kHz signals, before the Mel (SPEC section 3: fit the model
+// for live windows and other recordings): the utterance placed anywhere in the 61500-sample
+// window with zeros elsewhere (live windows are zero-filled at the start and speech sits
+// anywhere in them), a random gain, and low-level white noise at a random SNR. Seeded: the
+// same signal, options and RNG state give the same window. The output goes through the
+// usual path (clip-features.ts windowFeatures), so the Mel is never recomputed differently.
+import { WINDOW_LENGTH } from '../dsp/params.ts';
+import { fixLength } from '../dsp/fix-length.ts';
+import { gatedLevelDb } from './loudness.ts';
+import { createGaussian, randomInt, uniform, type Rng } from './random.ts';
+
+export interface NoiseOptions {
+  /** SNR range in dB, relative to the utterance's gated RMS level; drawn uniformly. */
+  snrDb: readonly [number, number];
+  /** Chance that a window gets noise at all (0..1). */
+  probability: number;
+}
+
+export interface AugmentOptions {
+  /**
+   * 'start': the report's rule (the utterance from sample 0, zero-padded at the end; a longer
+   * one cut to its first window). 'random': a uniformly drawn offset, zeros around it; a
+   * longer utterance gives a uniformly drawn stretch of itself.
+   */
+  placement: 'start' | 'random';
+  /** Gain range in dB, drawn uniformly; null: no gain change. */
+  gainDb: readonly [number, number] | null;
+  /** White Gaussian noise over the whole window; null: none. */
+  noise: NoiseOptions | null;
+}
+
+/** No augmentation: the report's window exactly (the seed preset's training). */
+export const NO_AUGMENTATION: Readonly<AugmentOptions> = Object.freeze({ placement: 'start', gainDb: null, noise: null });
+
+/** A starting point for live-ready models: random placement, +-6 dB, noise at 20-45 dB SNR half the time. */
+export const DEFAULT_AUGMENTATION: Readonly<AugmentOptions> = Object.freeze({
+  placement: 'random',
+  gainDb: Object.freeze([-6, 6] as const),
+  noise: Object.freeze({ snrDb: Object.freeze([20, 45] as const), probability: 0.5 }),
+});
+
+export class AugmentError extends Error {
+  override name = 'AugmentError';
+}
+
+function checkRange(r: readonly [number, number], what: string): void {
+  if (!Number.isFinite(r[0]) || !Number.isFinite(r[1]) || r[0] > r[1]) {
+    throw new AugmentError(`${what} must be [min, max] with min <= max, got [${r.join(', ')}]`);
+  }
+}
+
+/** Checks options (from flags or a card); throws naming the bad field. */
+export function validateAugment(o: AugmentOptions): AugmentOptions {
+  if (o.placement !== 'start' && o.placement !== 'random') {
+    throw new AugmentError(`placement must be "start" or "random", got ${JSON.stringify(o.placement)}`);
+  }
+  if (o.gainDb) checkRange(o.gainDb, 'gainDb');
+  if (o.noise) {
+    checkRange(o.noise.snrDb, 'noise.snrDb');
+    const p = o.noise.probability;
+    if (!(p >= 0 && p <= 1)) throw new AugmentError(`noise.probability must be in [0, 1], got ${p}`);
+  }
+  return o;
+}
+
+/** Where the utterance goes: its first sample's index in the window (negative: it starts before the window). */
+export function drawOffset(signalLength: number, windowLength: number, placement: AugmentOptions['placement'], rng: Rng): number {
+  if (placement === 'start') return 0;
+  const room = windowLength - signalLength;
+  return room >= 0 ? randomInt(rng, 0, room) : -randomInt(rng, 0, -room);
+}
+
+/** `signal` placed at `offset` in a zero window of `length` samples (clipped to the window). */
+export function placeInWindow(signal: Float32Array, offset: number, length: number = WINDOW_LENGTH): Float32Array {
+  if (offset === 0) return fixLength(signal, length);
+  const out = new Float32Array(length);
+  const from = Math.max(0, -offset);
+  const to = Math.min(signal.length, length - offset);
+  if (to > from) out.set(signal.subarray(from, to), offset + from);
+  return out;
+}
+
+/**
+ * An augmented window of an 8 kHz signal. RNG draws come in a fixed order (offset, gain,
+ * noise on/off, SNR, noise samples), each only when its option is on.
+ */
+export function augmentWindow(
+  signal: Float32Array,
+  options: AugmentOptions,
+  rng: Rng,
+  length: number = WINDOW_LENGTH,
+): Float32Array {
+  validateAugment(options);
+  if (signal.length === 0) throw new AugmentError('cannot augment an empty signal');
+  const out = placeInWindow(signal, drawOffset(signal.length, length, options.placement, rng), length);
+  let gain = 1;
+  if (options.gainDb) gain = 10 ** (uniform(rng, options.gainDb[0], options.gainDb[1]) / 20);
+  let noiseRms = 0;
+  if (options.noise && rng() < options.noise.probability) {
+    const snr = uniform(rng, options.noise.snrDb[0], options.noise.snrDb[1]);
+    // Relative to the utterance itself, so the SNR means the same whatever the padding.
+    const level = gatedLevelDb(signal);
+    if (level !== null) noiseRms = 10 ** ((level - snr) / 20);
+  }
+  if (gain !== 1 || noiseRms > 0) {
+    const gauss = createGaussian(rng);
+    for (let i = 0; i < out.length; i++) out[i] = gain * (noiseRms > 0 ? out[i] + noiseRms * gauss() : out[i]);
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+// Manifest text parsing: optional header, quoting, comments, and a clear error naming the
+// line of each kind of bad row.
+import { describe, expect, it } from 'vitest';
+import { CorpusError, describeCorpus, parseManifest, splitCsvLine } from './corpus.ts';
+
+describe('splitCsvLine', () => {
+  it('splits on commas and honours quotes', () => {
+    expect(splitCsvLine('a,b,c')).toEqual(['a', 'b', 'c']);
+    expect(splitCsvLine('"x, y.wav",0.5')).toEqual(['x, y.wav', '0.5']);
+    expect(splitCsvLine('"say ""hi"".wav",0')).toEqual(['say "hi".wav', '0']);
+    expect(splitCsvLine('a,')).toEqual(['a', '']);
+    expect(splitCsvLine('"open,1')).toBeNull();
+  });
+});
+
+describe('parseManifest', () => {
+  it('reads rows with and without a header and a speaker column', () => {
+    const withHeader = parseManifest('path,valence,speaker\nclips/a.wav,0.5,alice\nb.wav,-1,bob\n');
+    expect(withHeader).toEqual([
+      { line: 2, path: 'clips/a.wav', valence: 0.5, speaker: 'alice' },
+      { line: 3, path: 'b.wav', valence: -1, speaker: 'bob' },
+    ]);
+    const bare = parseManifest('a.wav,1\nb.wav,0,carol');
+    expect(bare).toEqual([
+      { line: 1, path: 'a.wav', valence: 1 },
+      { line: 2, path: 'b.wav', valence: 0, speaker: 'carol' },
+    ]);
+    expect(parseManifest('PATH,Valence\na.wav,0.25')).toEqual([{ line: 2, path: 'a.wav', valence: 0.25 }]);
+  });
+
+  it('skips blank and # lines (keeping line numbers), a BOM, CRLF, and trims fields', () => {
+    const rows = parseManifest('\uFEFF# my clips\r\n\r\n a.wav , -0.5 , dan \r\n"c, d.wav",0.1\r\n');
+    expect(rows).toEqual([
+      { line: 3, path: 'a.wav', valence: -0.5, speaker: 'dan' },
+      { line: 4, path: 'c, d.wav', valence: 0.1 },
+    ]);
+  });
+
+  it('names the file and line of a bad row', () => {
+    const bad = (text: string, message: RegExp) => {
+      expect(() => parseManifest(text, 'my.csv')).toThrow(CorpusError);
+      expect(() => parseManifest(text, 'my.csv')).toThrow(message);
+    };
+    bad('a.wav,0\nb.wav,happy', /my\.csv:2: valence must be a number in \[-1, 1\], got "happy"/);
+    bad('a.wav,0\n\nb.wav,1.5', /my\.csv:3: valence 1\.5 is outside \[-1, 1\]/);
+    bad('a.wav,-1.01', /my\.csv:1: valence -1\.01 is outside/);
+    bad('a.wav,', /my\.csv:1: valence must be a number/);
+    bad('a.wav', /my\.csv:1: expected path,valence\[,speaker\], got 1 field/);
+    bad('a.wav,0,s,extra', /my\.csv:1: expected path,valence\[,speaker\], got 4 field/);
+    bad(',0.5', /my\.csv:1: empty path/);
+    bad('a.wav,0.5,', /my\.csv:1: empty speaker/);
+    bad('"a.wav,0.5', /my\.csv:1: unterminated quote/);
+    bad('a.wav,NaN', /valence must be a number/);
+  });
+
+  it('treats a header-like line after the first row as a bad row', () => {
+    expect(() => parseManifest('a.wav,0\npath,valence')).toThrow(/:2: valence must be a number/);
+  });
+
+  it('gives no rows for an empty text', () => {
+    expect(parseManifest('# nothing\n\n')).toEqual([]);
+  });
+});
+
+describe('describeCorpus', () => {
+  it('counts clips and speakers', () => {
+    expect(
+      describeCorpus([
+        { path: 'a', valence: 0, speaker: 's1' },
+        { path: 'b', valence: 0, speaker: 's1' },
+        { path: 'c', valence: 0, speaker: 's2' },
+      ]),
+    ).toEqual({ clips: 3, speakers: 2 });
+  });
+});

@@ -1,0 +1,81 @@
+// Metrics on cases derivable by hand, and against the textbook formulas written another way.
+import { describe, expect, it } from 'vitest';
+import { MetricsError, allMetrics, ccc, mse, pearson, signAccuracy } from './metrics.ts';
+import { createRng } from './random.ts';
+
+describe('metrics', () => {
+  const y = [-0.7, -0.3, 0, 0.2, 0.8, 0.45];
+
+  it('a perfect prediction: mse 0, ccc 1, r 1, all signs right', () => {
+    expect(allMetrics(y, y)).toEqual({ n: 6, mse: 0, ccc: 1, pearson: 1, sign_acc: 1 });
+  });
+
+  it('a constant offset c: mse c^2, r 1, ccc 2 var / (2 var + c^2)', () => {
+    // y2 has mean 0 and population variance 1.
+    const y2 = [-1, 1, -1, 1];
+    const p = y2.map((v) => v + 0.5);
+    expect(mse(p, y2)).toBeCloseTo(0.25, 15);
+    expect(pearson(p, y2)).toBeCloseTo(1, 15);
+    expect(ccc(p, y2)).toBeCloseTo(2 / (2 + 0.25), 15);
+  });
+
+  it('negation of a zero-mean label: ccc -1, r -1, no sign right', () => {
+    const y2 = [-0.5, 0.5, -0.25, 0.25];
+    const p = y2.map((v) => -v);
+    expect(ccc(p, y2)).toBeCloseTo(-1, 15);
+    expect(pearson(p, y2)).toBeCloseTo(-1, 15);
+    expect(signAccuracy(p, y2)).toBe(0);
+  });
+
+  it('a small case by hand: y = [1, 2, 3], p = [2, 2, 4]', () => {
+    // means 2 and 8/3; var_y 2/3, var_p 8/9, cov 2/3:
+    // ccc = (4/3) / (8/9 + 6/9 + 4/9) = 2/3; r = (2/3) / sqrt(16/27) = sqrt(3)/2; mse = 2/3.
+    const m = allMetrics([2, 2, 4], [1, 2, 3]);
+    expect(m.n).toBe(3);
+    expect(m.mse).toBeCloseTo(2 / 3, 14);
+    expect(m.ccc).toBeCloseTo(2 / 3, 14);
+    expect(m.pearson).toBeCloseTo(Math.sqrt(3) / 2, 14);
+    expect(m.sign_acc).toBe(1);
+  });
+
+  it('agrees with the textbook formulas in another form on random data', () => {
+    const r = createRng(11);
+    const label = Array.from({ length: 200 }, () => Math.round((r() * 2 - 1) * 10) / 10);
+    const pred = label.map((v) => 0.6 * v + 0.4 * (r() - 0.5) - 0.05);
+    const n = label.length;
+    const sum = (f: (i: number) => number) => label.reduce((s, _, i) => s + f(i), 0);
+    // Pearson from raw sums; CCC = 1 - E[(p-y)^2] / (var_p + var_y + (mean_p - mean_y)^2).
+    const sx = sum((i) => pred[i]);
+    const sy = sum((i) => label[i]);
+    const sxx = sum((i) => pred[i] ** 2);
+    const syy = sum((i) => label[i] ** 2);
+    const sxy = sum((i) => pred[i] * label[i]);
+    const r2 = (n * sxy - sx * sy) / Math.sqrt((n * sxx - sx * sx) * (n * syy - sy * sy));
+    const varP = sxx / n - (sx / n) ** 2;
+    const varY = syy / n - (sy / n) ** 2;
+    const msd = sum((i) => (pred[i] - label[i]) ** 2) / n;
+    const ccc2 = 1 - msd / (varP + varY + (sx / n - sy / n) ** 2);
+    expect(pearson(pred, label)).toBeCloseTo(r2, 12);
+    expect(ccc(pred, label)).toBeCloseTo(ccc2, 12);
+    expect(mse(pred, label)).toBeCloseTo(msd, 14);
+    expect(ccc(pred, label)).toBeLessThan(pearson(pred, label));
+  });
+
+  it('sign accuracy skips zero labels and counts a zero prediction as wrong', () => {
+    expect(signAccuracy([0.1, -0.2, 0.3, 0], [0.5, 0.5, 0, -0.3])).toBeCloseTo(1 / 3, 15);
+    expect(Number.isNaN(signAccuracy([1, -1], [0, 0]))).toBe(true);
+  });
+
+  it('undefined metrics are NaN (JSON null), not a thrown error', () => {
+    expect(Number.isNaN(pearson([0.1, 0.1, 0.1], [0, 0.5, 1]))).toBe(true);
+    expect(Number.isNaN(ccc([0.3, 0.3], [0.3, 0.3]))).toBe(true);
+    expect(ccc([0.1, 0.1, 0.1], [0, 0.5, 1])).toBe(0);
+    const json = JSON.parse(JSON.stringify(allMetrics([0.2, 0.2], [0, 0]))) as Record<string, unknown>;
+    expect(json).toEqual({ n: 2, mse: expect.closeTo(0.04, 15), ccc: 0, pearson: null, sign_acc: null });
+  });
+
+  it('refuses mismatched or empty inputs', () => {
+    expect(() => mse([1], [1, 2])).toThrow(MetricsError);
+    expect(() => allMetrics([], [])).toThrow(/no predictions/);
+  });
+});
