@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { predictValence } from '../src/model/predict.ts';
 import { initNodeBackend } from '../src/model/backend.ts';
 import { allMetrics, type ValenceMetrics } from '../src/training/metrics.ts';
-import { normalisationFromCard, type LoudnessNormalisation } from '../src/training/loudness.ts';
+import { normalisationFromCard, type LoudnessNormalisation } from '../src/dsp/loudness.ts';
 import { selectSpeakers, speakersOf } from '../src/training/split.ts';
 import { loadModelDir } from './lib/model-files.ts';
 import { defaultModelDir } from './lib/default-model.ts';

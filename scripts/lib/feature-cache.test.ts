@@ -8,7 +8,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { wavBytes } from '../../src/audio/test-wav.ts';
 import { clipFeatures } from '../../src/dsp/pipeline.ts';
 import { resample } from '../../src/dsp/resample.ts';
-import { DEFAULT_NORMALISATION } from '../../src/training/loudness.ts';
+import { DEFAULT_NORMALISATION } from '../../src/dsp/loudness.ts';
 import type { Clip } from '../../src/training/corpus.ts';
 import { FeatureCache, cacheKey, loadFeatures, loadSignals, type LoadProgress } from './feature-cache.ts';
 

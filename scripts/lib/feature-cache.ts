@@ -14,8 +14,8 @@ import { toMono } from '../../src/dsp/mono.ts';
 import { decodeWav } from '../../src/audio/decode-wav.ts';
 import { crc32Hex } from '../../src/model/crc32.ts';
 import type { Spectrogram } from '../../src/dsp/mel.ts';
-import { clipSignal, signalFeatures } from '../../src/training/clip-features.ts';
-import type { LoudnessNormalisation } from '../../src/training/loudness.ts';
+import { clipSignal, signalFeatures } from '../../src/dsp/pipeline.ts';
+import type { LoudnessNormalisation } from '../../src/dsp/loudness.ts';
 import type { Clip } from '../../src/training/corpus.ts';
 import { REPO_ROOT } from './reference-fixtures.ts';
 
@@ -39,7 +39,7 @@ function signalPathSourceHash(): string {
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .sort()
       .map((f) => join(dsp, f));
-    files.push(join(SRC, 'audio', 'decode-wav.ts'), join(SRC, 'training', 'clip-features.ts'), join(SRC, 'training', 'loudness.ts'));
+    files.push(join(SRC, 'audio', 'decode-wav.ts'));
     for (const f of files) h.update(f.slice(SRC.length)).update(readFileSync(f));
   } catch {
     h.update('sources unavailable'); // e.g. a bundled build: the version string alone keys entries

@@ -105,3 +105,22 @@ describe('LiveWindow', () => {
     expect(() => new LiveWindow(0, { features: 'db' })).toThrow(/sample rate/);
   });
 });
+
+describe('LiveWindow with loudness normalisation', () => {
+  it('gives the clip path features of the same window, normalised the same way', async () => {
+    const { DEFAULT_NORMALISATION } = await import('./loudness.ts');
+    const { windowFeatures } = await import('./pipeline.ts');
+    const rate = 16000;
+    const x = signal(rate * 3, rate, 11);
+    const live = new LiveWindow(rate, { features: 'db', normalisation: DEFAULT_NORMALISATION });
+    const got: { inputSamples: number; features: Float32Array }[] = [];
+    live.push(x, (r) => got.push({ inputSamples: r.inputSamples, features: Float32Array.from(r.features().data) }));
+    expect(got.length).toBe(6);
+    for (const g of got) {
+      const want = windowFeatures(expectedWindow(x, rate, g.inputSamples), 'db', DEFAULT_NORMALISATION).data;
+      let err = 0;
+      for (let i = 0; i < want.length; i++) err = Math.max(err, Math.abs(want[i] - g.features[i]));
+      expect(err).toBeLessThanOrEqual(1e-4); // SPEC dB tolerance
+    }
+  });
+});

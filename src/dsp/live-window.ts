@@ -9,6 +9,8 @@ import { StreamingResampler } from './resample.ts';
 import { SlidingMel } from './sliding-mel.ts';
 import type { Spectrogram } from './mel.ts';
 import { toFeatures } from './features.ts';
+import { windowFeatures } from './pipeline.ts';
+import type { LoudnessNormalisation } from './loudness.ts';
 import { SignalError, assertFiniteSamples, assertSampleRate } from './validate.ts';
 
 export interface LiveWindowOptions {
@@ -16,6 +18,8 @@ export interface LiveWindowOptions {
   hopSeconds?: number;
   /** Features the model reads. */
   features: FeatureType;
+  /** The model's loudness normalisation of each window (its card says), if any. */
+  normalisation?: LoudnessNormalisation | null;
 }
 
 /** A reading point reached by the input stream. */
@@ -46,6 +50,7 @@ export class LiveWindow {
   readonly inputRate: number;
   readonly hopSeconds: number;
   readonly featureType: FeatureType;
+  readonly normalisation: LoudnessNormalisation | null;
   private readonly resampler: StreamingResampler;
   private readonly mel: SlidingMel;
   private consumed = 0;
@@ -62,6 +67,7 @@ export class LiveWindow {
     this.inputRate = inputRate;
     this.hopSeconds = hop;
     this.featureType = opts.features;
+    this.normalisation = opts.normalisation ?? null;
     this.resampler = new StreamingResampler(inputRate, TARGET_RATE);
     this.mel = new SlidingMel(WINDOW_LENGTH);
   }
@@ -108,12 +114,15 @@ export class LiveWindow {
     const index = this.nextIndex++;
     const mel = this.mel;
     const type = this.featureType;
+    const norm = this.normalisation;
     visit({
       index,
       time: index * this.hopSeconds,
       inputSamples: this.consumed,
       streamSamples: this.produced,
-      features: () => toFeatures(mel.spectrogram(), type),
+      // Normalising scales the window, so its Mel is computed whole, by the clip path's own
+      // function; without it the sliding Mel (equal to the batch Mel) saves the work.
+      features: () => (norm ? windowFeatures(mel.windowSamples(), type, norm) : toFeatures(mel.spectrogram(), type)),
       window: () => mel.windowSamples(),
     });
   }

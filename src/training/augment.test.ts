@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { WINDOW_LENGTH } from '../dsp/params.ts';
 import { fixLength } from '../dsp/fix-length.ts';
 import { AugmentError, DEFAULT_AUGMENTATION, NO_AUGMENTATION, augmentWindow, drawOffset, placeInWindow, type AugmentOptions } from './augment.ts';
-import { gatedLevelDb } from './loudness.ts';
+import { gatedLevelDb } from '../dsp/loudness.ts';
 import { createRng } from './random.ts';
 
 /** A non-zero test "utterance" (no sample is 0, so its placement can be found). */

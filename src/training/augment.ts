@@ -3,10 +3,10 @@
 // window with zeros elsewhere (live windows are zero-filled at the start and speech sits
 // anywhere in them), a random gain, and low-level white noise at a random SNR. Seeded: the
 // same signal, options and RNG state give the same window. The output goes through the
-// usual path (clip-features.ts windowFeatures), so the Mel is never recomputed differently.
+// usual path (src/dsp/pipeline.ts windowFeatures), so the Mel is never recomputed differently.
 import { WINDOW_LENGTH } from '../dsp/params.ts';
 import { fixLength } from '../dsp/fix-length.ts';
-import { gatedLevelDb } from './loudness.ts';
+import { gatedLevelDb } from '../dsp/loudness.ts';
 import { createGaussian, randomInt, uniform, type Rng } from './random.ts';
 
 export interface NoiseOptions {

@@ -7,7 +7,7 @@
 // over 512-sample blocks (one Mel hop), blocks under an absolute gate ignored (so zero fill
 // and digital silence do not count), then blocks more than 10 dB under the gated mean
 // ignored (pauses). So a clip's level does not depend on how much zero padding surrounds it.
-import { MEL } from '../dsp/params.ts';
+import { MEL } from './params.ts';
 
 /** Scale the window so its gated RMS level is `targetDb` dBFS, by at most `maxGainDb`. */
 export interface LoudnessNormalisation {

@@ -1,12 +1,11 @@
 // The cut signal path equals the pipeline's: features from a clip's cached 8 kHz signal are
 // bit for bit those of clipFeatures, so evaluate scores exactly what analyze does.
 import { describe, expect, it } from 'vitest';
-import { clipFeatures, clipWindow } from '../dsp/pipeline.ts';
-import { melSpectrogram } from '../dsp/mel.ts';
-import { toFeatures } from '../dsp/features.ts';
-import { clipSignal, reportWindow, signalFeatures, windowFeatures } from './clip-features.ts';
+import { clipFeatures, clipWindow, clipSignal, reportWindow, signalFeatures, windowFeatures } from './pipeline.ts';
+import { melSpectrogram } from './mel.ts';
+import { toFeatures } from './features.ts';
 import { DEFAULT_NORMALISATION, normaliseLoudness } from './loudness.ts';
-import { createRng } from './random.ts';
+import { createRng } from '../training/random.ts';
 
 const noise = (n: number, seed: number) => {
   const r = createRng(seed);
