@@ -1,0 +1,106 @@
+// `npm run train` as a user runs it, on a few real RAVDESS clips through a CSV manifest:
+// a tiny smoke run whose card agrees with `npm run evaluate`, and Ctrl-C + --resume giving
+// the same run as an uninterrupted one.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './lib/reference-fixtures.ts';
+
+const DATA = resolve(REPO_ROOT, '..', 'shared', 'data', 'ravdess-16k');
+const haveData = existsSync(DATA);
+
+function tsx(script: string, args: string[]) {
+  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
+}
+
+/** A manifest of 4 clips of actor 01 (train) and 4 of actor 17 (validation). */
+function writeManifest(dir: string): string {
+  const pick = (actor: string) =>
+    readdirSync(join(DATA, `Actor_${actor}`))
+      .filter((f) => f.endsWith('.wav'))
+      .sort()
+      .filter((_, i) => i % 15 === 0)
+      .slice(0, 4)
+      .map((f) => {
+        const emotion = Number(f.split('-')[2]);
+        const valence = [0, 0, 0.3, 0.8, -0.6, -0.7, -0.6, -0.7, 0.2][emotion];
+        return `${join(DATA, `Actor_${actor}`, f)},${valence},${actor}`;
+      });
+  const csv = join(dir, 'clips.csv');
+  writeFileSync(csv, ['path,valence,speaker', ...pick('01'), ...pick('17')].join('\n') + '\n');
+  return csv;
+}
+
+interface Card {
+  metrics: { validation: { mse: number; ccc: number; n: number } };
+  history: { epoch: number; trainLoss: number; val: { mse: number } }[];
+}
+const cardOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')) as Card;
+
+describe.skipIf(!haveData)('npm run train (smoke)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vm-train-'));
+  const csv = haveData ? writeManifest(dir) : '';
+  const tag = `${process.pid}-${Date.now()}`;
+
+  it('trains one epoch from a manifest and writes a model that evaluate scores the same', () => {
+    const out = join(dir, `smoke-${tag}`);
+    const r = tsx('scripts/train.ts', ['--manifest', csv, '--val-speakers', '17', '--epochs', '1', '--out', out, '--no-cache']);
+    expect(r.status, r.stderr).toBe(0);
+    for (const f of ['model.json', 'weights.bin', 'card.json', 'README.md', 'model.safetensors']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    const card = cardOf(out);
+    expect(card.metrics.validation.n).toBe(4);
+    const e = tsx('scripts/evaluate.ts', ['--model', out, '--manifest', csv, '--speakers', '17', '--json', '--no-cache']);
+    expect(e.status, e.stderr).toBe(0);
+    const m = JSON.parse(e.stdout.trim().split('\n').pop()!) as Record<string, number>;
+    expect(Object.keys(m).sort()).toEqual(['ccc', 'mse', 'n', 'pearson', 'sign_acc']);
+    expect(m.n).toBe(4);
+    expect(m.mse).toBeCloseTo(card.metrics.validation.mse, 5);
+  });
+
+  it('Ctrl-C keeps a checkpoint, and --resume ends where an uninterrupted run ends', async () => {
+    const args = ['--manifest', csv, '--val-speakers', '17', '--epochs', '3', '--patience', '0', '--no-cache', '--threads', '1'];
+    const straight = join(dir, `straight-${tag}`);
+    expect(tsx('scripts/train.ts', [...args, '--out', straight]).status).toBe(0);
+
+    const resumed = join(dir, `resumed-${tag}`);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/train.ts'), ...args, '--out', resumed], { cwd: REPO_ROOT });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (/epoch 1\/3 .*val MSE/.test(err) && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    expect(code, err).toBe(130);
+    expect(err).toMatch(/--resume/);
+    expect(existsSync(join(resumed, 'model.json'))).toBe(true); // the best epoch so far is usable
+    expect(cardOf(resumed).history.length).toBeLessThan(3);
+
+    const r = tsx('scripts/train.ts', [...args, '--out', resumed, '--resume']);
+    expect(r.status, r.stderr).toBe(0);
+    const a = cardOf(straight).history;
+    const b = cardOf(resumed).history;
+    expect(b.map((h) => h.epoch)).toEqual([1, 2, 3]);
+    b.forEach((h, i) => {
+      expect(h.trainLoss).toBeCloseTo(a[i].trainLoss, 6);
+      expect(h.val.mse).toBeCloseTo(a[i].val.mse, 6);
+    });
+  });
+
+  it('refuses to overwrite a model folder, and names a missing data folder', () => {
+    const out = join(dir, `smoke-${tag}`);
+    const r = tsx('scripts/train.ts', ['--manifest', csv, '--epochs', '1', '--out', out]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/already holds a model/);
+    const m = tsx('scripts/train.ts', ['--data', join(dir, 'no-such-folder'), '--epochs', '1', '--out', join(dir, 'x')]);
+    expect(m.status).not.toBe(0);
+    expect(m.stderr).toMatch(/no-such-folder/);
+  });
+});

@@ -1,0 +1,263 @@
+// npm run train: trains the valence CNN on a RAVDESS-layout folder or a CSV manifest with
+// the project's one signal pipeline, on TF.js wasm with gradient workers, and writes
+// models/NAME (TF.js model + card + README + PyTorch safetensors). See --help.
+import { createHash } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { initNodeBackend } from '../src/model/backend.ts';
+import { buildCnn } from '../src/model/cnn.ts';
+import { exportTorchWeights } from '../src/model/torch-weights.ts';
+import { serializeSafetensors } from '../src/model/safetensors.ts';
+import { MEL, TARGET_RATE, WINDOW_LENGTH } from '../src/dsp/params.ts';
+import { kFoldBySpeaker, speakersOf, splitBySpeakers, type Split } from '../src/training/split.ts';
+import type { ValenceMetrics } from '../src/training/metrics.ts';
+import { readCorpus } from './lib/corpus.ts';
+import { FeatureCache, loadFeatures, loadSignals, type ClipFailure } from './lib/feature-cache.ts';
+import { saveModelDir } from './lib/model-files.ts';
+import { setDefaultModel } from './lib/model-index.ts';
+import { toTable } from './lib/format-table.ts';
+import { USAGE, parseTrainOptions, type Recipe, type TrainOptions } from './train/options.ts';
+import { Progress } from './train/progress.ts';
+import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint } from './train/checkpoint.ts';
+import { trainRun, isBetter, type BestEpoch, type RunInput, type TrainItem } from './train/run.ts';
+import { renderCard, type TrainedCard } from './train/model-card.ts';
+
+const RAVDESS_CREDIT =
+  'Livingstone SR, Russo FA (2018). The Ryerson Audio-Visual Database of Emotional Speech and Song (RAVDESS). ' +
+  'PLoS ONE 13(5): e0196391. https://doi.org/10.1371/journal.pone.0196391';
+const RAVDESS_LICENCE = 'The data is licensed CC BY-NC-SA 4.0; this model, trained on it, is shared under the same terms.';
+
+/** The report's grid (SPEC section 2). */
+const GRID = {
+  lr: [1e-3, 1e-4, 5e-4, 5e-5, 1e-5],
+  activation: ['relu', 'sigmoid'] as const,
+  kernelSize: [3, 5],
+  pooling: ['max', 'avg'] as const,
+};
+
+let stopRequested = false;
+function installInterrupt(progress: Progress): void {
+  process.on('SIGINT', () => {
+    if (stopRequested) process.exit(130);
+    stopRequested = true;
+    progress.line('\nstopping after this step (the last finished epoch is checkpointed; Ctrl-C again to quit now)');
+  });
+}
+
+function recipeKey(r: Recipe): string {
+  return JSON.stringify({ ...r, epochs: undefined, patience: undefined });
+}
+
+function describeFailures(failures: ClipFailure[], progress: Progress): void {
+  if (failures.length === 0) return;
+  progress.line(`skipped ${failures.length} unreadable file(s):`);
+  for (const f of failures.slice(0, 20)) progress.line(`  ${f.path}: ${f.reason}`);
+  if (failures.length > 20) progress.line(`  ... and ${failures.length - 20} more`);
+}
+
+function needsSignals(r: Recipe): boolean {
+  return r.augment.placement !== 'start' || r.augment.gainDb !== null || r.augment.noise !== null;
+}
+
+/** Features / signals of one split, through the cache. */
+function loadSplit(cache: FeatureCache, split: Split, recipe: Recipe, progress: Progress): { input: RunInput; failures: ClipFailure[] } {
+  const tick = (what: string) => (p: { done: number; total: number }) => {
+    if (p.done === p.total || p.done % 200 === 0) progress.line(`  ${what}: ${p.done}/${p.total}`);
+  };
+  const failures: ClipFailure[] = [];
+  let train: TrainItem[];
+  if (needsSignals(recipe)) {
+    const r = loadSignals(cache, split.train, tick('train signals'));
+    failures.push(...r.failures);
+    train = r.items.map(({ clip, value }) => ({ valence: clip.valence, signal: value }));
+  } else {
+    const r = loadFeatures(cache, split.train, recipe.config.features, recipe.normalisation, tick('train features'));
+    failures.push(...r.failures);
+    train = r.items.map(({ clip, value }) => ({ valence: clip.valence, features: value }));
+  }
+  const v = loadFeatures(cache, split.val, recipe.config.features, recipe.normalisation, tick('validation features'));
+  failures.push(...v.failures);
+  return {
+    input: { train, val: { features: v.items.map((i) => i.value), valence: v.items.map((i) => i.clip.valence) } },
+    failures,
+  };
+}
+
+async function saveModel(opts: TrainOptions, recipe: Recipe, best: BestEpoch, card: Omit<TrainedCard, 'weightsSha256' | 'name'>): Promise<void> {
+  const model = buildCnn(recipe.config);
+  const weights = best.weights.map((w) => w);
+  const tensors = model.getWeights().map((t, i) => tf.tensor(weights[i], t.shape));
+  model.setWeights(tensors);
+  tf.dispose(tensors);
+  const hash = createHash('sha256');
+  for (const w of best.weights) hash.update(new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
+  const full: TrainedCard = { ...card, name: basename(resolve(opts.out)), weightsSha256: hash.digest('hex') };
+  await saveModelDir(opts.out, model, recipe.config, { ...full, normalisation: recipe.normalisation });
+  writeFileSync(join(opts.out, 'model.safetensors'), serializeSafetensors(exportTorchWeights(model, recipe.config), { features: recipe.config.features }));
+  writeFileSync(join(opts.out, 'README.md'), renderCard(full));
+  model.dispose();
+}
+
+function meanMetrics(ms: ValenceMetrics[]): Record<string, number> {
+  const keys = ['mse', 'ccc', 'pearson', 'sign_acc'] as const;
+  return Object.fromEntries(keys.map((k) => [k, ms.reduce((s, m) => s + m[k], 0) / ms.length]));
+}
+
+async function main(): Promise<number> {
+  let opts: TrainOptions | null;
+  try {
+    opts = parseTrainOptions(process.argv.slice(2));
+  } catch (e) {
+    console.error(`train: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  if (!opts) {
+    console.log(USAGE);
+    return 0;
+  }
+  const progress = new Progress();
+  const modelExists = existsSync(join(opts.out, 'model.json'));
+  if (modelExists && !opts.resume && !process.argv.includes('--overwrite')) {
+    console.error(`train: ${opts.out} already holds a model; choose another --name, or pass --overwrite to replace it`);
+    return 2;
+  }
+  const backend = await initNodeBackend('wasm');
+  const corpus = readCorpus(opts.source);
+  for (const note of corpus.notes) progress.line(`note: ${note}`);
+  if (corpus.clips.length === 0) throw new Error('the corpus has no clips');
+  const speakers = speakersOf(corpus.clips);
+  progress.line(`corpus: ${corpus.clips.length} clips, ${speakers.length} speakers; backend ${backend}, ${opts.threads} gradient threads`);
+
+  let splits: { name: string; split: Split }[];
+  if (opts.folds > 0) {
+    splits = kFoldBySpeaker(corpus.clips, opts.folds, opts.recipe.seed).map((split, i) => ({ name: `fold ${i + 1}/${opts!.folds}`, split }));
+  } else {
+    const split = splitBySpeakers(corpus.clips, opts.valSpeakers);
+    splits = [{ name: `validation speakers ${opts.valSpeakers}`, split }];
+  }
+  if (opts.limit) {
+    const limit = opts.limit;
+    splits = splits.map(({ name, split }) => ({ name, split: { train: split.train.slice(0, limit), val: split.val.slice(0, limit) } }));
+  }
+
+  const recipes: Recipe[] = opts.grid
+    ? GRID.lr.flatMap((lr) =>
+        GRID.activation.flatMap((activation) =>
+          GRID.kernelSize.flatMap((kernelSize) =>
+            GRID.pooling.map((pooling) => ({ ...opts!.recipe, lr, config: { ...opts!.recipe.config, activation, kernelSize, pooling } })),
+          ),
+        ),
+      )
+    : [opts.recipe];
+  if (opts.resume && (recipes.length > 1 || splits.length > 1)) throw new Error('--resume works for a single run (not with --grid or --folds)');
+
+  installInterrupt(progress);
+  const cache = new FeatureCache({ enabled: opts.cache, warn: (m) => progress.line(`warning: ${m}`) });
+  const ckptDir = checkpointDir(opts.out);
+  const started = performance.now();
+  let stepsTotal = 0;
+  let bestOverall: { recipe: Recipe; best: BestEpoch; history: TrainedCard['history']; split: string } | null = null;
+  const table: Record<string, string | number | null>[] = [];
+  const foldRows: Record<string, unknown>[] = [];
+  let skipped = 0;
+  const loaded = new Map<string, ReturnType<typeof loadSplit>>();
+
+  for (const recipe of recipes) {
+    const perFold: ValenceMetrics[] = [];
+    for (const { name, split } of splits) {
+      const dataKey = `${name}|${recipe.config.features}|${JSON.stringify(recipe.normalisation)}|${needsSignals(recipe)}`;
+      if (!loaded.has(dataKey)) {
+        progress.line(`loading ${name}: ${split.train.length} train, ${split.val.length} validation clips`);
+        const l = loadSplit(cache, split, recipe, progress);
+        describeFailures(l.failures, progress);
+        skipped = Math.max(skipped, l.failures.length);
+        loaded.set(dataKey, l);
+      }
+      const { input } = loaded.get(dataKey)!;
+      const resume = opts.resume ? loadCheckpoint(ckptDir) : null;
+      if (resume && resume.recipeKey !== recipeKey(recipe)) {
+        throw new Error(`the checkpoint in ${ckptDir} was made with another recipe; start anew without --resume`);
+      }
+      if (resume) progress.line(`resuming after epoch ${resume.epoch}`);
+      const single = recipes.length === 1 && splits.length === 1;
+      const label = recipes.length > 1 ? `[lr ${recipe.lr} ${recipe.config.activation} k${recipe.config.kernelSize} ${recipe.config.pooling}] ` : splits.length > 1 ? `${name} ` : '';
+      const r = await trainRun(recipe, input, {
+        progress,
+        label,
+        threads: opts.threads,
+        shouldStop: () => stopRequested,
+        resume,
+        recipeKey: recipeKey(recipe),
+        onEpochEnd: single ? (c) => saveCheckpoint(ckptDir, c) : undefined,
+      });
+      stepsTotal += r.history.length * Math.ceil(input.train.length / recipe.batchSize);
+      if (r.best) {
+        perFold.push(r.best.val);
+        foldRows.push({ split: name, lr: recipe.lr, ...recipe.config, bestEpoch: r.best.epoch, ...r.best.val });
+        if (!bestOverall || isBetter(r.best.val, bestOverall.best.val, recipe.select)) {
+          bestOverall = { recipe, best: r.best, history: r.history, split: name };
+        }
+      }
+      if (r.interrupted) {
+        progress.line(`interrupted: ${single ? `checkpoint in ${ckptDir}; continue with the same command and --resume` : 'grid/fold runs cannot resume'}`);
+        break;
+      }
+    }
+    if (recipes.length > 1 && perFold.length > 0) {
+      const m = meanMetrics(perFold);
+      table.push({ lr: recipe.lr, activation: recipe.config.activation, kernel: recipe.config.kernelSize, pooling: recipe.config.pooling, ...m });
+    }
+    if (stopRequested) break;
+  }
+
+  if (table.length > 0) {
+    progress.line('\ngrid results (mean over splits of the best epoch):');
+    table.sort((a, b) => Number(b.ccc) - Number(a.ccc));
+    progress.line(toTable(['lr', 'activation', 'kernel', 'pooling', 'mse', 'ccc', 'pearson', 'sign_acc'], table, { mse: 4, ccc: 4, pearson: 4, sign_acc: 3 }));
+  } else if (splits.length > 1) {
+    progress.line('\nfolds:');
+    progress.line(JSON.stringify(meanMetrics(foldRows.map((r) => r as unknown as ValenceMetrics))));
+  }
+  if (!bestOverall) {
+    console.error('train: no epoch finished; nothing saved');
+    return stopRequested ? 130 : 1;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const isRavdess = opts.source.kind === 'ravdess';
+  const { recipe, best } = bestOverall;
+  await saveModel(opts, recipe, best, {
+    date: new Date().toISOString().slice(0, 10),
+    command: `npm run train -- ${process.argv.slice(2).join(' ')}`,
+    data: {
+      source: opts.source.kind === 'ravdess' ? `RAVDESS-layout folder ${opts.source.dir}` : `manifest ${opts.source.file}`,
+      clips: corpus.clips.length,
+      speakers: speakers.length,
+      split: bestOverall.split + (opts.limit ? ` (limited to ${opts.limit} clips per split)` : ''),
+      skipped,
+      ...(isRavdess ? { credit: RAVDESS_CREDIT, licence: RAVDESS_LICENCE } : {}),
+    },
+    recipe: { ...recipe, config: undefined, normalisation: undefined },
+    config: { ...recipe.config },
+    normalisation: recipe.normalisation,
+    signal: { sampleRate: TARGET_RATE, windowLength: WINDOW_LENGTH, mel: MEL, features: recipe.config.features, windowRule: 'first 61500 samples, zero-padded at the end (validation); live windows as SPEC section 1' },
+    metrics: { validation: { epoch: best.epoch, ...best.val }, ...(foldRows.length > 1 ? { folds: foldRows } : {}) },
+    history: bestOverall.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, val: { ...h.val } })),
+    timing: { msPerStep: (seconds * 1000) / Math.max(1, stepsTotal), threads: opts.threads, seconds },
+  });
+  if (!stopRequested) removeCheckpoint(ckptDir);
+  if (opts.makeDefault) setDefaultModel(opts.out);
+  progress.line(
+    `saved ${opts.out} (best epoch ${best.epoch}: val MSE ${best.val.mse.toFixed(4)}, CCC ${best.val.ccc.toFixed(4)})` +
+      (opts.makeDefault ? '; now the default model' : ''),
+  );
+  return stopRequested ? 130 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    console.error(`train: ${(e as Error).message}`);
+    process.exit(1);
+  },
+);

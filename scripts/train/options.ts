@@ -1,0 +1,158 @@
+// Command-line options of `npm run train` and the two recipes they start from:
+// `seed`, the report's exactly (raw Mel power, no augmentation, 50 epochs), and `live`,
+// the project's recipe for live windows (dB features, augmentation, loudness normalisation).
+import { parseArgs } from 'node:util';
+import { SEED_PRESET, validateConfig, type CnnConfig } from '../../src/model/config.ts';
+import { DEFAULT_AUGMENTATION, NO_AUGMENTATION, type AugmentOptions } from '../../src/training/augment.ts';
+import { DEFAULT_NORMALISATION, type LoudnessNormalisation } from '../../src/dsp/loudness.ts';
+import { RAVDESS_VAL_SPEAKERS } from '../../src/training/split.ts';
+import type { CorpusSource } from '../lib/corpus.ts';
+
+export type Selection = 'ccc' | 'mse';
+
+/** Everything that defines a training run (recorded in the model card). */
+export interface Recipe {
+  preset: 'seed' | 'live';
+  config: CnnConfig;
+  epochs: number;
+  lr: number;
+  batchSize: number;
+  augment: AugmentOptions;
+  normalisation: LoudnessNormalisation | null;
+  /** Metric that picks the best epoch (and stops early). */
+  select: Selection;
+  /** Epochs without improvement before stopping; 0: never stop early. */
+  patience: number;
+  seed: number;
+}
+
+export interface TrainOptions {
+  source: CorpusSource;
+  recipe: Recipe;
+  /** Output model folder. */
+  out: string;
+  valSpeakers: string;
+  folds: number;
+  grid: boolean;
+  resume: boolean;
+  threads: number;
+  /** Use at most this many clips of each split (smoke runs). */
+  limit: number | null;
+  makeDefault: boolean;
+  cache: boolean;
+}
+
+export const USAGE = `usage: npm run train -- (--data DIR | --manifest FILE.csv) [options]
+
+Trains the valence CNN and writes models/NAME (TF.js model, card, PyTorch safetensors).
+
+data:
+  --data DIR            RAVDESS-layout folder (Actor_XX/03-01-EE-II-SS-RR-AA.wav)
+  --manifest FILE.csv   rows path,valence[,speaker] (paths relative to the CSV)
+  --val-speakers LIST   validation speakers, e.g. 17-20 or 3,7,ann (default ${RAVDESS_VAL_SPEAKERS})
+  --folds K             K-fold cross-validation by speaker (reports mean metrics)
+  --grid                the report's grid: lr x activation x kernel x pooling (with --folds
+                        or the validation split); prints a table, keeps the best
+recipe (--preset sets them all; the flags after it override):
+  --preset seed|live    seed: the report's (power features, no augmentation, 50 epochs);
+                        live: dB features, augmentation, loudness normalisation (default)
+  --features power|db   --epochs N   --lr X   --batch N   --seed N
+  --augment | --no-augment          random placement, gain, noise (live windows)
+  --normalise | --no-normalise      gated-RMS loudness normalisation of each window
+  --select ccc|mse      best-epoch metric on validation (default ccc)
+  --patience N          stop after N epochs without improvement (0: never; default 15)
+  --kernel N --activation relu|sigmoid --pooling avg|max
+run:
+  --name NAME | --out DIR   output folder (default models/<preset>-<features>)
+  --resume              continue the interrupted run of the same output folder
+  --threads N           gradient worker threads (default 2)
+  --limit N             at most N clips per split (a quick smoke run)
+  --default             make the result the bundled default model
+  --no-cache            do not read or write the feature cache
+  -h, --help`;
+
+function num(v: string | undefined, name: string, check: (n: number) => boolean, what: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || !check(n)) throw new Error(`--${name} must be ${what}, got "${v}"`);
+  return n;
+}
+const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
+
+export function parseTrainOptions(argv: string[]): TrainOptions | null {
+  const { values: v } = parseArgs({
+    args: argv,
+    options: {
+      data: { type: 'string' },
+      manifest: { type: 'string' },
+      'val-speakers': { type: 'string' },
+      folds: { type: 'string' },
+      grid: { type: 'boolean', default: false },
+      preset: { type: 'string', default: 'live' },
+      features: { type: 'string' },
+      epochs: { type: 'string' },
+      lr: { type: 'string' },
+      batch: { type: 'string' },
+      seed: { type: 'string' },
+      augment: { type: 'boolean' },
+      'no-augment': { type: 'boolean' },
+      normalise: { type: 'boolean' },
+      'no-normalise': { type: 'boolean' },
+      select: { type: 'string', default: 'ccc' },
+      patience: { type: 'string' },
+      kernel: { type: 'string' },
+      activation: { type: 'string' },
+      pooling: { type: 'string' },
+      name: { type: 'string' },
+      out: { type: 'string' },
+      resume: { type: 'boolean', default: false },
+      threads: { type: 'string' },
+      limit: { type: 'string' },
+      default: { type: 'boolean', default: false },
+      'no-cache': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (v.help) return null;
+  if (!v.data === !v.manifest) throw new Error('give exactly one of --data DIR or --manifest FILE.csv');
+  const source: CorpusSource = v.data ? { kind: 'ravdess', dir: v.data } : { kind: 'manifest', file: v.manifest! };
+  if (v.preset !== 'seed' && v.preset !== 'live') throw new Error(`--preset must be seed or live, got "${v.preset}"`);
+  const live = v.preset === 'live';
+  if (v.select !== 'ccc' && v.select !== 'mse') throw new Error(`--select must be ccc or mse, got "${v.select}"`);
+  const config = validateConfig({
+    ...SEED_PRESET,
+    features: v.features ?? (live ? 'db' : 'power'),
+    ...(v.kernel ? { kernelSize: Number(v.kernel) } : {}),
+    ...(v.activation ? { activation: v.activation } : {}),
+    ...(v.pooling ? { pooling: v.pooling } : {}),
+  });
+  // --no-augment wins; else --augment, else the preset's choice.
+  const augment = v['no-augment'] ? NO_AUGMENTATION : v.augment || live ? DEFAULT_AUGMENTATION : NO_AUGMENTATION;
+  const normalise = v['no-normalise'] ? false : v.normalise ?? live;
+  const recipe: Recipe = {
+    preset: v.preset,
+    config,
+    epochs: num(v.epochs, 'epochs', positiveInt, 'a whole number > 0') ?? (live ? 40 : 50),
+    lr: num(v.lr, 'lr', (n) => n > 0, 'a positive number') ?? 1e-4,
+    batchSize: num(v.batch, 'batch', positiveInt, 'a whole number > 0') ?? 4,
+    augment,
+    normalisation: normalise ? DEFAULT_NORMALISATION : null,
+    select: v.select,
+    patience: num(v.patience, 'patience', (n) => Number.isInteger(n) && n >= 0, 'a whole number >= 0') ?? 15,
+    seed: num(v.seed, 'seed', Number.isInteger, 'a whole number') ?? 0,
+  };
+  const name = v.name ?? `${recipe.preset}-${config.features}`;
+  return {
+    source,
+    recipe,
+    out: v.out ?? `models/${name}`,
+    valSpeakers: v['val-speakers'] ?? RAVDESS_VAL_SPEAKERS,
+    folds: num(v.folds, 'folds', (n) => Number.isInteger(n) && n >= 2, 'a whole number >= 2') ?? 0,
+    grid: v.grid,
+    resume: v.resume,
+    threads: num(v.threads, 'threads', positiveInt, 'a whole number > 0') ?? 2,
+    limit: num(v.limit, 'limit', positiveInt, 'a whole number > 0') ?? null,
+    makeDefault: v.default,
+    cache: !v['no-cache'],
+  };
+}

@@ -1,0 +1,178 @@
+// One training run: a recipe on one train/validation split. Batches are built (augmented
+// through the shared pipeline's windowFeatures) while the gradient workers compute the
+// previous step; every epoch ends with validation metrics, the best-epoch bookkeeping and
+// a checkpoint, so an interruption loses at most the epoch in progress.
+import * as tf from '@tensorflow/tfjs';
+import { ParallelTrainer } from '../../src/model/train/parallel.ts';
+import { buildCnn } from '../../src/model/cnn.ts';
+import { predictValence } from '../../src/model/predict.ts';
+import { windowFeatures } from '../../src/dsp/pipeline.ts';
+import { augmentWindow } from '../../src/training/augment.ts';
+import { allMetrics, type ValenceMetrics } from '../../src/training/metrics.ts';
+import { createRng, deriveSeed, shuffled } from '../../src/training/random.ts';
+import type { Recipe, Selection } from './options.ts';
+import type { Checkpoint, EpochRecord } from './checkpoint.ts';
+import type { Progress } from './progress.ts';
+
+/** A training clip: its whole 8 kHz signal (augmented each epoch) or fixed features. */
+export interface TrainItem {
+  valence: number;
+  signal?: Float32Array;
+  features?: Float32Array;
+}
+
+export interface RunInput {
+  train: TrainItem[];
+  val: { features: Float32Array[]; valence: number[] };
+}
+
+export interface BestEpoch {
+  epoch: number;
+  val: ValenceMetrics;
+  weights: Float32Array[];
+}
+
+export interface RunResult {
+  history: EpochRecord[];
+  best: BestEpoch | null;
+  interrupted: boolean;
+  stoppedEarly: boolean;
+}
+
+export interface RunControl {
+  progress: Progress;
+  /** Shown before the progress line, e.g. "fold 2/3 ". */
+  label?: string;
+  threads: number;
+  /** Polled between steps (Ctrl-C). */
+  shouldStop: () => boolean;
+  resume?: Checkpoint | null;
+  recipeKey: string;
+  onEpochEnd?: (c: Checkpoint) => void;
+  onBest?: (best: BestEpoch) => Promise<void>;
+}
+
+const VAL_BATCH = 16;
+
+/** Whether `a` beats `b` on the selection metric (NaN never wins). */
+export function isBetter(a: ValenceMetrics, b: ValenceMetrics | null, select: Selection): boolean {
+  const va = select === 'ccc' ? a.ccc : a.mse;
+  if (!Number.isFinite(va)) return false;
+  if (!b) return true;
+  const vb = select === 'ccc' ? b.ccc : b.mse;
+  if (!Number.isFinite(vb)) return true;
+  return select === 'ccc' ? va > vb : va < vb;
+}
+
+function validate(model: tf.LayersModel, recipe: Recipe, val: RunInput['val']): ValenceMetrics {
+  const preds = new Float32Array(val.features.length);
+  for (let i = 0; i < val.features.length; i += VAL_BATCH) {
+    preds.set(predictValence(model, val.features.slice(i, i + VAL_BATCH), recipe.config), i);
+  }
+  return allMetrics(preds, Float32Array.from(val.valence));
+}
+
+export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl): Promise<RunResult> {
+  const { config } = recipe;
+  const [h, w] = config.inputShape;
+  const per = h * w;
+  const n = input.train.length;
+  if (n === 0) throw new Error('no training clips');
+  if (input.val.features.length === 0) throw new Error('no validation clips');
+  const steps = Math.ceil(n / recipe.batchSize);
+  const trainer = await ParallelTrainer.create(config, {
+    threads: ctl.threads,
+    lr: recipe.lr,
+    seed: recipe.seed + 1,
+    ...(ctl.resume ? { state: ctl.resume.trainer } : {}),
+  });
+  const model = buildCnn(config);
+  const history: EpochRecord[] = ctl.resume ? [...ctl.resume.history] : [];
+  let best: BestEpoch | null = ctl.resume?.best ?? null;
+  let interrupted = false;
+  let stoppedEarly = false;
+  const started = performance.now();
+  let stepsDone = 0;
+  try {
+    for (let epoch = (ctl.resume?.epoch ?? 0) + 1; epoch <= recipe.epochs; epoch++) {
+      const order = shuffled(
+        Array.from({ length: n }, (_, i) => i),
+        createRng(deriveSeed(recipe.seed, epoch)),
+      );
+      const augRng = createRng(deriveSeed(recipe.seed, 100_000 + epoch));
+      const batch = (s: number) => {
+        const idx = order.slice(s * recipe.batchSize, (s + 1) * recipe.batchSize);
+        const x = new Float32Array(idx.length * per);
+        idx.forEach((k, j) => {
+          const item = input.train[k];
+          const f =
+            item.features ??
+            windowFeatures(augmentWindow(item.signal!, recipe.augment, augRng), config.features, recipe.normalisation).data;
+          x.set(f, j * per);
+        });
+        return { x, y: Float32Array.from(idx, (k) => input.train[k].valence) };
+      };
+      const epochStart = performance.now();
+      let lossSum = 0;
+      let next = batch(0);
+      for (let s = 0; s < steps; s++) {
+        if (ctl.shouldStop()) {
+          interrupted = true;
+          break;
+        }
+        const cur = next;
+        const b = cur.y.length;
+        const xT = tf.tensor4d(cur.x, [b, h, w, 1]);
+        const yT = tf.tensor1d(cur.y);
+        const pending = trainer.step(xT, yT);
+        if (s + 1 < steps) next = batch(s + 1); // overlaps the workers' gradient computation
+        let loss: number;
+        try {
+          loss = await pending;
+        } finally {
+          tf.dispose([xT, yT]);
+        }
+        lossSum += loss * b;
+        stepsDone++;
+        const msPerStep = (performance.now() - started) / stepsDone;
+        ctl.progress.update({
+          label: ctl.label ?? '',
+          epoch,
+          epochs: recipe.epochs,
+          step: s + 1,
+          steps,
+          loss: lossSum / Math.min(n, (s + 1) * recipe.batchSize),
+          msPerStep,
+          stepsLeft: (recipe.epochs - epoch) * steps + (steps - s - 1),
+        });
+      }
+      if (interrupted) break;
+      const weights = trainer.trainer.weightTensors();
+      model.setWeights(weights);
+      tf.dispose(weights);
+      const val = validate(model, recipe, input.val);
+      const record: EpochRecord = { epoch, trainLoss: lossSum / n, seconds: (performance.now() - epochStart) / 1000, val };
+      history.push(record);
+      const improved = isBetter(val, best?.val ?? null, recipe.select);
+      if (improved) {
+        best = { epoch, val, weights: trainer.params.map((p) => p.slice()) };
+        await ctl.onBest?.(best);
+      }
+      ctl.progress.line(
+        `${ctl.label ?? ''}epoch ${epoch}/${recipe.epochs}  train MSE ${record.trainLoss.toFixed(4)}  ` +
+          `val MSE ${val.mse.toFixed(4)}  CCC ${val.ccc.toFixed(4)}  r ${val.pearson.toFixed(4)}  ` +
+          `sign ${val.sign_acc.toFixed(3)}  (${record.seconds.toFixed(1)} s)${improved ? '  * best' : ''}`,
+      );
+      ctl.onEpochEnd?.({ recipeKey: ctl.recipeKey, epoch, history, best, trainer: trainer.trainer.state() });
+      if (recipe.patience > 0 && best && epoch - best.epoch >= recipe.patience) {
+        stoppedEarly = true;
+        ctl.progress.line(`${ctl.label ?? ''}no better ${recipe.select.toUpperCase()} for ${recipe.patience} epochs: stopping`);
+        break;
+      }
+    }
+  } finally {
+    await trainer.close();
+    model.dispose();
+  }
+  return { history, best, interrupted, stoppedEarly };
+}
