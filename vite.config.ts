@@ -56,7 +56,14 @@ export default defineConfig({
   plugins: [modelsFolder()],
   server: { headers: ISOLATION_HEADERS },
   preview: { headers: ISOLATION_HEADERS },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // No `compress` in the worker bundle: TF.js's threaded wasm backend starts its pthreads
+    // from its factory's source text (Function.prototype.toString), and the compressor
+    // rewrites a `typeof _scriptDir` guard in it into a bare reference that throws there.
+    // No mangling either, so src/model/browser-backend.ts can check that guard is intact.
+    rolldownOptions: { output: { minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } } } },
+  },
   build: { target: 'es2022', sourcemap: true },
   optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
 });

@@ -7,6 +7,7 @@ import { DEFAULT_HOP_SECONDS } from '../src/dsp/params.ts';
 import { clipFeatures } from '../src/dsp/pipeline.ts';
 import { LiveWindow } from '../src/dsp/live-window.ts';
 import { toMono } from '../src/dsp/mono.ts';
+import { speechGate } from '../src/dsp/speech-gate.ts';
 import { predictValence } from '../src/model/predict.ts';
 import { initNodeBackend } from '../src/model/backend.ts';
 import { loadModelDir } from './lib/model-files.ts';
@@ -22,6 +23,8 @@ channel count, 8/16/24/32-bit integer or 32/64-bit float).
 options:
   --model DIR      model folder (model.json + weights); default: the bundled model
   --timeline       the live monitor's readings over each file, one every --hop seconds
+  --gate           with --timeline: add the monitor's speech gate as a column (speech:
+                   yes/no; "no" is where the monitor shows "no speech"); --json always has it
   --hop SECONDS    spacing of timeline readings (default ${DEFAULT_HOP_SECONDS})
   --json | --csv   machine-readable output instead of a table
   --backend NAME   wasm (default) or cpu
@@ -34,6 +37,7 @@ interface Options {
   files: string[];
   modelDir?: string;
   timeline: boolean;
+  gate: boolean;
   hop: number;
   format: 'table' | 'json' | 'csv';
   backend: 'wasm' | 'cpu';
@@ -46,6 +50,7 @@ function parseOptions(argv: string[]): Options | null {
     options: {
       model: { type: 'string' },
       timeline: { type: 'boolean', default: false },
+      gate: { type: 'boolean', default: false },
       hop: { type: 'string' },
       json: { type: 'boolean', default: false },
       csv: { type: 'boolean', default: false },
@@ -63,6 +68,7 @@ function parseOptions(argv: string[]): Options | null {
     files: positionals,
     modelDir: values.model,
     timeline: values.timeline,
+    gate: values.gate,
     hop,
     format: values.json ? 'json' : values.csv ? 'csv' : 'table',
     backend: values.backend,
@@ -103,15 +109,17 @@ async function main(): Promise<number> {
         continue;
       }
       const live = new LiveWindow(audio.sampleRate, { hopSeconds: opts.hop, features: config.features });
-      let pending: { time: number; data: Float32Array }[] = [];
+      let pending: { time: number; data: Float32Array; speech: boolean }[] = [];
       const flush = () => {
         if (pending.length === 0) return;
         const v = predictValence(model, pending.map((p) => p.data), config);
-        pending.forEach((p, i) => rows.push({ file, time: Number(p.time.toFixed(6)), valence: v[i] }));
+        pending.forEach((p, i) => rows.push({ file, time: Number(p.time.toFixed(6)), valence: v[i], speech: p.speech ? 'yes' : 'no' }));
         pending = [];
       };
       live.push(mono, (reading) => {
-        pending.push({ time: reading.time, data: Float32Array.from(reading.features().data) });
+        // The live monitor's gate, on the same window (src/dsp/speech-gate.ts).
+        const speech = speechGate(reading.window()).speech;
+        pending.push({ time: reading.time, data: Float32Array.from(reading.features().data), speech });
         if (pending.length >= BATCH) flush();
       });
       flush();
@@ -121,7 +129,7 @@ async function main(): Promise<number> {
     }
   }
   model.dispose();
-  const columns = opts.timeline ? ['file', 'time', 'valence'] : ['file', 'seconds', 'valence'];
+  const columns = opts.timeline ? ['file', 'time', 'valence', ...(opts.gate ? ['speech'] : [])] : ['file', 'seconds', 'valence'];
   if (opts.format === 'json') {
     console.log(JSON.stringify(rows));
   } else if (opts.format === 'csv') {

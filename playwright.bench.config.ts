@@ -1,0 +1,12 @@
+// `npm run bench:browser`: the live monitor's costs in Debian's Chromium with a fake
+// microphone, per backend (e2e-bench/). Kept out of the normal e2e run: it listens for
+// minutes and prints figures rather than checking behaviour.
+import { defineConfig } from '@playwright/test';
+import base from './playwright.config.ts';
+
+export default defineConfig({
+  ...base,
+  testDir: 'e2e-bench',
+  timeout: 600_000,
+  outputDir: 'test-results/bench',
+});

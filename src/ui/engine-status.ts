@@ -1,0 +1,123 @@
+// <vm-engine-status>: what the analysis runs on: the model's state (loading, choosing a
+// backend, ready, failed), the TF.js backend in use and why it won, with the start-up
+// timings of every backend tried. Properties in only; the host reflects data-model-state
+// and data-backend for tests.
+import { LitElement, css, html, nothing } from 'lit';
+import type { ModelStatusMessage } from '../worker/protocol.ts';
+
+const fmtMs = (ms: number | null) => (ms === null ? '—' : ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`);
+
+export class EngineStatus extends LitElement {
+  static override properties = {
+    status: { attribute: false },
+  };
+
+  /** The worker's latest model status. */
+  declare status: ModelStatusMessage;
+
+  constructor() {
+    super();
+    this.status = { type: 'model', state: 'loading' };
+  }
+
+  static override styles = css`
+    :host {
+      --vm-status-muted: #5d6773;
+      --vm-status-error: #b3261e;
+      --vm-status-chip: #e6edf9;
+      display: block;
+      font-size: 0.875rem;
+      line-height: 1.4;
+    }
+    @media (prefers-color-scheme: dark) {
+      :host {
+        --vm-status-muted: #a3adb8;
+        --vm-status-error: #ff8a80;
+        --vm-status-chip: #233147;
+      }
+    }
+    .line {
+      margin: 0;
+    }
+    .chip {
+      display: inline-block;
+      padding: 0.05rem 0.5rem;
+      border-radius: 999px;
+      background: var(--vm-status-chip);
+      font-weight: 600;
+    }
+    .why,
+    summary {
+      color: var(--vm-status-muted);
+    }
+    .failed {
+      color: var(--vm-status-error);
+      font-weight: 600;
+    }
+    details {
+      margin-top: 0.25rem;
+    }
+    summary {
+      cursor: pointer;
+    }
+    table {
+      border-collapse: collapse;
+      margin-top: 0.25rem;
+      font-variant-numeric: tabular-nums;
+    }
+    th,
+    td {
+      text-align: left;
+      padding: 0.1rem 0.75rem 0.1rem 0;
+      vertical-align: top;
+    }
+  `;
+
+  protected override willUpdate(): void {
+    this.dataset.modelState = this.status.state;
+    if (this.status.backend) this.dataset.backend = this.status.backend;
+    else delete this.dataset.backend;
+  }
+
+  override render() {
+    const s = this.status;
+    switch (s.state) {
+      case 'loading':
+        return html`<p class="line" role="status">Loading the model…</p>`;
+      case 'measuring':
+        return html`<p class="line" role="status">Model ${s.name} loaded; timing the backends to pick the fastest…</p>`;
+      case 'failed':
+        return html`<p class="line failed" role="alert">${s.message ?? 'The model failed to load.'}</p>`;
+      case 'ready':
+        return html`
+          <p class="line" role="status">
+            Backend <span class="chip">${s.backend}</span> · model ${s.name}
+          </p>
+          <p class="line why">${s.reason}</p>
+          ${s.trials && s.trials.length > 0 ? this.renderTrials(s) : nothing}
+        `;
+    }
+  }
+
+  private renderTrials(s: ModelStatusMessage) {
+    return html`
+      <details>
+        <summary>Start-up timings</summary>
+        <table>
+          <tr><th>backend</th><th>per reading</th><th>first run</th><th>note</th></tr>
+          ${s.trials!.map(
+            (t) => html`<tr><td>${t.backend}</td><td>${fmtMs(t.forwardMs)}</td><td>${fmtMs(t.warmupMs)}</td><td>${t.note}</td></tr>`,
+          )}
+        </table>
+      </details>
+    `;
+  }
+}
+
+customElements.define('vm-engine-status', EngineStatus);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vm-engine-status': EngineStatus;
+  }
+}

@@ -1,0 +1,106 @@
+// The worker's update loop in Node: readings at t_k equal to LiveWindow's own (the
+// pipeline of analyze --timeline), no queue when behind, the gate skipping the CNN on
+// silence, smoothing, and no tensor leak over 1000 updates with a real TF.js model.
+import { describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { AnalysisLoop } from './analysis-loop.ts';
+import { LiveWindow } from '../dsp/live-window.ts';
+import { speechGate } from '../dsp/speech-gate.ts';
+import { buildCnn } from '../model/cnn.ts';
+import { predictValenceAsync } from '../model/predict.ts';
+import { initNodeBackend } from '../model/backend.ts';
+import { SEED_PRESET, type CnnConfig } from '../model/config.ts';
+
+const RATE = 16000;
+
+/** A "voice": a 200 Hz tone in 3 syllables a second with pauses between, well above the gate. */
+function voice(n: number, from = 0, rate = RATE): Float32Array {
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = (from + i) / rate;
+    x[i] = 0.3 * Math.sin(2 * Math.PI * 200 * t) * Math.max(0, Math.sin(2 * Math.PI * 3 * t));
+  }
+  return x;
+}
+
+/** A predict function that is a plain sum of the features: cheap and exact to check. */
+const sumPredict = (f: Float32Array) => f.reduce((a, b) => a + b, 0) / f.length;
+
+describe('AnalysisLoop', () => {
+  it('gives LiveWindow readings (the analyze --timeline pipeline) and the same gate', async () => {
+    const x = voice(RATE * 3);
+    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', predict: sumPredict });
+    const got = [];
+    for (let i = 0; i < x.length; i += 128) {
+      const r = await loop.process(x.subarray(i, i + 128));
+      if (r) got.push(r);
+    }
+    const want: { time: number; valence: number; speech: boolean }[] = [];
+    new LiveWindow(RATE, { features: 'db' }).push(x, (p) =>
+      want.push({ time: p.time, valence: sumPredict(p.features().data), speech: speechGate(p.window()).speech }),
+    );
+    expect(got.map((r) => r.time)).toEqual(want.map((w) => w.time));
+    got.forEach((r, i) => {
+      expect(r.speech).toBe(want[i].speech);
+      expect(r.speech).toBe(true);
+      expect(r.valence).toBe(want[i].valence);
+      expect(r.skipped).toBe(0);
+    });
+  });
+
+  it('never queues: a late chunk yields only its newest reading and counts the rest', async () => {
+    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', predict: sumPredict });
+    const r = await loop.process(voice(RATE * 2.2));
+    expect(r?.time).toBe(2);
+    expect(r?.skipped).toBe(3);
+    expect(await loop.process(voice(10, RATE * 2.2))).toBeNull();
+  });
+
+  it('shows no speech for silence and runs no model then', async () => {
+    let calls = 0;
+    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', predict: () => (calls++, 0.5) });
+    const noise = Float32Array.from({ length: RATE }, (_, i) => 1e-4 * Math.sin(i * 1.7));
+    const r = await loop.process(noise);
+    expect(r).toMatchObject({ speech: false, valence: null, smoothed: null });
+    expect(r?.timings.cnnMs).toBe(0);
+    expect(calls).toBe(0);
+  });
+
+  it('smooths over time when asked, and resets on silence', async () => {
+    const values = [1, 0, 0];
+    let k = 0;
+    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', smoothingSeconds: 1, predict: () => values[k++] });
+    const half = RATE / 2;
+    const r1 = await loop.process(voice(half));
+    const r2 = await loop.process(voice(half, half));
+    expect(r1?.smoothed).toBe(1);
+    expect(r2?.valence).toBe(0);
+    expect(r2?.smoothed).toBeCloseTo(Math.exp(-0.5), 12);
+  });
+
+  it('keeps tf.memory() flat over 1000 updates with a real model', async () => {
+    await initNodeBackend('wasm');
+    // A one-block CNN on the real input shape: the same tensor code path, 1000 passes fast.
+    const config: CnnConfig = { ...SEED_PRESET, channels: [2], features: 'db' };
+    const model = buildCnn(config, { seed: 1 });
+    try {
+      const predict = async (f: Float32Array) => (await predictValenceAsync(model, [f], config))[0];
+      const loop = new AnalysisLoop({ inputRate: 8000, hopSeconds: 0.0625, features: 'db', predict });
+      const chunk = 500; // one reading per chunk at 8 kHz and a 62.5 ms hop
+      const counts: number[] = [];
+      let updates = 0;
+      for (let k = 0; updates < 1000 && k < 2000; k++) {
+        const r = await loop.process(voice(chunk, k * chunk, 8000));
+        if (r?.valence !== null && r !== null) {
+          updates++;
+          if (updates === 10) counts.push(tf.memory().numTensors);
+        }
+      }
+      counts.push(tf.memory().numTensors);
+      expect(updates).toBe(1000);
+      expect(counts[1]).toBe(counts[0]);
+    } finally {
+      model.dispose();
+    }
+  });
+});

@@ -1,0 +1,158 @@
+// The live monitor's update loop, free of browser APIs so Node tests can run it: input
+// chunks at the capture rate go through the one LiveWindow (the same pipeline as
+// `analyze --timeline`), the speech gate and an injected predict function, and come out
+// as readings. It never queues: each process() call evaluates only the newest reading
+// point its chunk reaches and counts the older ones as skipped, so a caller that hands
+// over everything that arrived while the previous reading was computed catches up at once.
+import { LiveWindow, readingInputSamples, type ReadingPoint } from '../dsp/live-window.ts';
+import { DEFAULT_HOP_SECONDS, type FeatureType } from '../dsp/params.ts';
+import { speechGate, type SpeechGateOptions } from '../dsp/speech-gate.ts';
+import type { LiveReading } from './protocol.ts';
+
+/** Valence of one window's features (mels x frames, row-major); may be async (WebGL). */
+export type PredictFn = (features: Float32Array) => number | Promise<number>;
+
+export interface AnalysisLoopOptions {
+  /** Capture sample rate (Hz). */
+  inputRate: number;
+  /** Features the model reads (its config.features). */
+  features: FeatureType;
+  /** Seconds between readings (default 0.5). */
+  hopSeconds?: number;
+  /**
+   * Smoothing time constant in seconds for `smoothed` (exponential, over speech readings;
+   * reset by silence). 0 or absent: no smoothing, `smoothed` equals `valence`.
+   */
+  smoothingSeconds?: number;
+  gate?: SpeechGateOptions;
+  /** The model, or null while none is loaded: readings then carry no valence. */
+  predict: PredictFn | null;
+  /** Clock for stage timings (ms); performance.now in the browser. */
+  now?: () => number;
+}
+
+/** The newest reading point of a chunk, captured inside LiveWindow's callback. */
+interface Captured {
+  point: Pick<ReadingPoint, 'index' | 'time' | 'inputSamples'>;
+  speech: boolean;
+  levelDb: number;
+  features: Float32Array | null;
+  melMs: number;
+  gateMs: number;
+}
+
+export class AnalysisLoop {
+  readonly inputRate: number;
+  readonly hopSeconds: number;
+  private readonly live: LiveWindow;
+  private readonly smoothingSeconds: number;
+  private readonly gate: SpeechGateOptions | undefined;
+  private readonly now: () => number;
+  private predict: PredictFn | null;
+  private skipped = 0;
+  /** Resampling time since the last reading: input arrives in many small chunks. */
+  private resampleMs = 0;
+  private smoothed: number | null = null;
+  private lastSmoothedTime = 0;
+
+  constructor(opts: AnalysisLoopOptions) {
+    this.inputRate = opts.inputRate;
+    this.hopSeconds = opts.hopSeconds ?? DEFAULT_HOP_SECONDS;
+    this.live = new LiveWindow(opts.inputRate, { hopSeconds: this.hopSeconds, features: opts.features });
+    const s = opts.smoothingSeconds ?? 0;
+    if (!(Number.isFinite(s) && s >= 0)) throw new RangeError(`smoothingSeconds must be >= 0, got ${s}`);
+    this.smoothingSeconds = s;
+    this.gate = opts.gate;
+    this.predict = opts.predict;
+    this.now = opts.now ?? (() => performance.now());
+  }
+
+  /** Input samples consumed so far. */
+  get inputSamples(): number {
+    return this.live.inputSamples;
+  }
+
+  /** Installs (or removes) the model, e.g. once it has loaded. */
+  setPredict(predict: PredictFn | null): void {
+    this.predict = predict;
+  }
+
+  /**
+   * Feeds a chunk and returns the reading of the newest reading point it reaches (null if
+   * it reaches none). Older points in the same chunk are skipped, never evaluated later.
+   */
+  async process(chunk: Float32Array): Promise<LiveReading | null> {
+    const chunkEnd = this.live.inputSamples + chunk.length;
+    const hop = this.hopSeconds;
+    const rate = this.inputRate;
+    // Declared through a cast: TS cannot see the callback assign it.
+    let captured = null as Captured | null;
+    let visitMs = 0;
+    const t0 = this.now();
+    this.live.push(chunk, (r) => {
+      // A later point in this same chunk makes this one stale: skip it, compute nothing.
+      if (readingInputSamples(r.index + 1, hop, rate) <= chunkEnd) {
+        this.skipped++;
+        return;
+      }
+      const v0 = this.now();
+      const gate = speechGate(r.window(), this.gate);
+      const g1 = this.now();
+      // features() is valid only inside this callback: copy it out. Silence needs no CNN,
+      // so no Mel either.
+      const features = gate.speech && this.predict ? Float32Array.from(r.features().data) : null;
+      const m1 = this.now();
+      captured = {
+        point: { index: r.index, time: r.time, inputSamples: r.inputSamples },
+        speech: gate.speech,
+        levelDb: gate.levelDb,
+        features,
+        melMs: m1 - g1,
+        gateMs: g1 - v0,
+      };
+      visitMs += m1 - v0;
+    });
+    this.resampleMs += this.now() - t0 - visitMs;
+    const c = captured;
+    if (c === null) return null;
+
+    let valence: number | null = null;
+    let cnnMs = 0;
+    if (c.features && this.predict) {
+      const p0 = this.now();
+      valence = await this.predict(c.features);
+      cnnMs = this.now() - p0;
+    }
+    const skipped = this.skipped;
+    const resampleMs = this.resampleMs;
+    this.skipped = 0;
+    this.resampleMs = 0;
+    return {
+      index: c.point.index,
+      time: c.point.time,
+      inputSamples: c.point.inputSamples,
+      speech: c.speech,
+      levelDb: Number.isFinite(c.levelDb) ? c.levelDb : null,
+      valence,
+      smoothed: this.smooth(valence, c.point.time),
+      skipped,
+      timings: { resampleMs, gateMs: c.gateMs, melMs: c.melMs, cnnMs },
+    };
+  }
+
+  /** Exponential smoothing over time (skipped readings widen the step); null resets it. */
+  private smooth(valence: number | null, time: number): number | null {
+    if (valence === null) {
+      this.smoothed = null;
+      return null;
+    }
+    if (this.smoothingSeconds === 0 || this.smoothed === null) {
+      this.smoothed = valence;
+    } else {
+      const a = Math.exp(-(time - this.lastSmoothedTime) / this.smoothingSeconds);
+      this.smoothed = a * this.smoothed + (1 - a) * valence;
+    }
+    this.lastSmoothedTime = time;
+    return this.smoothed;
+  }
+}

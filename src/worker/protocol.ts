@@ -1,0 +1,136 @@
+// Messages between the page and the analysis worker (src/worker/analysis.worker.ts).
+// Types only, so the page's bundle does not pull in TF.js.
+
+export type BackendName = 'webgl' | 'wasm' | 'cpu';
+/** Which backend to use: measure and pick the fastest ('auto'), or a forced one. */
+export type BackendPreference = 'auto' | BackendName;
+
+/** Cost of one reading's stages, in milliseconds. */
+export interface StageTimings {
+  /** Resampling the input that led to this reading (plus skipped readings' input). */
+  resampleMs: number;
+  /** The speech gate on the window. */
+  gateMs: number;
+  /** New Mel frames + dB features of the window (0 when the gate said silence). */
+  melMs: number;
+  /** The CNN forward pass, including reading its result back (0 on silence). */
+  cnnMs: number;
+}
+
+/** One live reading at t_k (SPEC section 1). */
+export interface LiveReading {
+  /** k in t_k = k * hop. */
+  index: number;
+  /** t_k: seconds of captured audio at this reading. */
+  time: number;
+  /** Input samples (at the capture rate) consumed at this reading. */
+  inputSamples: number;
+  /** The speech gate's decision. */
+  speech: boolean;
+  /** Loudest recent gate frame, dBFS; null for digital silence. */
+  levelDb: number | null;
+  /** The CNN's valence, or null on silence / without a model. Equals analyze --timeline's. */
+  valence: number | null;
+  /** The valence after the optional smoothing (equal to valence without smoothing). */
+  smoothed: number | null;
+  /** Reading points passed over since the previous reading because analysis was behind. */
+  skipped: number;
+  timings: StageTimings;
+}
+
+/** Result of timing one backend at start-up. */
+export interface BackendTrial {
+  backend: BackendName;
+  /** Median forward pass after a warm-up (ms); null when the backend did not work. */
+  forwardMs: number | null;
+  /** First pass including shader compilation / setup (ms). */
+  warmupMs: number | null;
+  /** Why it was not timed or failed; renderer name etc. */
+  note: string;
+}
+
+// ---- page -> worker ----
+
+export interface InitCommand {
+  type: 'init';
+  /** Absolute URL of the folder holding index.json (e.g. https://host/models/). */
+  modelsUrl: string;
+  backend: BackendPreference;
+}
+
+export interface StartCommand {
+  type: 'start';
+  /** Capture rate of the samples to come (Hz). */
+  inputRate: number;
+  /** Ring storage to drain; absent: samples come as `chunk` messages. */
+  ring?: SharedArrayBuffer;
+  hopSeconds: number;
+  smoothingSeconds: number;
+  /** Keep up to this many seconds of the session's input for download (0: keep none). */
+  keepSeconds: number;
+}
+
+export interface ChunkCommand {
+  type: 'chunk';
+  samples: Float32Array<ArrayBuffer>;
+}
+
+export interface StopCommand {
+  type: 'stop';
+}
+
+/** Asks for the kept session audio; answered with an `audio` message. */
+export interface GetAudioCommand {
+  type: 'get-audio';
+}
+
+export type WorkerCommand = InitCommand | StartCommand | ChunkCommand | StopCommand | GetAudioCommand;
+
+// ---- worker -> page ----
+
+export interface ModelStatusMessage {
+  type: 'model';
+  state: 'loading' | 'measuring' | 'ready' | 'failed';
+  /** Model name from models/index.json (when known). */
+  name?: string;
+  /** Backend in use (ready) and why it was chosen. */
+  backend?: BackendName;
+  reason?: string;
+  trials?: BackendTrial[];
+  /** Explanation for the user (failed). */
+  message?: string;
+}
+
+export interface ReadingMessage {
+  type: 'reading';
+  reading: LiveReading;
+  /**
+   * Estimated wall-clock time (ms since the epoch: performance.timeOrigin + now()) at
+   * which the reading's last input sample entered the ring (or reached the worker).
+   */
+  inputAt: number;
+  /** Wall-clock time (ms since the epoch) at which the worker posted the reading. */
+  postedAt: number;
+}
+
+/** Running totals, about every 100 ms while samples arrive. */
+export interface ProgressMessage {
+  type: 'progress';
+  /** Input samples received this session. */
+  inputSamples: number;
+  /** Reading points skipped because analysis was behind, this session. */
+  skipped: number;
+}
+
+export interface AudioMessage {
+  type: 'audio';
+  samples: Float32Array<ArrayBuffer>;
+  sampleRate: number;
+}
+
+export interface ErrorMessage {
+  type: 'error';
+  message: string;
+}
+
+export type WorkerMessage = ModelStatusMessage | ReadingMessage | ProgressMessage | AudioMessage | ErrorMessage;
