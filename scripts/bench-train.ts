@@ -1,8 +1,13 @@
 // `npm run bench:train`: milliseconds per training step (batch 4, seed CNN, 1 x 64 x 121,
 // Adam, MSE) of the project's TF.js paths, and of PyTorch on the same model in the same run
-// where Debian's python3-torch is installed; prints the ratio. Medians after warm-up.
+// where Debian's python3-torch is installed; prints the ratio.
 //
-//   tsx scripts/bench-train.ts [--steps 15] [--warmup 3] [--threads 2] [--naive] [--no-torch] [--json]
+// The machine is shared and noisy, so variants are interleaved: each round runs every
+// variant for --steps steps (after --warmup), and PyTorch runs before the first, between,
+// and after the last round. Reported: the median over all rounds' steps, the range of the
+// per-round medians, and process CPU per step (process.cpuUsage, all threads).
+//
+//   tsx scripts/bench-train.ts [--steps 8] [--warmup 2] [--rounds 3] [--threads 2] [--naive] [--no-torch] [--json]
 //
 // --json: the last line is one JSON object {ms_per_step, torch_ms_per_step?, ratio?, ...}.
 // ms_per_step is the parallel step (threads > 1) or the single-thread step (threads 1).
@@ -13,11 +18,12 @@ import { SEED_PRESET, type CnnConfig } from '../src/model/config.ts';
 import { useWasmBackend } from '../src/model/train/backend.ts';
 import { conv2dFast } from '../src/model/train/conv-grad.ts';
 import { ParallelTrainer } from '../src/model/train/parallel.ts';
-import { paramShapes, Trainer } from '../src/model/train/train-step.ts';
+import { paramShapes, Trainer, type GradOptions } from '../src/model/train/train-step.ts';
 
 interface Args {
   steps: number;
   warmup: number;
+  rounds: number;
   threads: number;
   naive: boolean;
   torch: boolean;
@@ -25,7 +31,7 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { steps: 15, warmup: 3, threads: 2, naive: false, torch: true, json: false };
+  const a: Args = { steps: 8, warmup: 2, rounds: 3, threads: 2, naive: false, torch: true, json: false };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
     const num = () => {
@@ -35,6 +41,7 @@ function parseArgs(argv: string[]): Args {
     };
     if (f === '--steps') a.steps = num();
     else if (f === '--warmup') a.warmup = num();
+    else if (f === '--rounds') a.rounds = num();
     else if (f === '--threads') a.threads = num();
     else if (f === '--naive') a.naive = true;
     else if (f === '--no-torch') a.torch = false;
@@ -47,25 +54,35 @@ function parseArgs(argv: string[]): Args {
 const BATCH = 4;
 const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
 
-interface Timing {
-  wallMs: number;
-  /** CPU time of the whole process per step (all threads). */
-  cpuMs: number;
-}
+/** Per-step wall and process-CPU times of one variant, over all rounds. */
+class Samples {
+  wall: number[] = [];
+  cpu: number[] = [];
+  roundMedians: number[] = [];
 
-async function time(run: () => unknown, args: Args, steps = args.steps): Promise<Timing> {
-  for (let i = 0; i < args.warmup; i++) await run();
-  const wall: number[] = [];
-  const cpu: number[] = [];
-  for (let i = 0; i < steps; i++) {
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    await run();
-    wall.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
+  async run(step: () => unknown, steps: number, warmup: number): Promise<void> {
+    for (let i = 0; i < warmup; i++) await step();
+    const wall: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const c0 = process.cpuUsage();
+      const t0 = performance.now();
+      await step();
+      wall.push(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      this.cpu.push((c.user + c.system) / 1000);
+    }
+    this.wall.push(...wall);
+    this.roundMedians.push(median(wall));
   }
-  return { wallMs: median(wall), cpuMs: median(cpu) };
+
+  get ms(): number {
+    return median(this.wall);
+  }
+
+  describe(): string {
+    const r = this.roundMedians;
+    return `${this.ms.toFixed(1)} ms/step (rounds ${Math.min(...r).toFixed(1)}-${Math.max(...r).toFixed(1)}; process CPU ${median(this.cpu).toFixed(1)} ms)`;
+  }
 }
 
 function batch(config: CnnConfig): { x: tf.Tensor4D; y: tf.Tensor1D } {
@@ -120,34 +137,60 @@ function torchStep(args: Args): { ms: number; version: string } | string {
   return { ms: o.ms_per_step, version: o.torch };
 }
 
+interface Variant {
+  name: string;
+  samples: Samples;
+  step: () => unknown;
+  close: () => Promise<void> | void;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const log = (s: string) => console.log(s);
-  const fmt = (t: Timing) => `${t.wallMs.toFixed(1)} ms/step (process CPU ${t.cpuMs.toFixed(1)} ms)`;
   const config = SEED_PRESET;
   await useWasmBackend();
-  log(`seed CNN, batch ${BATCH}, input 1x${config.inputShape.join('x')}; median of ${args.steps} steps after ${args.warmup} warm-up`);
+  log(`seed CNN, batch ${BATCH}, input 1x${config.inputShape.join('x')}; ${args.rounds} interleaved rounds of ${args.steps} steps after ${args.warmup} warm-up`);
   const { x, y } = batch(config);
 
+  // The older formulation (batch-swapped dW), for comparison.
+  const older: GradOptions = { filterGrad: 'batch-swap' };
+  const variants: Variant[] = [];
   const single = new Trainer(config);
-  const singleT = await time(() => single.step(x, y), args);
-  log(`fast path, wasm, 1 thread:          ${fmt(singleT)}`);
-
-  let parallelT: Timing | null = null;
+  variants.push({ name: 'fast path, wasm, 1 thread', samples: new Samples(), step: () => single.step(x, y), close: () => {} });
   if (args.threads > 1) {
-    const par = await ParallelTrainer.create(config, { threads: args.threads });
-    try {
-      parallelT = await time(() => par.step(x, y), args);
-    } finally {
-      await par.close();
+    for (const [name, grad] of [
+      [`fast path, wasm, ${args.threads} workers`, {}],
+      [`  same, batch-swapped dW (A/B)`, older],
+    ] as [string, GradOptions][]) {
+      const par = await ParallelTrainer.create(config, { threads: args.threads, grad });
+      variants.push({ name, samples: new Samples(), step: () => par.step(x, y), close: () => par.close() });
     }
-    log(`fast path, wasm, ${args.threads} threads (workers): ${fmt(parallelT)}`);
   }
-
   const auto = autodiffStep(config, x, y);
-  const autoT = await time(auto.step, args, Math.min(args.steps, 5));
-  auto.dispose();
-  log(`autodiff (tf.grads + conv2dFast, tf.train.adam), wasm, 1 thread: ${fmt(autoT)}`);
+  variants.push({ name: 'autodiff (tf.grads + conv2dFast, tf.train.adam), 1 thread', samples: new Samples(), step: auto.step, close: auto.dispose });
+
+  const torchMs: number[] = [];
+  let torchVersion = '';
+  let torchNote = '';
+  const runTorch = () => {
+    if (!args.torch || torchNote) return;
+    const t = torchStep(args);
+    if (typeof t === 'string') torchNote = t;
+    else {
+      torchMs.push(t.ms);
+      torchVersion = t.version;
+    }
+  };
+  try {
+    for (let r = 0; r < args.rounds; r++) {
+      runTorch();
+      for (const v of variants) await v.samples.run(v.step, args.steps, args.warmup);
+    }
+    runTorch();
+  } finally {
+    for (const v of variants) await v.close();
+  }
+  for (const v of variants) log(`${v.name}: ${v.samples.describe()}`);
 
   // TF.js's own gradients: the wasm backend lacks Conv2DBackpropFilter; the cpu backend has it.
   let naiveMs: number | null = null;
@@ -178,24 +221,26 @@ async function main(): Promise<void> {
   }
   tf.dispose([x, y]);
 
-  const best = parallelT ?? singleT;
-  const result: Record<string, number | string> = {
-    ms_per_step: Number(best.wallMs.toFixed(2)),
-    single_thread_ms_per_step: Number(singleT.wallMs.toFixed(2)),
-    autodiff_ms_per_step: Number(autoT.wallMs.toFixed(2)),
+  const singleMs = variants[0].samples.ms;
+  const best = args.threads > 1 ? variants[1].samples : variants[0].samples;
+  const result: Record<string, number | string | number[]> = {
+    ms_per_step: Number(best.ms.toFixed(2)),
+    ms_per_step_round_medians: best.roundMedians.map((v) => Number(v.toFixed(2))),
+    single_thread_ms_per_step: Number(singleMs.toFixed(2)),
+    autodiff_ms_per_step: Number(variants[variants.length - 1].samples.ms.toFixed(2)),
     threads: args.threads,
   };
+  if (args.threads > 1) result.older_formulation_ms_per_step = Number(variants[2].samples.ms.toFixed(2));
   if (naiveMs !== null) result.naive_cpu_ms_per_step = Number(naiveMs.toFixed(0));
-  if (args.torch) {
-    const t = torchStep(args);
-    if (typeof t === 'string') log(`PyTorch: ${t}`);
-    else {
-      const ratio = best.wallMs / t.ms;
-      log(`PyTorch ${t.version}, ${args.threads} threads: ${t.ms.toFixed(1)} ms/step`);
-      log(`ratio (fast path / PyTorch): ${ratio.toFixed(2)}`);
-      result.torch_ms_per_step = Number(t.ms.toFixed(2));
-      result.ratio = Number(ratio.toFixed(3));
-    }
+  if (torchNote) log(`PyTorch: ${torchNote}`);
+  else if (torchMs.length > 0) {
+    const t = median(torchMs);
+    const ratio = best.ms / t;
+    log(`PyTorch ${torchVersion}, ${args.threads} threads: ${t.toFixed(1)} ms/step (runs ${torchMs.map((v) => v.toFixed(1)).join(', ')})`);
+    log(`ratio (fast path / PyTorch, medians): ${ratio.toFixed(2)}`);
+    result.torch_ms_per_step = Number(t.toFixed(2));
+    result.torch_runs = torchMs.map((v) => Number(v.toFixed(2)));
+    result.ratio = Number(ratio.toFixed(3));
   }
   if (args.json) log(JSON.stringify(result));
 }

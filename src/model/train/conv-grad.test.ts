@@ -7,6 +7,7 @@ import {
   activate,
   activationBackward,
   conv2dFast,
+  convBackpropFilterShifted,
   convBackward,
   convForward,
   flipKernel,
@@ -58,6 +59,10 @@ describe('conv gradients (wasm fast path vs cpu tf.grad)', () => {
         const g = convBackward(x, wt, r, p, true);
         return [y, g.dx as tf.Tensor, g.dw, g.db];
       });
+      const batchSwap = await runOn('wasm', () => {
+        const [x, wt, , r] = make();
+        return [convBackward(x, wt, r, p, false, undefined, 'batch-swap').dw];
+      });
       const viaCustomGrad = await runOn('wasm', () => {
         const [x, wt, b, r] = make();
         const f = (xi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
@@ -70,6 +75,33 @@ describe('conv gradients (wasm fast path vs cpu tf.grad)', () => {
       ['dx', 'dw', 'db'].forEach((name, i) => {
         expect(relError(viaCustomGrad[i], ref[i + 1]), `customGrad ${name}`).toBeLessThan(TOL);
       });
+      expect(relError(batchSwap[0], ref[2]), 'batch-swap dw').toBeLessThan(TOL);
+    });
+  }
+
+  // The shifted formulation's layout depends on N, Cin and the kernel width: 1 and 3 samples,
+  // non-square inputs, and dy that is not the output of a padded conv (plain valid conv).
+  const filterCases: [number, number, number, number, number, number, number][] = [
+    // [n, h, w, cin, cout, k, p]
+    [1, 7, 9, 2, 3, 5, 4],
+    [3, 6, 11, 3, 2, 3, 2],
+    [2, 8, 5, 1, 4, 3, 0],
+    [3, 9, 6, 4, 5, 5, 1],
+  ];
+  for (const [n, h, w, cin, cout, k, p] of filterCases) {
+    it(`convBackpropFilterShifted n=${n} ${h}x${w} ${cin}->${cout} k=${k} p=${p}`, async () => {
+      const xs = randomArray(n * h * w * cin, 11);
+      const ho = h + 2 * p - k + 1;
+      const wo = w + 2 * p - k + 1;
+      const rs = randomArray(n * ho * wo * cout, 12);
+      const ref = await runOn('cpu', () => {
+        const x = tf.tensor4d(xs, [n, h, w, cin]);
+        const r = tf.tensor4d(rs, [n, ho, wo, cout]);
+        const f = (wi: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]), wi as tf.Tensor4D, 1, 'valid'), r));
+        return [tf.grad(f)(tf.zeros([k, k, cin, cout]))];
+      });
+      const fast = await runOn('wasm', () => [convBackpropFilterShifted(tf.tensor4d(xs, [n, h, w, cin]), tf.tensor4d(rs, [n, ho, wo, cout]), p)]);
+      expect(relError(fast[0], ref[0])).toBeLessThan(TOL);
     });
   }
 });

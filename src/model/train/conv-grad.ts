@@ -1,5 +1,5 @@
 // Fast gradients for the CNN's layers, built only from ops the TF.js wasm backend runs well
-// (XNNPACK conv2d, transpose, reverse, resize, elementwise). The wasm backend has no
+// (XNNPACK conv2d, transpose, resize, elementwise; a few reshuffles in JS). The wasm backend has no
 // Conv2DBackpropFilter kernel and the cpu backend is minutes per step, so the training step
 // (train-step.ts) calls these directly; conv2dFast wraps them as a tf.customGrad op for
 // anyone who wants autodiff instead.
@@ -50,11 +50,17 @@ export interface ConvGrads {
 }
 
 /**
+ * How dw is computed (both are conv2d on XNNPACK; 'shifted' is the default):
+ * - 'shifted': convBackpropFilterShifted, the contraction runs over N x W channels.
+ * - 'batch-swap': convBackpropFilter, batch and channels swapped; the contraction runs over
+ *   only N channels per tap, which XNNPACK runs at ~25 instead of ~37 GFLOP/s.
+ */
+export type FilterGradMethod = 'shifted' | 'batch-swap';
+
+/**
  * Gradients of convForward given dy (the loss gradient for its output).
- * dw: a conv2d with batch and channels swapped (input [Cin, H, W, N], "filter" dy as
- * [Ho, Wo, N, Cout]), which XNNPACK runs faster than an im2col + matMul here.
- * dx: a conv2d of dy with the kernel rotated 180 degrees and in/out swapped.
- * Only the core of dy enters both: the border's inputs are all padding.
+ * dw: see FilterGradMethod. dx: a conv2d of dy with the kernel rotated 180 degrees and
+ * in/out swapped. Only the core of dy enters both: the border's inputs are all padding.
  */
 export function convBackward(
   x: tf.Tensor4D,
@@ -63,6 +69,7 @@ export function convBackward(
   padding: number,
   needDx: boolean,
   wFlipped?: tf.Tensor4D,
+  filterGrad: FilterGradMethod = 'shifted',
 ): ConvGrads {
   const k = w.shape[0];
   const g = convGeometry(k, padding);
@@ -70,7 +77,8 @@ export function convBackward(
     const db = tf.sum(dy, [0, 1, 2]) as tf.Tensor1D;
     const e = g.border;
     const dyCore = e === 0 ? dy : cropBorder(dy, e);
-    const dw = convBackpropFilter(x, dyCore, g.corePadding);
+    const dw =
+      filterGrad === 'shifted' ? convBackpropFilterShifted(x, dyCore, g.corePadding) : convBackpropFilter(x, dyCore, g.corePadding);
     if (!needDx) return { dw, db };
     const dx = convBackpropInput(dyCore, w, g.corePadding, wFlipped);
     return { dx, dw, db };
@@ -86,13 +94,71 @@ export function cropBorder(t: tf.Tensor4D, e: number): tf.Tensor4D {
   return tf.reshape(tf.slice(rows, [0, e, e * c], [n, h - 2 * e, (w - 2 * e) * c]), [n, h - 2 * e, w - 2 * e, c]);
 }
 
-/** dL/dw of conv2d(x, w, pad p) (no border trick) from dL/dy; returns HWIO. */
+/**
+ * dL/dw of conv2d(x, w, pad p) (no border trick) from dL/dy; returns HWIO. A conv2d with
+ * batch and channels swapped: input [Cin, H, W, N], "filter" dy as [Ho, Wo, N, Cout].
+ */
 export function convBackpropFilter(x: tf.Tensor4D, dy: tf.Tensor4D, padding: number): tf.Tensor4D {
   return tf.tidy(() => {
     const xT = tf.transpose(x, [3, 1, 2, 0]); // [Cin, H, W, N]
     const dyT = tf.transpose(dy, [1, 2, 0, 3]); // [Ho, Wo, N, Cout]
     const gT = tf.conv2d(xT, dyT, 1, padArg(padding)); // [Cin, k, k, Cout]
     return tf.transpose(gT, [1, 2, 0, 3]);
+  });
+}
+
+/**
+ * The input of convBackpropFilterShifted as plain values: for x NHWC [n, h, w, c], padding p
+ * and kernel width k, out[r, ci, b, nn, j] = xpad[nn, r, b + j, ci] (shape [h + 2p, c, k, n,
+ * wo], wo = w + 2p - k + 1; zero where xpad is padding). A JS loop: slices + stack on wasm
+ * took 2-3x as long; a depthwise conv with one-hot taps + transpose + pad was no faster in
+ * wall time (~3.8 vs ~2.2 ms per seed step and worker in a kernel profile).
+ */
+export function shiftedColumns(x: Float32Array, shape: readonly number[], k: number, p: number): Float32Array {
+  const [n, h, w, c] = shape;
+  const hp = h + 2 * p;
+  const wo = w + 2 * p - k + 1;
+  const run = n * wo;
+  const out = new Float32Array(hp * c * k * run);
+  for (let r = p; r < p + h; r++) {
+    for (let ci = 0; ci < c; ci++) {
+      for (let b = 0; b < k; b++) {
+        const dst = ((r * c + ci) * k + b) * run;
+        // Columns j whose source column b + j - p lies inside x.
+        const j0 = Math.max(0, p - b);
+        const j1 = Math.min(wo, w + p - b);
+        for (let nn = 0; nn < n; nn++) {
+          const src = ((nn * h + r - p) * w + (b - p)) * c + ci;
+          const d = dst + nn * wo;
+          for (let j = j0; j < j1; j++) out[d + j] = x[src + j * c];
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * dL/dw of conv2d(x, w, pad p) (no border trick) from dL/dy; returns HWIO.
+ * One conv2d whose taps are dy's rows and whose contraction channels are (sample, column)
+ * pairs, so XNNPACK's inner loop runs over N * Wo values instead of N:
+ *   input  I [1, h + 2p, Cin * k, N * Wo]  (shiftedColumns: column shift b baked in),
+ *   filter F [Ho, 1, N * Wo, Cout]          (dy with rows first),
+ *   output [1, k, Cin * k, Cout] = dw[a, b, ci, co] laid out as [a, ci, b, co].
+ * A single image: XNNPACK's row tiles do not span images, and k-wide images waste them.
+ */
+export function convBackpropFilterShifted(x: tf.Tensor4D, dy: tf.Tensor4D, padding: number): tf.Tensor4D {
+  const [n, h, w, c] = x.shape;
+  const [, ho, wo, cout] = dy.shape;
+  const k = h + 2 * padding - ho + 1;
+  if (w + 2 * padding - wo + 1 !== k) throw new Error(`convBackpropFilterShifted: dy [${dy.shape}] does not fit x [${x.shape}] with padding ${padding}`);
+  return tf.tidy(() => {
+    const shifted = shiftedColumns(x.dataSync() as Float32Array, x.shape, k, padding);
+    const input = tf.tensor4d(shifted, [1, h + 2 * padding, c * k, n * wo]);
+    const rowsFirst = n === 1 ? dy : tf.transpose(dy, [1, 0, 2, 3]);
+    const filter = tf.reshape(rowsFirst, [ho, 1, n * wo, cout]) as tf.Tensor4D;
+    const out = tf.conv2d(input, filter, 1, 'valid'); // [1, k, c * k, cout]
+    return tf.transpose(tf.reshape(out, [k, c, k, cout]), [0, 2, 1, 3]) as tf.Tensor4D;
   });
 }
 

@@ -1,45 +1,53 @@
 // Worker thread of the data-parallel trainer (parallel.ts): its own TF.js wasm instance
-// computes the loss share and gradients of one shard of each batch. Protocol: see
-// WorkerRequest / WorkerReply in parallel.ts; 'close' ends the thread.
+// computes the loss share and gradients of one shard of each batch into this worker's
+// shared gradient buffer, and runs Adam on its slice of the shared parameters. Protocol:
+// WorkerRequest / WorkerReply in parallel.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import type { CnnConfig } from '../config.ts';
+import { adamUpdateRange } from './adam.ts';
 import { useWasmBackend } from './backend.ts';
-import type { WorkerReply, WorkerRequest } from './parallel.ts';
-import { lossAndGradients, paramShapes, uploadParams } from './train-step.ts';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './parallel.ts';
+import { lossAndGradients, paramShapes, tensorViews, uploadParams } from './train-step.ts';
 
 const port = parentPort;
 if (!port) throw new Error('grad-worker.ts must run in a worker thread');
-const config = (workerData as { config: CnnConfig }).config;
+const init = workerData as WorkerInit;
+const { config, grad } = init;
 const shapes = paramShapes(config);
+const sizes = shapes.map((s) => s.reduce((a, b) => a * b, 1));
+const params = tensorViews(init.params, sizes);
+const myGrads = tensorViews(init.grads[init.index], sizes);
 
-function reply(msg: WorkerReply, transfer: ArrayBuffer[] = []): void {
-  port!.postMessage(msg, transfer);
+function reply(msg: WorkerReply): void {
+  port!.postMessage(msg);
 }
 
-/** A Float32Array that owns its whole buffer, so the buffer can be transferred. */
-function owned(a: Float32Array): Float32Array {
-  return a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice();
+function handle(msg: Exclude<WorkerRequest, { type: 'exit' }>): WorkerReply {
+  if (msg.type === 'adam') {
+    adamUpdateRange(init.params, init.m, init.v, init.grads.slice(0, msg.workers), msg.from, msg.to, msg.step, msg.options);
+    return { type: 'adam', id: msg.id };
+  }
+  const out = tf.tidy(() => {
+    const { params: ps, flipped } = uploadParams(shapes, params);
+    const x = tf.tensor4d(msg.x, msg.xShape); // lossAndGradients checks it against the config
+    const r = lossAndGradients(config, ps, x, tf.tensor1d(msg.y), msg.batchTotal, flipped, grad);
+    return [r.loss, ...r.grads];
+  });
+  try {
+    const [loss, ...grads] = out;
+    grads.forEach((g, i) => myGrads[i].set(g.dataSync() as Float32Array));
+    return { type: 'grads', id: msg.id, loss: loss.dataSync()[0] };
+  } finally {
+    tf.dispose(out);
+  }
 }
 
 async function main(): Promise<void> {
   await useWasmBackend();
   port!.on('message', (msg: WorkerRequest) => {
-    if (msg.type === 'close') {
-      port!.close(); // nothing else keeps the thread alive: it exits
-      return;
-    }
+    if (msg.type === 'exit') process.exit(msg.code);
     try {
-      const grads = tf.tidy(() => {
-        const { params, flipped } = uploadParams(shapes, msg.params);
-        const x = tf.tensor4d(msg.x, msg.xShape); // lossAndGradients checks it against the config
-        const r = lossAndGradients(config, params, x, tf.tensor1d(msg.y), msg.batchTotal, flipped);
-        return [r.loss, ...r.grads];
-      });
-      const values = grads.map((g) => owned(g.dataSync() as Float32Array));
-      tf.dispose(grads);
-      const [loss, ...gs] = values;
-      reply({ type: 'grads', id: msg.id, loss: loss[0], grads: gs }, gs.map((g) => g.buffer as ArrayBuffer));
+      reply(handle(msg));
     } catch (e) {
       const err = e instanceof Error ? e : new Error(String(e));
       reply({ type: 'error', id: msg.id, message: err.message, stack: err.stack ?? '' });

@@ -52,6 +52,93 @@ describe('ParallelTrainer', () => {
     });
   });
 
+  it('resumes from a saved state exactly like the uninterrupted run', async () => {
+    await setBackend('wasm');
+    const batches = [0, 1, 2, 3].map((s) => ({ xs: randomArray(N * H * W, 90 + s), ys: randomArray(N, 95 + s) }));
+    const stepOn = (t: ParallelTrainer, b: { xs: Float32Array; ys: Float32Array }) => {
+      const x = tf.tensor4d(b.xs, [N, H, W, 1]);
+      const y = tf.tensor1d(b.ys);
+      return t.step(x, y).finally(() => tf.dispose([x, y]));
+    };
+    const whole = await ParallelTrainer.create(config, { seed: 3, lr: 1e-3, threads: 2 });
+    open.push(whole);
+    const wholeLosses: number[] = [];
+    for (const b of batches) wholeLosses.push(await stepOn(whole, b));
+
+    const first = await ParallelTrainer.create(config, { seed: 3, lr: 1e-3, threads: 2 });
+    open.push(first);
+    const losses = [await stepOn(first, batches[0]), await stepOn(first, batches[1])];
+    const saved = first.state();
+    await first.close();
+    // Resume into a parallel trainer and, as a cross-check, a single-thread one.
+    const resumed = await ParallelTrainer.create(config, { state: saved, lr: 1e-3, threads: 2 });
+    open.push(resumed);
+    for (const b of batches.slice(2)) losses.push(await stepOn(resumed, b));
+    expect(losses).toEqual(wholeLosses);
+    const end = resumed.state();
+    const ref = whole.state();
+    expect(end.step).toBe(4);
+    for (const key of ['params', 'm', 'v'] as const) {
+      end[key].forEach((a, i) => expect(Array.from(a), `${key}[${i}]`).toEqual(Array.from(ref[key][i])));
+    }
+    const single = Trainer.fromState(config, saved, { lr: 1e-3 });
+    for (const b of batches.slice(2)) tf.tidy(() => single.step(tf.tensor4d(b.xs, [N, H, W, 1]), tf.tensor1d(b.ys)));
+    single.params.forEach((p, k) => {
+      for (let i = 0; i < p.length; i++) expect(Math.abs(end.params[k][i] - p[i])).toBeLessThan(2e-5);
+    });
+  });
+
+  it('rejects steps after a worker crashes, with the reason, and still closes', async () => {
+    await setBackend('wasm');
+    const par = await ParallelTrainer.create(config, { threads: 2 });
+    open.push(par);
+    const x = tf.tensor4d(randomArray(2 * H * W, 81), [2, H, W, 1]);
+    const y = tf.tensor1d([0.5, -0.5]);
+    const before = par.state();
+    par.crashWorkerForTest(1, 7);
+    // The crash is noticed either while the step is pending or before it is sent.
+    await expect(par.step(x, y)).rejects.toThrow(/gradient worker exited \(code 7\)/);
+    await expect(par.step(x, y)).rejects.toThrow(/gradient worker exited \(code 7\)/);
+    // Nothing was updated.
+    expect(par.state()).toEqual(before);
+    await par.close();
+    await par.close();
+    await expect(par.step(x, y)).rejects.toThrow(/ParallelTrainer is closed/);
+    tf.dispose([x, y]);
+  });
+
+  it('handles a batch smaller than the number of workers', async () => {
+    await setBackend('wasm');
+    const single = new Trainer(config, { seed: 8, lr: 1e-3 });
+    const par = await ParallelTrainer.create(config, { seed: 8, lr: 1e-3, threads: 2 });
+    open.push(par);
+    for (const n of [2, 1, 1]) {
+      const x = tf.tensor4d(randomArray(n * H * W, 40 + n), [n, H, W, 1]);
+      const y = tf.tensor1d(randomArray(n, 45 + n));
+      expect(await par.step(x, y)).toBeCloseTo(single.step(x, y), 6);
+      tf.dispose([x, y]);
+    }
+    single.params.forEach((p, k) => {
+      for (let i = 0; i < p.length; i++) expect(Math.abs(par.params[k][i] - p[i])).toBeLessThan(2e-5);
+    });
+    await par.close();
+  });
+
+  it('refuses a step while one is in flight', async () => {
+    await setBackend('wasm');
+    const par = await ParallelTrainer.create(config, { threads: 2 });
+    open.push(par);
+    const x = tf.tensor4d(randomArray(2 * H * W, 82), [2, H, W, 1]);
+    const y = tf.tensor1d([0.5, -0.5]);
+    const first = par.step(x, y);
+    await expect(par.step(x, y)).rejects.toThrow(/previous step has not finished/);
+    expect(() => par.state()).toThrow(/during a step/);
+    expect(Number.isFinite(await first)).toBe(true);
+    expect(par.state().step).toBe(1);
+    await par.close();
+    tf.dispose([x, y]);
+  });
+
   it("passes a worker's error on, stays usable, and closes", async () => {
     await setBackend('wasm');
     const par = await ParallelTrainer.create(config, { threads: 2 });

@@ -1,43 +1,55 @@
 // Data-parallel training step: TF.js's wasm backend runs on one thread in Node, so each
-// core gets a worker thread with its own wasm instance (grad-worker.ts). A batch is split
-// into shards, one per worker; the gradients are summed and one Adam update (adam.ts) is
-// applied on the main thread, so the result equals the single-thread step up to float
-// rounding. The main thread only coordinates: measured on the 2-core machine, its own
-// shard ran ~60% slower than a worker's while a worker ran beside it (two workers: no
-// slowdown), which made main + 1 worker slower than 2 workers.
+// core gets a worker thread with its own wasm instance (grad-worker.ts). Parameters, Adam's
+// moments and one gradient buffer per worker live on SharedArrayBuffers, so only the batch
+// and a few numbers cross threads. A step has two phases:
+//   1. 'grads': each worker computes its shard's gradients into its own buffer;
+//   2. 'adam':  each worker sums the buffers over its slice of the flat parameter vector and
+//      runs Adam on it (adam.ts), in place.
+// The result equals the single-thread step up to the gradients' float rounding. The main
+// thread only coordinates: measured on the 2-core machine, its own shard ran ~60% slower
+// than a worker's while a worker ran beside it, which made main + 1 worker slower than 2.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import type { CnnConfig } from '../config.ts';
-import { Trainer, type TrainerOptions } from './train-step.ts';
+import type { AdamOptions } from './adam.ts';
+import { Trainer, type FlatState, type GradOptions, type TrainerOptions, type TrainerState } from './train-step.ts';
+
+/** What a worker gets at start (workerData). */
+export interface WorkerInit {
+  config: CnnConfig;
+  grad: GradOptions;
+  /** Shared with the main thread and the other workers. */
+  params: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  /** Every worker's gradient buffer (flat, parameter order); this worker writes grads[index]. */
+  grads: Float32Array[];
+  index: number;
+}
 
 export type WorkerRequest =
-  | {
-      type: 'grads';
-      id: number;
-      params: Float32Array[];
-      x: Float32Array;
-      xShape: [number, number, number, number];
-      y: Float32Array;
-      batchTotal: number;
-    }
-  | { type: 'close' };
+  | { type: 'grads'; id: number; x: Float32Array; xShape: [number, number, number, number]; y: Float32Array; batchTotal: number }
+  | { type: 'adam'; id: number; step: number; from: number; to: number; options: AdamOptions; workers: number }
+  /** Ends the thread at once with this exit code (tests use it to simulate a crash). */
+  | { type: 'exit'; code: number };
 
 export type WorkerReply =
   | { type: 'ready' }
-  | { type: 'grads'; id: number; loss: number; grads: Float32Array[] }
+  | { type: 'grads'; id: number; loss: number }
+  | { type: 'adam'; id: number }
   | { type: 'error'; id: number; message: string; stack: string };
 
-export interface ParallelOptions extends TrainerOptions {
+export interface ParallelOptions extends Omit<TrainerOptions, 'sharedMemory'> {
   /** Worker threads computing gradients (default 2: this machine's cores). */
   threads?: number;
 }
 
 interface Pending {
-  resolve: (r: { loss: number; grads: Float32Array[] }) => void;
+  resolve: (r: WorkerReply) => void;
   reject: (e: Error) => void;
 }
 
@@ -55,39 +67,37 @@ function tsxEsmApiUrl(): string {
  * vitest), the worker first registers tsx's loader itself: Node does not apply the main
  * thread's loader hooks, nor an inherited --import, to a worker's TypeScript entry.
  */
-function startWorker(config: CnnConfig): Worker {
+function startWorker(init: WorkerInit): Worker {
   const entry = new URL('./grad-worker.ts', import.meta.url);
   const tsxApi = tsxEsmApiUrl();
   const boot = `import(${JSON.stringify(tsxApi)})
     .then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: { config }, execArgv: [] });
+  return new Worker(boot, { eval: true, workerData: init, execArgv: [] });
 }
 
-/** One gradient worker: request / reply with ids, every failure rejects what is pending. */
+/** One gradient worker: request / reply with ids; any failure rejects what is pending. */
 class GradWorker {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
+  /** Set once the thread has died or failed to start: every later request rejects with it. */
   private failure: Error | null = null;
   private exited = false;
   readonly ready: Promise<void>;
 
-  constructor(config: CnnConfig) {
-    this.worker = startWorker(config);
+  constructor(init: WorkerInit) {
+    this.worker = startWorker(init);
     this.ready = new Promise<void>((resolve, reject) => {
       this.pending.set(-1, { resolve: () => resolve(), reject });
     });
     this.worker.on('message', (msg: WorkerReply) => {
-      if (msg.type === 'ready') {
-        this.settle(-1)?.resolve({ loss: 0, grads: [] });
-      } else if (msg.type === 'grads') {
-        this.settle(msg.id)?.resolve({ loss: msg.loss, grads: msg.grads });
-      } else {
+      if (msg.type === 'ready') this.settle(-1)?.resolve(msg);
+      else if (msg.type === 'error') {
         const err = new Error(`gradient worker: ${msg.message}`);
         err.stack = `${err.message}\n(worker) ${msg.stack}`;
         if (msg.id === -1) this.fail(err);
         else this.settle(msg.id)?.reject(err);
-      }
+      } else this.settle(msg.id)?.resolve(msg);
     });
     this.worker.on('error', (e: Error) => this.fail(new Error(`gradient worker crashed: ${e.message}`)));
     this.worker.on('exit', (code: number) => {
@@ -108,30 +118,29 @@ class GradWorker {
     this.pending.clear();
   }
 
-  gradients(params: Float32Array[], x: Float32Array, xShape: [number, number, number, number], y: Float32Array, batchTotal: number) {
+  /** Sends a request (id filled in) and resolves with the reply to it. */
+  request(msg: DistributiveOmit<Exclude<WorkerRequest, { type: 'exit' }>, 'id'>): Promise<WorkerReply> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    const done = new Promise<{ loss: number; grads: Float32Array[] }>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-    });
-    const msg: WorkerRequest = { type: 'grads', id, params, x, xShape, y, batchTotal };
-    this.worker.postMessage(msg);
+    const done = new Promise<WorkerReply>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    this.worker.postMessage({ ...msg, id } as WorkerRequest);
     return done;
   }
 
-  /** Asks the worker to finish; terminates it if it has not exited after timeoutMs. */
-  async close(timeoutMs = 5000): Promise<void> {
-    if (this.exited) return;
-    const exited = new Promise<void>((resolve) => this.worker.once('exit', () => resolve()));
-    this.worker.postMessage({ type: 'close' } satisfies WorkerRequest);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), timeoutMs);
-    });
-    if ((await Promise.race([exited, timeout])) === 'timeout') await this.worker.terminate();
-    clearTimeout(timer);
+  /** Ends the thread abruptly, as a crash would. */
+  crash(code: number): void {
+    this.worker.postMessage({ type: 'exit', code } satisfies WorkerRequest);
+  }
+
+  /** Terminates the thread (idempotent); pending requests reject. */
+  async terminate(): Promise<void> {
+    this.failure ??= new Error('ParallelTrainer is closed');
+    if (!this.exited) await this.worker.terminate();
+    this.fail(this.failure);
   }
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** Shard sizes: n split into at most `parts` nearly equal non-empty pieces. */
 export function shardSizes(n: number, parts: number): number[] {
@@ -140,14 +149,21 @@ export function shardSizes(n: number, parts: number): number[] {
 }
 
 /**
- * The trainer of train-step.ts (parameters, Adam) plus gradient workers. Use
- * `await ParallelTrainer.create()`, then `await step(x, y)` per batch and `await close()`
- * at the end. x and y may live on any backend (their values are read and sent).
+ * The trainer of train-step.ts (parameters, Adam state) on shared memory, plus gradient
+ * workers. Use `await ParallelTrainer.create()`, then `await step(x, y)` per batch and
+ * `await close()` at the end. x and y may live on any backend (their values are read and
+ * sent). A worker that crashes rejects the step with its message, and every later step;
+ * an error inside a worker's gradient computation (e.g. a wrong input shape) rejects that
+ * step only and changes nothing.
  */
 export class ParallelTrainer {
   readonly trainer: Trainer;
   private readonly workers: GradWorker[];
   private closed = false;
+  /** A step is in flight: its two phases use the shared buffers, so steps must not overlap. */
+  private busy = false;
+  /** Set when an Adam phase failed part-way: the parameters may be half updated. */
+  private broken: Error | null = null;
 
   private constructor(trainer: Trainer, workers: GradWorker[]) {
     this.trainer = trainer;
@@ -157,8 +173,12 @@ export class ParallelTrainer {
   static async create(config: CnnConfig, options: ParallelOptions = {}): Promise<ParallelTrainer> {
     const threads = options.threads ?? 2;
     if (!Number.isInteger(threads) || threads < 1) throw new Error(`threads must be a whole number >= 1, got ${threads}`);
-    const trainer = new Trainer(config, options);
-    const workers = Array.from({ length: threads }, () => new GradWorker(config));
+    const trainer = new Trainer(config, { ...options, sharedMemory: true });
+    const flat: FlatState = trainer.flat;
+    const grads = Array.from({ length: threads }, () => new Float32Array(new SharedArrayBuffer(flat.params.byteLength)));
+    const workers = grads.map(
+      (_, index) => new GradWorker({ config, grad: trainer.grad, params: flat.params, m: flat.m, v: flat.v, grads, index }),
+    );
     const t = new ParallelTrainer(trainer, workers);
     try {
       await Promise.all(workers.map((w) => w.ready));
@@ -173,9 +193,41 @@ export class ParallelTrainer {
     return this.trainer.params;
   }
 
+  /** New tensors of the current weights, for model.setWeights; the caller disposes them. */
+  weightTensors(): tf.Tensor[] {
+    return this.trainer.weightTensors();
+  }
+
+  /** Replaces the weights (e.g. model.getWeights()); Adam's state is kept. */
+  setWeights(weights: readonly (Float32Array | tf.Tensor)[]): void {
+    this.usable();
+    this.trainer.setWeights(weights);
+  }
+
+  /** Copies of the parameters, Adam's moments and step count (see Trainer.state). */
+  state(): TrainerState {
+    if (this.busy) throw new Error('ParallelTrainer: state() during a step (await the step first)');
+    return this.trainer.state();
+  }
+
+  private usable(): void {
+    if (this.closed) throw new Error('ParallelTrainer is closed');
+    if (this.broken) throw new Error(`ParallelTrainer is unusable after a failed update: ${this.broken.message}`);
+    if (this.busy) throw new Error('ParallelTrainer: the previous step has not finished (await it first)');
+  }
+
   /** One Adam step on the batch (x [N, H, W, 1], y [N]); returns the batch's MSE before it. */
   async step(x: tf.Tensor4D, y: tf.Tensor): Promise<number> {
-    if (this.closed) throw new Error('ParallelTrainer is closed');
+    this.usable();
+    this.busy = true;
+    try {
+      return await this.runStep(x, y);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async runStep(x: tf.Tensor4D, y: tf.Tensor): Promise<number> {
     const n = x.shape[0];
     if (y.size !== n) throw new Error(`expected ${n} targets, got ${y.size}`);
     const sizes = shardSizes(n, this.workers.length);
@@ -184,31 +236,50 @@ export class ParallelTrainer {
     const xs = x.dataSync() as Float32Array;
     const ys = y.dataSync() as Float32Array;
     let offset = 0;
-    const results = await Promise.all(
+    // Phase 1: gradients. Workers without a shard (n < threads) leave stale values in their
+    // buffer, so only the first sizes.length buffers are summed.
+    const replies = await Promise.all(
       sizes.map((m, i) => {
         const from = offset;
         offset += m;
         const xShard = xs.slice(from * per, (from + m) * per);
-        return this.workers[i].gradients(this.trainer.params, xShard, [m, h, w, c], ys.slice(from, from + m), n);
+        return this.workers[i].request({ type: 'grads', x: xShard, xShape: [m, h, w, c], y: ys.slice(from, from + m), batchTotal: n });
       }),
     );
-    let loss = results[0].loss;
-    const grads = results[0].grads;
-    for (const r of results.slice(1)) {
-      loss += r.loss;
-      r.grads.forEach((g, i) => {
-        const sum = grads[i];
-        for (let j = 0; j < g.length; j++) sum[j] += g[j];
-      });
+    let loss = 0;
+    for (const r of replies) if (r.type === 'grads') loss += r.loss;
+    // Phase 2: Adam, each worker on a contiguous slice of the flat parameters.
+    const adam = this.trainer.adam;
+    const step = adam.step + 1;
+    const total = this.trainer.flat.params.length;
+    const parts = shardSizes(total, this.workers.length);
+    let from = 0;
+    try {
+      await Promise.all(
+        parts.map((m, i) => {
+          const to = from + m;
+          const r = this.workers[i].request({ type: 'adam', step, from, to, options: adam.options, workers: sizes.length });
+          from = to;
+          return r;
+        }),
+      );
+    } catch (e) {
+      this.broken = e instanceof Error ? e : new Error(String(e));
+      throw e;
     }
-    this.trainer.adam.update(this.trainer.params, grads);
+    adam.step = step;
     return loss;
   }
 
-  /** Ends the workers (idempotent). */
+  /** Simulates a crash of worker i (for tests): it exits with `code`. */
+  crashWorkerForTest(i: number, code = 1): void {
+    this.workers[i].crash(code);
+  }
+
+  /** Terminates the workers (idempotent; also after a crash or a failed start). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all(this.workers.map((w) => w.close()));
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

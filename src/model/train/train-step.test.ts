@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { validateConfig, type CnnConfig } from '../config.ts';
-import { forward, initParams, lossAndGradients, paramShapes, Trainer } from './train-step.ts';
+import { forward, initParams, lossAndGradients, paramShapes, Trainer, type GradOptions, type TrainerState } from './train-step.ts';
 import { randomArray, referenceForward, referenceGradients, relError, runOn, setBackend } from './test-util.ts';
 
 const small = (over: Partial<CnnConfig>): CnnConfig =>
@@ -48,15 +48,19 @@ describe('loss and gradients: wasm fast path vs cpu tf.grads of stock ops', () =
         const { ps, x, y } = inputs();
         return [referenceForward(config, ps, x), ...referenceGradients(config, ps, x, y)];
       });
-      const fast = await runOn('wasm', () => {
-        const { ps, x, y } = inputs();
-        const r = lossAndGradients(config, ps, x, y);
-        return [forward(config, ps, x), r.loss, ...r.grads];
-      });
-      expect(relError(fast[0], ref[0]), 'output').toBeLessThan(1e-5);
-      expect(relError(fast[1], ref[1]), 'loss').toBeLessThan(1e-5);
-      for (let i = 0; i < shapes.length; i++) {
-        expect(relError(fast[i + 2], ref[i + 2]), `grad ${i}`).toBeLessThan(5e-5);
+      // The default formulation, and the older one (batch-swapped dW).
+      for (const options of [{}, { filterGrad: 'batch-swap' }] as GradOptions[]) {
+        const fast = await runOn('wasm', () => {
+          const { ps, x, y } = inputs();
+          const r = lossAndGradients(config, ps, x, y, N, undefined, options);
+          return [forward(config, ps, x), r.loss, ...r.grads];
+        });
+        const tag = JSON.stringify(options);
+        expect(relError(fast[0], ref[0]), `output ${tag}`).toBeLessThan(1e-5);
+        expect(relError(fast[1], ref[1]), `loss ${tag}`).toBeLessThan(1e-5);
+        for (let i = 0; i < shapes.length; i++) {
+          expect(relError(fast[i + 2], ref[i + 2]), `grad ${i} ${tag}`).toBeLessThan(5e-5);
+        }
       }
     });
   }
@@ -165,6 +169,45 @@ describe('train step on wasm vs the same step on cpu', () => {
     const ws = trainer.weightTensors();
     expect(tf.memory().numTensors).toBe(before + ws.length);
     tf.dispose([...ws, x, y]);
+  });
+});
+
+describe('trainer state (checkpoint / resume)', () => {
+  const config = configs[0][1];
+  const [h, w] = config.inputShape;
+  const batches = [0, 1, 2, 3, 4].map((s) => batch(config, 50 + 2 * s));
+  const stepOn = (t: Trainer, b: { xs: Float32Array; ys: Float32Array }) =>
+    tf.tidy(() => t.step(tf.tensor4d(b.xs, [N, h, w, 1]), tf.tensor1d(b.ys)));
+
+  it('resuming after k steps gives exactly the uninterrupted run', async () => {
+    await setBackend('wasm');
+    const whole = new Trainer(config, { seed: 4, lr: 1e-3 });
+    const wholeLosses = batches.map((b) => stepOn(whole, b));
+
+    const first = new Trainer(config, { seed: 4, lr: 1e-3 });
+    const losses = batches.slice(0, 2).map((b) => stepOn(first, b));
+    const saved: TrainerState = first.state();
+    // A copy: later steps of `first` must not change it.
+    stepOn(first, batches[2]);
+    expect(saved.step).toBe(2);
+    const resumed = Trainer.fromState(config, saved, { lr: 1e-3 });
+    losses.push(...batches.slice(2).map((b) => stepOn(resumed, b)));
+
+    expect(losses).toEqual(wholeLosses);
+    expect(resumed.adam.step).toBe(5);
+    const end = resumed.state();
+    const ref = whole.state();
+    for (const key of ['params', 'm', 'v'] as const) {
+      end[key].forEach((a, i) => expect(Array.from(a), `${key}[${i}]`).toEqual(Array.from(ref[key][i])));
+    }
+  });
+
+  it('rejects a state that does not fit the config', () => {
+    const t = new Trainer(config);
+    const s = t.state();
+    expect(() => Trainer.fromState(config, { ...s, m: s.m.slice(1) })).toThrow(/expected 6 m arrays/);
+    expect(() => Trainer.fromState(config, { ...s, params: [s.params[1], ...s.params.slice(1)] })).toThrow(/params\[0\] has/);
+    expect(() => Trainer.fromState(config, { ...s, step: -1 })).toThrow(/step/);
   });
 });
 

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs';
 import { flatSize, type CnnConfig } from '../config.ts';
 import { Adam, type AdamOptions } from './adam.ts';
 import {
+  type FilterGradMethod,
   activate,
   activationBackward,
   convBackward,
@@ -79,6 +80,12 @@ export function forward(config: CnnConfig, params: readonly tf.Tensor[], x: tf.T
   });
 }
 
+/** Choices between equivalent formulations (defaults: the fastest measured); for benchmarks. */
+export interface GradOptions {
+  /** How conv weight gradients are computed (default 'shifted'). */
+  filterGrad?: FilterGradMethod;
+}
+
 export interface Gradients {
   /** Sum of squared errors of this batch divided by batchTotal (the MSE when it is the whole batch). */
   loss: tf.Scalar;
@@ -112,7 +119,9 @@ export function lossAndGradients(
   y: tf.Tensor,
   batchTotal: number = x.shape[0],
   flippedKernels?: readonly tf.Tensor4D[],
+  options: GradOptions = {},
 ): Gradients {
+  const filterGrad = options.filterGrad ?? 'shifted';
   const nb = config.channels.length;
   if (params.length !== 2 * nb + 2) throw new Error(`expected ${2 * nb + 2} parameter tensors, got ${params.length}`);
   const n = x.shape[0];
@@ -150,9 +159,10 @@ export function lossAndGradients(
     // shares wFc's data, so the forward's cached [flat, 1] operator would be reused (NaNs).
     let dh = tf.reshape(tf.mul(dOut, tf.reshape(wFc, [1, -1])), h.shape) as tf.Tensor4D;
     for (let i = nb - 1; i >= 0; i--) {
-      const da = poolBackward(dh, acts[i], pools[i], config.pooling);
-      const dz = activationBackward(da, acts[i], config.activation);
-      const g = convBackward(inputs[i], params[2 * i] as tf.Tensor4D, dz, config.padding, i > 0, flippedKernels?.[i]);
+      // (The pooling and activation backward as one JS pass over the values ran 1.5-2.5x
+      // slower than these wasm ops.)
+      const dz = activationBackward(poolBackward(dh, acts[i], pools[i], config.pooling), acts[i], config.activation);
+      const g = convBackward(inputs[i], params[2 * i] as tf.Tensor4D, dz, config.padding, i > 0, flippedKernels?.[i], filterGrad);
       grads[2 * i] = g.dw;
       grads[2 * i + 1] = g.db;
       if (g.dx) dh = g.dx;
@@ -161,11 +171,58 @@ export function lossAndGradients(
   });
 }
 
+/**
+ * Everything a training run needs to continue exactly where it stopped (checkpoint /
+ * --resume): parameters in LayersModel order, Adam's moments in the same layout, and the
+ * number of Adam steps taken (its bias correction depends on it). Plain copies.
+ */
+export interface TrainerState {
+  step: number;
+  params: Float32Array[];
+  m: Float32Array[];
+  v: Float32Array[];
+}
+
 export interface TrainerOptions extends Partial<AdamOptions> {
   /** Initial weights in LayersModel order; PyTorch-like random init (seed 1) if absent. */
   weights?: readonly Float32Array[];
   /** Seed of the random init when no weights are given. */
   seed?: number;
+  /** A saved state to resume from (overrides weights and seed); see Trainer.state(). */
+  state?: TrainerState;
+  /** Formulation choices (defaults: the fastest); for benchmarks and tests. */
+  grad?: GradOptions;
+  /** Keep parameters and moments on SharedArrayBuffers, for the parallel trainer's workers. */
+  sharedMemory?: boolean;
+}
+
+/** Parameters and Adam moments, each one flat array (views per tensor index into it). */
+export interface FlatState {
+  params: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+}
+
+/** Per-tensor views into a flat array. */
+export function tensorViews(flat: Float32Array, sizes: readonly number[]): Float32Array[] {
+  let offset = 0;
+  return sizes.map((n) => {
+    const view = flat.subarray(offset, offset + n);
+    offset += n;
+    return view;
+  });
+}
+
+function checkState(config: CnnConfig, state: TrainerState): void {
+  const sizes = paramShapes(config).map(sizeOf);
+  if (!Number.isInteger(state.step) || state.step < 0) throw new Error(`state: step must be a whole number >= 0, got ${state.step}`);
+  for (const key of ['params', 'm', 'v'] as const) {
+    const arrays = state[key];
+    if (arrays.length !== sizes.length) throw new Error(`state: expected ${sizes.length} ${key} arrays, got ${arrays.length}`);
+    arrays.forEach((a, i) => {
+      if (a.length !== sizes[i]) throw new Error(`state: ${key}[${i}] has ${a.length} values, expected ${sizes[i]}`);
+    });
+  }
 }
 
 /** Copies values (tensors are read synchronously) and checks their sizes against the config. */
@@ -188,17 +245,50 @@ function toArrays(config: CnnConfig, weights: readonly (Float32Array | tf.Tensor
 export class Trainer {
   readonly config: CnnConfig;
   readonly shapes: number[][];
+  /** Views into flat.params. */
   readonly params: Float32Array[];
   readonly adam: Adam;
+  /** The storage behind params and adam.m / adam.v (SharedArrayBuffers with sharedMemory). */
+  readonly flat: FlatState;
+  readonly grad: GradOptions;
 
   constructor(config: CnnConfig, options: TrainerOptions = {}) {
     this.config = config;
     this.shapes = paramShapes(config);
-    this.params = options.weights ? toArrays(config, options.weights) : initParams(config, options.seed ?? 1);
-    this.adam = new Adam(
-      this.params.map((p) => p.length),
-      options,
-    );
+    this.grad = { ...options.grad };
+    const sizes = this.shapes.map(sizeOf);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    const alloc = () => (options.sharedMemory ? new Float32Array(new SharedArrayBuffer(4 * total)) : new Float32Array(total));
+    this.flat = { params: alloc(), m: alloc(), v: alloc() };
+    this.params = tensorViews(this.flat.params, sizes);
+    const moments = { m: tensorViews(this.flat.m, sizes), v: tensorViews(this.flat.v, sizes) };
+    const { state } = options;
+    if (state) {
+      checkState(config, state);
+      state.params.forEach((a, i) => this.params[i].set(a));
+      state.m.forEach((a, i) => moments.m[i].set(a));
+      state.v.forEach((a, i) => moments.v[i].set(a));
+    } else {
+      const init = options.weights ? toArrays(config, options.weights) : initParams(config, options.seed ?? 1);
+      init.forEach((a, i) => this.params[i].set(a));
+    }
+    this.adam = new Adam(sizes, options, moments);
+    if (state) this.adam.step = state.step;
+  }
+
+  /** A trainer that continues from a saved state (Adam options from `options`, e.g. lr). */
+  static fromState(config: CnnConfig, state: TrainerState, options: Omit<TrainerOptions, 'state'> = {}): Trainer {
+    return new Trainer(config, { ...options, state });
+  }
+
+  /** Copies of the parameters, Adam's moments and step count, for a checkpoint. */
+  state(): TrainerState {
+    return {
+      step: this.adam.step,
+      params: this.params.map((p) => p.slice()),
+      m: this.adam.m.map((a) => a.slice()),
+      v: this.adam.v.map((a) => a.slice()),
+    };
   }
 
   /** Replaces the weights (e.g. model.getWeights()); Adam's state is kept. */
@@ -217,7 +307,7 @@ export class Trainer {
     // No copies needed: these tensors are disposed before Adam touches the arrays.
     const { params, flipped } = uploadParams(this.shapes, this.params);
     try {
-      const r = lossAndGradients(this.config, params, x, y, batchTotal, flipped);
+      const r = lossAndGradients(this.config, params, x, y, batchTotal, flipped, this.grad);
       const loss = r.loss.dataSync()[0];
       const grads = r.grads.map((g) => g.dataSync() as Float32Array);
       tf.dispose([r.loss, ...r.grads]);
