@@ -7,6 +7,7 @@ import { DEFAULT_HOP_SECONDS } from '../src/dsp/params.ts';
 import { clipFeatures } from '../src/dsp/pipeline.ts';
 import { LiveWindow } from '../src/dsp/live-window.ts';
 import { toMono } from '../src/dsp/mono.ts';
+import { normalisationFromCard } from '../src/dsp/loudness.ts';
 import { speechGate } from '../src/dsp/speech-gate.ts';
 import { predictValence } from '../src/model/predict.ts';
 import { initNodeBackend } from '../src/model/backend.ts';
@@ -96,6 +97,8 @@ async function main(): Promise<number> {
     return 2;
   }
   const { model, config } = loaded;
+  // A model trained with loudness normalisation gets the same on every window (its card says).
+  const normalisation = normalisationFromCard(loaded.card);
   const rows: Row[] = [];
   let failures = 0;
   for (const file of opts.files) {
@@ -104,11 +107,11 @@ async function main(): Promise<number> {
       const mono = toMono(audio.channels);
       const seconds = mono.length / audio.sampleRate;
       if (!opts.timeline) {
-        const [valence] = predictValence(model, [clipFeatures(mono, audio.sampleRate, config.features).data], config);
+        const [valence] = predictValence(model, [clipFeatures(mono, audio.sampleRate, config.features, normalisation).data], config);
         rows.push({ file, seconds: Number(seconds.toFixed(3)), valence });
         continue;
       }
-      const live = new LiveWindow(audio.sampleRate, { hopSeconds: opts.hop, features: config.features });
+      const live = new LiveWindow(audio.sampleRate, { hopSeconds: opts.hop, features: config.features, normalisation });
       let pending: { time: number; data: Float32Array; speech: boolean }[] = [];
       const flush = () => {
         if (pending.length === 0) return;

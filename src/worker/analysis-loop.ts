@@ -8,6 +8,7 @@ import { LiveWindow, readingInputSamples, type ReadingPoint } from '../dsp/live-
 import { DEFAULT_HOP_SECONDS, type FeatureType } from '../dsp/params.ts';
 import { speechGate, type SpeechGateOptions } from '../dsp/speech-gate.ts';
 import type { LiveReading } from './protocol.ts';
+import type { LoudnessNormalisation } from '../dsp/loudness.ts';
 
 /** Valence of one window's features (mels x frames, row-major); may be async (WebGL). */
 export type PredictFn = (features: Float32Array) => number | Promise<number>;
@@ -17,6 +18,8 @@ export interface AnalysisLoopOptions {
   inputRate: number;
   /** Features the model reads (its config.features). */
   features: FeatureType;
+  /** The model's loudness normalisation (its card says), if any. */
+  normalisation?: LoudnessNormalisation | null;
   /** Seconds between readings (default 0.5). */
   hopSeconds?: number;
   /**
@@ -58,7 +61,11 @@ export class AnalysisLoop {
   constructor(opts: AnalysisLoopOptions) {
     this.inputRate = opts.inputRate;
     this.hopSeconds = opts.hopSeconds ?? DEFAULT_HOP_SECONDS;
-    this.live = new LiveWindow(opts.inputRate, { hopSeconds: this.hopSeconds, features: opts.features });
+    this.live = new LiveWindow(opts.inputRate, {
+      hopSeconds: this.hopSeconds,
+      features: opts.features,
+      normalisation: opts.normalisation ?? null,
+    });
     const s = opts.smoothingSeconds ?? 0;
     if (!(Number.isFinite(s) && s >= 0)) throw new RangeError(`smoothingSeconds must be >= 0, got ${s}`);
     this.smoothingSeconds = s;

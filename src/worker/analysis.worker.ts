@@ -9,6 +9,7 @@ import { chooseBackend, type Runner } from '../model/browser-backend.ts';
 import { bundleFromFiles, fetchModelFiles, type ModelFiles } from '../model/load-model-url.ts';
 import { predictValenceAsync } from '../model/predict.ts';
 import type { CnnConfig } from '../model/config.ts';
+import { normalisationFromCard, type LoudnessNormalisation } from '../dsp/loudness.ts';
 import { AnalysisLoop, type PredictFn } from './analysis-loop.ts';
 import type { InitCommand, StartCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
 
@@ -27,6 +28,8 @@ const PROGRESS_MS = 100;
 
 interface ModelRunner extends Runner {
   config: CnnConfig;
+  /** Loudness normalisation the model was trained with (from its card). */
+  normalisation: LoudnessNormalisation | null;
 }
 
 let model: ModelRunner | null = null;
@@ -48,6 +51,7 @@ async function init(cmd: InitCommand): Promise<void> {
       const bundle = await bundleFromFiles(files);
       return {
         config: bundle.config,
+        normalisation: normalisationFromCard(bundle.card),
         predict: async (features) => (await predictValenceAsync(bundle.model, [features], bundle.config))[0],
         dispose: () => bundle.model.dispose(),
       };
@@ -152,6 +156,7 @@ function pump(): void {
     hopSeconds: s.cmd.hopSeconds,
     smoothingSeconds: s.cmd.smoothingSeconds,
     features: model?.config.features ?? 'db', // without a model no features are computed
+    normalisation: model?.normalisation ?? null,
     predict: model ? predictOf(model) : null,
   }));
   const chunk = concat(s.pending, s.pendingSamples);
