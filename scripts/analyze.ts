@@ -15,6 +15,7 @@ import { loadModelDir } from './lib/model-files.ts';
 import { defaultModelDir } from './lib/default-model.ts';
 import { readAudioFile } from './lib/audio-file.ts';
 import { toCsv, toTable, type Row } from './lib/format-table.ts';
+import { runCli } from './lib/cli.ts';
 
 const USAGE = `usage: npm run analyze -- FILE... [options]
 
@@ -76,18 +77,7 @@ function parseOptions(argv: string[]): Options | null {
   };
 }
 
-async function main(): Promise<number> {
-  let opts: Options | null;
-  try {
-    opts = parseOptions(process.argv.slice(2));
-  } catch (e) {
-    console.error(`analyze: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (!opts) {
-    console.log(USAGE);
-    return 0;
-  }
+async function analyze(opts: Options): Promise<number> {
   await initNodeBackend(opts.backend);
   let loaded: Awaited<ReturnType<typeof loadModelDir>>;
   try {
@@ -138,16 +128,10 @@ async function main(): Promise<number> {
   } else if (opts.format === 'csv') {
     console.log(toCsv(columns, rows));
   } else if (rows.length > 0) {
-    const shown = rows.map((r) => ({ ...r, file: opts!.files.length > 1 ? String(r.file) : basename(String(r.file)) }));
+    const shown = rows.map((r) => ({ ...r, file: opts.files.length > 1 ? String(r.file) : basename(String(r.file)) }));
     console.log(toTable(columns, shown, { seconds: 2, time: 2, valence: 3 }));
   }
   return failures > 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(`analyze: ${(e as Error).stack ?? String(e)}`);
-    process.exit(2);
-  },
-);
+runCli('analyze', USAGE, parseOptions, analyze);

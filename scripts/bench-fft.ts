@@ -3,22 +3,14 @@
 // accuracy against a direct float64 DFT. Prints ms per power spectrum and the ratio.
 //   npx tsx scripts/bench-fft.ts [n=1024] [seconds per timing=1]
 import { createPowerSpectrum, isPowerOfTwo, type PowerSpectrum } from '../src/dsp/fft.ts';
+import { createRng } from '../src/training/random.ts';
 
 const n = Number(process.argv[2] ?? 1024);
 const seconds = Number(process.argv[3] ?? 1);
 if (!isPowerOfTwo(n) || n < 4) throw new Error(`n must be a power of two >= 4, got ${n}`);
 
 /** Deterministic uniform [0, 1) so every run measures the same frames. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const mulberry32 = createRng;
 
 /** The textbook algorithm: complex radix-2 FFT of n/2 points plus the real-input split. */
 class HandRealFft implements PowerSpectrum {

@@ -14,6 +14,7 @@ import { defaultModelDir } from './lib/default-model.ts';
 import { readCorpus, type Clip, type CorpusSource } from './lib/corpus.ts';
 import { FeatureCache, loadFeatures, type LoadProgress } from './lib/feature-cache.ts';
 import { toTable } from './lib/format-table.ts';
+import { runCli } from './lib/cli.ts';
 
 const USAGE = `usage: npm run evaluate -- --model DIR (--data DIR | --manifest FILE.csv) [options]
 
@@ -97,18 +98,7 @@ const fail = (message: string): number => {
   return 2;
 };
 
-async function main(): Promise<number> {
-  let opts: Options | null;
-  try {
-    opts = parseOptions(process.argv.slice(2));
-  } catch (e) {
-    console.error(`evaluate: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (!opts) {
-    console.log(USAGE);
-    return 0;
-  }
+async function evaluate(opts: Options): Promise<number> {
 
   let clips: Clip[];
   try {
@@ -171,10 +161,4 @@ async function main(): Promise<number> {
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(`evaluate: ${(e as Error).stack ?? String(e)}`);
-    process.exit(2);
-  },
-);
+runCli('evaluate', USAGE, parseOptions, evaluate);

@@ -10,6 +10,7 @@ import { buildCnn, parameterCount } from '../src/model/cnn.ts';
 import { initNodeBackend } from '../src/model/backend.ts';
 import { saveModelDir } from './lib/model-files.ts';
 import { setDefaultModel } from './lib/model-index.ts';
+import { runCli } from './lib/cli.ts';
 import { MEL, WINDOW_LENGTH, TARGET_RATE } from '../src/dsp/params.ts';
 
 const USAGE = `usage: npm run import-torch -- WEIGHTS.safetensors --out DIR [options]
@@ -21,8 +22,17 @@ options:
   --card FILE.json        merge this JSON object into the model card
   --default               make DIR (a folder directly under models/) the bundled default`;
 
-async function main(): Promise<number> {
+interface ImportOptions {
+  file: string;
+  out: string;
+  given: { features?: string; activation?: string; pooling?: string; padding?: number };
+  card?: string;
+  makeDefault: boolean;
+}
+
+function parseImportOptions(argv: string[]): ImportOptions | null {
   const { values, positionals } = parseArgs({
+    args: argv,
     allowPositionals: true,
     options: {
       out: { type: 'string' },
@@ -35,15 +45,18 @@ async function main(): Promise<number> {
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  if (positionals.length !== 1 || !values.out) {
-    console.error(`import-torch: need one weights file and --out DIR\n\n${USAGE}`);
-    return 2;
-  }
-  const file = positionals[0];
+  if (values.help) return null;
+  if (positionals.length !== 1 || !values.out) throw new Error('need one weights file and --out DIR');
+  const given: ImportOptions['given'] = {};
+  if (values.features) given.features = values.features;
+  if (values.activation) given.activation = values.activation;
+  if (values.pooling) given.pooling = values.pooling;
+  if (values.padding) given.padding = Number(values.padding);
+  return { file: positionals[0], out: values.out, given, card: values.card, makeDefault: values.default };
+}
+
+async function importTorch(opts: ImportOptions): Promise<number> {
+  const { file } = opts;
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(readFileSync(file));
@@ -52,19 +65,15 @@ async function main(): Promise<number> {
     return 2;
   }
   const { tensors, metadata } = parseSafetensors(bytes);
-  const given: Record<string, unknown> = {};
-  const features = values.features ?? metadata?.features;
-  if (features !== undefined) given.features = features;
-  if (values.activation) given.activation = values.activation;
-  if (values.pooling) given.pooling = values.pooling;
-  if (values.padding) given.padding = Number(values.padding);
+  const given: Record<string, unknown> = { ...opts.given };
+  if (given.features === undefined && metadata?.features !== undefined) given.features = metadata.features;
   const config = configFromTorchTensors(tensors, given);
   await initNodeBackend('wasm');
   const model = buildCnn(config);
   importTorchWeights(model, config, tensors);
-  const extra = values.card ? (JSON.parse(readFileSync(values.card, 'utf8')) as Record<string, unknown>) : {};
+  const extra = opts.card ? (JSON.parse(readFileSync(opts.card, 'utf8')) as Record<string, unknown>) : {};
   const card = {
-    name: basename(values.out),
+    name: basename(opts.out),
     source: `imported from PyTorch weights ${basename(file)}`,
     weightsSha256: createHash('sha256').update(bytes).digest('hex'),
     importedAt: new Date().toISOString(),
@@ -74,18 +83,12 @@ async function main(): Promise<number> {
     safetensorsMetadata: metadata ?? {},
     ...extra,
   };
-  await saveModelDir(values.out, model, config, card);
-  copyFileSync(file, join(values.out, 'model.safetensors'));
+  await saveModelDir(opts.out, model, config, card);
+  copyFileSync(file, join(opts.out, 'model.safetensors'));
   model.dispose();
-  if (values.default) setDefaultModel(values.out);
-  console.log(`imported ${file} -> ${values.out} (${config.features} features, ${card.parameters} parameters)${values.default ? ', now the default model' : ''}`);
+  if (opts.makeDefault) setDefaultModel(opts.out);
+  console.log(`imported ${file} -> ${opts.out} (${config.features} features, ${card.parameters} parameters)${opts.makeDefault ? ', now the default model' : ''}`);
   return 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(`import-torch: ${(e as Error).message}`);
-    process.exit(1);
-  },
-);
+runCli('import-torch', USAGE, parseImportOptions, importTorch);

@@ -22,6 +22,7 @@ import { Progress } from './train/progress.ts';
 import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint } from './train/checkpoint.ts';
 import { trainRun, isBetter, type BestEpoch, type RunInput, type TrainItem } from './train/run.ts';
 import { renderCard, type TrainedCard } from './train/model-card.ts';
+import { runCli } from './lib/cli.ts';
 
 const RAVDESS_CREDIT =
   'Livingstone SR, Russo FA (2018). The Ryerson Audio-Visual Database of Emotional Speech and Song (RAVDESS). ' +
@@ -104,18 +105,7 @@ function meanMetrics(ms: ValenceMetrics[]): Record<string, number> {
   return Object.fromEntries(keys.map((k) => [k, ms.reduce((s, m) => s + m[k], 0) / ms.length]));
 }
 
-async function main(): Promise<number> {
-  let opts: TrainOptions | null;
-  try {
-    opts = parseTrainOptions(process.argv.slice(2));
-  } catch (e) {
-    console.error(`train: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (!opts) {
-    console.log(USAGE);
-    return 0;
-  }
+async function train(opts: TrainOptions): Promise<number> {
   const progress = new Progress();
   const modelExists = existsSync(join(opts.out, 'model.json'));
   if (modelExists && !opts.resume && !process.argv.includes('--overwrite')) {
@@ -131,7 +121,7 @@ async function main(): Promise<number> {
 
   let splits: { name: string; split: Split }[];
   if (opts.folds > 0) {
-    splits = kFoldBySpeaker(corpus.clips, opts.folds, opts.recipe.seed).map((split, i) => ({ name: `fold ${i + 1}/${opts!.folds}`, split }));
+    splits = kFoldBySpeaker(corpus.clips, opts.folds, opts.recipe.seed).map((split, i) => ({ name: `fold ${i + 1}/${opts.folds}`, split }));
   } else {
     const split = splitBySpeakers(corpus.clips, opts.valSpeakers);
     splits = [{ name: `validation speakers ${opts.valSpeakers}`, split }];
@@ -145,7 +135,7 @@ async function main(): Promise<number> {
     ? GRID.lr.flatMap((lr) =>
         GRID.activation.flatMap((activation) =>
           GRID.kernelSize.flatMap((kernelSize) =>
-            GRID.pooling.map((pooling) => ({ ...opts!.recipe, lr, config: { ...opts!.recipe.config, activation, kernelSize, pooling } })),
+            GRID.pooling.map((pooling) => ({ ...opts.recipe, lr, config: { ...opts.recipe.config, activation, kernelSize, pooling } })),
           ),
         ),
       )
@@ -254,10 +244,4 @@ async function main(): Promise<number> {
   return stopRequested ? 130 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(`train: ${(e as Error).message}`);
-    process.exit(1);
-  },
-);
+runCli('train', USAGE, parseTrainOptions, train);

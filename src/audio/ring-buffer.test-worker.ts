@@ -3,6 +3,7 @@
 // from seeded generators, so both sides know the expected sequence and a failure replays.
 import { parentPort, workerData } from 'node:worker_threads';
 import { Float32RingBuffer } from './ring-buffer.ts';
+import { createRng } from '../training/random.ts';
 
 export interface RingWorkerTask {
   role: 'producer' | 'consumer';
@@ -28,17 +29,8 @@ export interface RingWorkerResult {
   overruns: number;
 }
 
-/** mulberry32: tiny, fast, good enough to vary test data reproducibly. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded test data, reproducible across the two threads. */
+export const mulberry32 = createRng;
 
 /** The lossless test's sample values: float32 noise in [-1, 1). */
 export function valueStream(seed: number): () => number {

@@ -17,6 +17,7 @@ import {
   type ResampleOptions,
 } from './resample.ts';
 import { SignalError } from './validate.ts';
+import { createRng } from '../training/random.ts';
 
 const TOLERANCE = 1e-5;
 const manifest = loadManifest(SHARED_REFERENCE);
@@ -42,17 +43,8 @@ function concat(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-/** mulberry32: a small seeded PRNG, so the "random" chunkings are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so the "random" chunkings are the same on every run. */
+const prng = createRng;
 
 /**
  * Streams x through a StreamingResampler in chunks of nextSize() samples, checking that

@@ -9,6 +9,7 @@ import { casesOfKind, loadManifest, readArray, SHARED_REFERENCE, type ModelCase 
 import type { CnnConfig } from './config.ts';
 import { parseSafetensors, type TensorMap } from './safetensors.ts';
 import { configFromTorchTensors, torchParamShapes } from './torch-weights.ts';
+import { createRng } from '../training/random.ts';
 
 /** The fixture set (MODEL_FIXTURES may point at another set in the same format). */
 export const FIXTURE_DIR = process.env.MODEL_FIXTURES ?? SHARED_REFERENCE;
@@ -34,17 +35,8 @@ export function modelCases(dir = FIXTURE_DIR): LoadedModelCase[] {
   });
 }
 
-/** Deterministic uniform [0, 1) numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic uniform [0, 1) numbers. */
+export const rng = createRng;
 
 export function randomArray(n: number, rand: () => number, lo = -1, hi = 1): Float32Array {
   return Float32Array.from({ length: n }, () => lo + (hi - lo) * rand());
