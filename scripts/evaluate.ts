@@ -12,7 +12,9 @@ import { selectSpeakers, speakersOf } from '../src/training/split.ts';
 import { loadModelDir } from './lib/model-files.ts';
 import { defaultModelDir } from './lib/default-model.ts';
 import { readCorpus, type Clip, type CorpusSource } from './lib/corpus.ts';
-import { FeatureCache, loadFeatures, type LoadProgress } from './lib/feature-cache.ts';
+import { FeatureCache, loadFeatures, loadSignals, type Loaded, type LoadProgress } from './lib/feature-cache.ts';
+import { readingAfterUtterance } from '../src/dsp/live-window.ts';
+import type { FeatureType } from '../src/dsp/params.ts';
 import { toTable } from './lib/format-table.ts';
 import { runCli } from './lib/cli.ts';
 
@@ -26,6 +28,9 @@ options:
   --data DIR           a RAVDESS-layout folder (Actor_XX/*.wav; labels from the names)
   --manifest FILE.csv  rows path,valence[,speaker] (paths relative to the CSV; header optional)
   --speakers LIST      score only these speakers, e.g. 17-20 or 03,alice (alias --val-speakers)
+  --windows report|live  report (default): each clip's first 7.7 s, zero-padded at the end;
+                       live: the live monitor's reading just after the clip ends, streamed
+                       from silence (the window zero-filled before it)
   --json               print one JSON object {n, mse, ccc, pearson, sign_acc} as the last line
   --cache-dir DIR      feature cache folder (default .cache/features)
   --no-cache           neither read nor write the feature cache
@@ -46,6 +51,7 @@ interface Options {
   cacheDir?: string;
   cache: boolean;
   backend: 'wasm' | 'cpu';
+  windows: 'report' | 'live';
 }
 
 function parseOptions(argv: string[]): Options | null {
@@ -62,6 +68,7 @@ function parseOptions(argv: string[]): Options | null {
       'cache-dir': { type: 'string' },
       'no-cache': { type: 'boolean', default: false },
       backend: { type: 'string', default: 'wasm' },
+      windows: { type: 'string', default: 'report' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -73,7 +80,9 @@ function parseOptions(argv: string[]): Options | null {
     throw new Error('--speakers and --val-speakers are the same option: give one');
   }
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, got "${values.backend}"`);
+  if (values.windows !== 'report' && values.windows !== 'live') throw new Error(`--windows must be report or live, got "${values.windows}"`);
   return {
+    windows: values.windows,
     modelDir: values.model,
     source: values.data !== undefined ? { kind: 'ravdess', dir: values.data } : { kind: 'manifest', file: values.manifest! },
     speakers: values.speakers ?? values['val-speakers'],
@@ -90,6 +99,20 @@ function progressReporter(): (p: LoadProgress) => void {
   return (p) => {
     if (p.done % 25 === 0 || p.done === p.total) process.stderr.write(`\rreading clips: ${p.done}/${p.total}`);
     if (p.done === p.total) process.stderr.write('\n');
+  };
+}
+
+/** Each clip's live reading just after it ends (from its cached 8 kHz signal). */
+function liveFeatures(
+  cache: FeatureCache,
+  clips: readonly Clip[],
+  features: FeatureType,
+  normalisation: LoudnessNormalisation | null,
+): Loaded<Float32Array> {
+  const signals = loadSignals(cache, clips, progressReporter());
+  return {
+    items: signals.items.map(({ clip, value }) => ({ clip, value: readingAfterUtterance(value, { features, normalisation }).data })),
+    failures: signals.failures,
   };
 }
 
@@ -122,7 +145,10 @@ async function evaluate(opts: Options): Promise<number> {
 
   const started = performance.now();
   const cache = new FeatureCache({ dir: opts.cacheDir, enabled: opts.cache, warn: (m) => console.error(`evaluate: ${m}`) });
-  const { items, failures } = loadFeatures(cache, clips, config.features, normalisation, progressReporter());
+  const { items, failures } =
+    opts.windows === 'report'
+      ? loadFeatures(cache, clips, config.features, normalisation, progressReporter())
+      : liveFeatures(cache, clips, config.features, normalisation);
   for (const f of failures) console.error(`evaluate: skipped ${f.path}: ${f.reason}`);
   const fromCache = cache.stats.features.hits;
   console.error(

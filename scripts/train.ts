@@ -19,7 +19,7 @@ import { setDefaultModel } from './lib/model-index.ts';
 import { toTable } from './lib/format-table.ts';
 import { USAGE, parseTrainOptions, type Recipe, type TrainOptions } from './train/options.ts';
 import { Progress } from './train/progress.ts';
-import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint } from './train/checkpoint.ts';
+import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint, type EpochRecord } from './train/checkpoint.ts';
 import { trainRun, isBetter, type BestEpoch, type RunInput, type TrainItem } from './train/run.ts';
 import { renderCard, type TrainedCard } from './train/model-card.ts';
 import { runCli } from './lib/cli.ts';
@@ -142,15 +142,45 @@ async function train(opts: TrainOptions): Promise<number> {
     : [opts.recipe];
   if (opts.resume && (recipes.length > 1 || splits.length > 1)) throw new Error('--resume works for a single run (not with --grid or --folds)');
 
+  const started = performance.now();
+  const foldRows: Record<string, unknown>[] = [];
+  let skipped = 0;
+  const isRavdess = opts.source.kind === 'ravdess';
+  /** The model card for a best epoch (at the end, or provisional while a run goes on). */
+  const describe = (recipe: Recipe, best: BestEpoch, history: readonly EpochRecord[], splitName: string, steps: number) => {
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      date: new Date().toISOString().slice(0, 10),
+      command: `npm run train -- ${process.argv.slice(2).join(' ')}`,
+      data: {
+        source: opts.source.kind === 'ravdess' ? `RAVDESS-layout folder ${opts.source.dir}` : `manifest ${opts.source.file}`,
+        clips: corpus.clips.length,
+        speakers: speakers.length,
+        split: splitName + (opts.limit ? ` (limited to ${opts.limit} clips per split)` : ''),
+        skipped,
+        ...(isRavdess ? { credit: RAVDESS_CREDIT, licence: RAVDESS_LICENCE } : {}),
+      },
+      recipe: { ...recipe, config: undefined, normalisation: undefined },
+      config: { ...recipe.config },
+      normalisation: recipe.normalisation,
+      signal: {
+        sampleRate: TARGET_RATE,
+        windowLength: WINDOW_LENGTH,
+        mel: MEL,
+        features: recipe.config.features,
+        windowRule: 'first 61500 samples, zero-padded at the end (validation); live windows as SPEC section 1',
+      },
+      metrics: { validation: { epoch: best.epoch, ...best.val }, ...(foldRows.length > 1 ? { folds: foldRows } : {}) },
+      history: history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, val: { ...h.val } })),
+      timing: { msPerStep: (seconds * 1000) / Math.max(1, steps), threads: opts.threads, seconds },
+    };
+  };
   installInterrupt(progress);
   const cache = new FeatureCache({ enabled: opts.cache, warn: (m) => progress.line(`warning: ${m}`) });
   const ckptDir = checkpointDir(opts.out);
-  const started = performance.now();
   let stepsTotal = 0;
-  let bestOverall: { recipe: Recipe; best: BestEpoch; history: TrainedCard['history']; split: string } | null = null;
+  let bestOverall: { recipe: Recipe; best: BestEpoch; history: EpochRecord[]; split: string } | null = null;
   const table: Record<string, string | number | null>[] = [];
-  const foldRows: Record<string, unknown>[] = [];
-  let skipped = 0;
   const loaded = new Map<string, ReturnType<typeof loadSplit>>();
 
   for (const recipe of recipes) {
@@ -172,6 +202,7 @@ async function train(opts: TrainOptions): Promise<number> {
       if (resume) progress.line(`resuming after epoch ${resume.epoch}`);
       const single = recipes.length === 1 && splits.length === 1;
       const label = recipes.length > 1 ? `[lr ${recipe.lr} ${recipe.config.activation} k${recipe.config.kernelSize} ${recipe.config.pooling}] ` : splits.length > 1 ? `${name} ` : '';
+      const stepsPerEpoch = Math.ceil(input.train.length / recipe.batchSize);
       const r = await trainRun(recipe, input, {
         progress,
         label,
@@ -180,8 +211,12 @@ async function train(opts: TrainOptions): Promise<number> {
         resume,
         recipeKey: recipeKey(recipe),
         onEpochEnd: single ? (c) => saveCheckpoint(ckptDir, c) : undefined,
+        // A single run keeps its best epoch on disk as it appears, so nothing is lost to a crash.
+        onBest: single
+          ? (b, h) => saveModel(opts, recipe, b, describe(recipe, b, [...h], name, stepsTotal + h.length * stepsPerEpoch))
+          : undefined,
       });
-      stepsTotal += r.history.length * Math.ceil(input.train.length / recipe.batchSize);
+      stepsTotal += r.history.length * stepsPerEpoch;
       if (r.best) {
         perFold.push(r.best.val);
         foldRows.push({ split: name, lr: recipe.lr, ...recipe.config, bestEpoch: r.best.epoch, ...r.best.val });
@@ -213,28 +248,8 @@ async function train(opts: TrainOptions): Promise<number> {
     console.error('train: no epoch finished; nothing saved');
     return stopRequested ? 130 : 1;
   }
-  const seconds = (performance.now() - started) / 1000;
-  const isRavdess = opts.source.kind === 'ravdess';
   const { recipe, best } = bestOverall;
-  await saveModel(opts, recipe, best, {
-    date: new Date().toISOString().slice(0, 10),
-    command: `npm run train -- ${process.argv.slice(2).join(' ')}`,
-    data: {
-      source: opts.source.kind === 'ravdess' ? `RAVDESS-layout folder ${opts.source.dir}` : `manifest ${opts.source.file}`,
-      clips: corpus.clips.length,
-      speakers: speakers.length,
-      split: bestOverall.split + (opts.limit ? ` (limited to ${opts.limit} clips per split)` : ''),
-      skipped,
-      ...(isRavdess ? { credit: RAVDESS_CREDIT, licence: RAVDESS_LICENCE } : {}),
-    },
-    recipe: { ...recipe, config: undefined, normalisation: undefined },
-    config: { ...recipe.config },
-    normalisation: recipe.normalisation,
-    signal: { sampleRate: TARGET_RATE, windowLength: WINDOW_LENGTH, mel: MEL, features: recipe.config.features, windowRule: 'first 61500 samples, zero-padded at the end (validation); live windows as SPEC section 1' },
-    metrics: { validation: { epoch: best.epoch, ...best.val }, ...(foldRows.length > 1 ? { folds: foldRows } : {}) },
-    history: bestOverall.history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, val: { ...h.val } })),
-    timing: { msPerStep: (seconds * 1000) / Math.max(1, stepsTotal), threads: opts.threads, seconds },
-  });
+  await saveModel(opts, recipe, best, describe(recipe, best, bestOverall.history, bestOverall.split, stepsTotal));
   if (!stopRequested) removeCheckpoint(ckptDir);
   if (opts.makeDefault) setDefaultModel(opts.out);
   progress.line(

@@ -49,7 +49,7 @@ export interface RunControl {
   resume?: Checkpoint | null;
   recipeKey: string;
   onEpochEnd?: (c: Checkpoint) => void;
-  onBest?: (best: BestEpoch) => Promise<void>;
+  onBest?: (best: BestEpoch, history: readonly EpochRecord[]) => Promise<void>;
 }
 
 const VAL_BATCH = 16;
@@ -156,7 +156,7 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
       const improved = isBetter(val, best?.val ?? null, recipe.select);
       if (improved) {
         best = { epoch, val, weights: trainer.params.map((p) => p.slice()) };
-        await ctl.onBest?.(best);
+        await ctl.onBest?.(best, history);
       }
       ctl.progress.line(
         `${ctl.label ?? ''}epoch ${epoch}/${recipe.epochs}  train MSE ${record.trainLoss.toFixed(4)}  ` +

@@ -124,3 +124,18 @@ describe('LiveWindow with loudness normalisation', () => {
     }
   });
 });
+
+describe('readingAfterUtterance', () => {
+  it('is the reading at the first t_k after the utterance, from a zero-filled window', async () => {
+    const { readingAfterUtterance } = await import('./live-window.ts');
+    const x = signal(8000 * 2 + 123, 8000, 3); // 2.015 s at 8 kHz
+    const got = readingAfterUtterance(x, { features: 'db' }).data;
+    const end = Math.ceil(x.length / 4000) * 4000; // t_k = 2.5 s
+    const win = new Float32Array(WINDOW_LENGTH);
+    win.set(x, WINDOW_LENGTH - end); // speech, then silence until t_k
+    const want = toFeatures(melSpectrogram(win), 'db').data;
+    let err = 0;
+    for (let i = 0; i < want.length; i++) err = Math.max(err, Math.abs(want[i] - got[i]));
+    expect(err).toBeLessThanOrEqual(1e-4); // SPEC dB tolerance
+  });
+});

@@ -127,3 +127,25 @@ export class LiveWindow {
     });
   }
 }
+
+/**
+ * The live monitor's reading just after an utterance ends: the 8 kHz signal streamed from
+ * silence (the window zero-filled before it), read at the first t_k at or after its last
+ * sample. This is what a user sees after saying one sentence, so evaluating a model on it
+ * measures how it does on live windows rather than on the report's start-aligned ones.
+ */
+export function readingAfterUtterance(
+  signal8k: Float32Array,
+  opts: LiveWindowOptions,
+): Spectrogram {
+  const live = new LiveWindow(TARGET_RATE, opts);
+  const hopSamples = readingInputSamples(1, live.hopSeconds, TARGET_RATE);
+  let result: Spectrogram | null = null;
+  const visit = (r: ReadingPoint) => {
+    if (result === null && r.inputSamples >= signal8k.length) result = r.features();
+  };
+  live.push(signal8k, visit);
+  if (result === null) live.push(new Float32Array(hopSamples), visit);
+  if (result === null) throw new SignalError('no reading after the utterance'); // cannot happen: a hop of silence follows it
+  return result;
+}
