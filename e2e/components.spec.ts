@@ -59,9 +59,24 @@ test('the gauge shows number, label and state, and reflects them on the host', a
   await expect(gauge.locator('.status')).toHaveText('Model failed to load');
 });
 
+/**
+ * Waits until the app has loaded its model and stored data: each render of the app sets
+ * its children's array properties again (Lit re-commits object bindings), which would
+ * replace readings a test gave the app's own timeline.
+ */
+async function settled(page: Page): Promise<void> {
+  await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+}
+
 test('the timeline breaks its line where readings are null', async ({ page }) => {
   await page.goto('/');
-  const timeline = page.locator('vm-valence-timeline');
+  // A timeline of its own on the built page: the app cannot re-render over its readings.
+  await page.evaluate(() => {
+    const el = document.createElement('vm-valence-timeline');
+    el.id = 'test-timeline';
+    document.body.append(el);
+  });
+  const timeline = page.locator('#test-timeline');
   await timeline.evaluate(async (el, readings) => {
     const t = el as HTMLElementTagNameMap['vm-valence-timeline'];
     t.readings = readings;
@@ -96,6 +111,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
       await page.setViewportSize({ width, height: 800 });
       await page.goto('/');
+      await settled(page);
       await setGauge(page, 0.4249, 'reading');
       await page.locator('vm-level-meter').evaluate((el) => ((el as HTMLElementTagNameMap['vm-level-meter']).level = 0.62));
       await page.locator('vm-valence-timeline').evaluate((el, readings) => {

@@ -1,5 +1,6 @@
-// Entry point of the web app: registers the root component.
+// Entry point of the web app: registers the root component, then the service worker
+// (production builds only), whose waiting updates the app offers in its banner.
 import './ui/vm-app.ts';
-// Offline support: the service worker (production builds only); the update banner is wired by the app.
 import { registerServiceWorker } from './pwa/register-sw.ts';
-void registerServiceWorker();
+
+void registerServiceWorker((apply) => document.querySelector('vm-app')?.offerUpdate(apply));

@@ -93,7 +93,7 @@ export class ModelManager extends LitElement {
       border-color: var(--vm-mm-accent);
       box-shadow: inset 3px 0 0 var(--vm-mm-accent);
     }
-    .info {
+    .about {
       flex: 1 1 16rem;
       min-width: 0;
     }
@@ -183,7 +183,7 @@ export class ModelManager extends LitElement {
           const active = m.id === this.activeId;
           const s = cardSummary(m.card);
           return html`<li class=${active ? 'active' : ''} aria-current=${active ? 'true' : 'false'}>
-            <div class="info">
+            <div class="about">
               <div class="name">${m.name}${active ? html`<span class="badge">in use</span>` : nothing}</div>
               <div class="meta">
                 ${m.source === 'bundled' ? 'bundled' : 'imported'}${s.date ? ` · ${s.date}` : ''}${s.metrics ? ` · ${s.metrics}` : ''}

@@ -129,6 +129,8 @@ export class SessionHistory extends LitElement {
     }
     .empty {
       color: var(--vm-sh-muted);
+      font-size: 0.875rem;
+      margin: 0;
     }
   `;
 

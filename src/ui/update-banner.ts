@@ -1,23 +1,28 @@
 // <vm-update-banner>: tells the user a new version is ready and updates only when they
 // press "Reload" (event 'update-accept'; the app then calls register-sw's apply). "Later"
-// hides it for this session (event 'update-dismiss'). Never updates on its own.
+// hides it for this session (event 'update-dismiss'). Never updates on its own; `waiting`
+// says the accepted update waits for the end of the listening session.
 import { LitElement, css, html, nothing } from 'lit';
 
 export class UpdateBanner extends LitElement {
   static override properties = {
     open: { type: Boolean, reflect: true },
     busy: { type: Boolean },
+    waiting: { type: Boolean },
   };
 
   /** Shown when true (set it when an update is waiting). */
   declare open: boolean;
   /** While updating: the button is disabled and says so. */
   declare busy: boolean;
+  /** Accepted while listening: the update waits for the stop, and the banner says so. */
+  declare waiting: boolean;
 
   constructor() {
     super();
     this.open = false;
     this.busy = false;
+    this.waiting = false;
   }
 
   static override styles = css`
@@ -91,8 +96,13 @@ export class UpdateBanner extends LitElement {
 
   override render() {
     if (!this.open) return nothing;
+    if (this.waiting) {
+      return html`<div class="bar" role="status" aria-live="polite">
+        <p>Update available: it will be applied when you stop listening (the session is not interrupted).</p>
+      </div>`;
+    }
     return html`<div class="bar" role="status" aria-live="polite">
-      <p>An update of Valence Monitor is available. It is applied when you reload; the current session is not interrupted until then.</p>
+      <p>Update available. It is applied when you reload; the current session is not interrupted until then.</p>
       <div class="actions">
         <button class="primary" ?disabled=${this.busy} @click=${this.accept}>${this.busy ? 'Updating…' : 'Reload to update'}</button>
         <button class="secondary" ?disabled=${this.busy} @click=${this.dismiss}>Later</button>

@@ -1,4 +1,5 @@
-// The analysis worker: loads the model, picks the TF.js backend by measurement, then for
+// The analysis worker: loads the model (files from the page's model store, or fetched
+// from the models URL as a fallback), picks the TF.js backend by measurement, then for
 // each capture session drains the shared ring (or takes posted chunks), runs the
 // AnalysisLoop (LiveWindow -> speech gate -> CNN) and posts readings. Everything heavy
 // happens here, off the page's main thread. Input that arrives while a reading is being
@@ -11,7 +12,8 @@ import { predictValenceAsync } from '../model/predict.ts';
 import type { CnnConfig } from '../model/config.ts';
 import { normalisationFromCard, type LoudnessNormalisation } from '../dsp/loudness.ts';
 import { AnalysisLoop, type PredictFn } from './analysis-loop.ts';
-import type { InitCommand, StartCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
+import type { AnalyzeFileCommand, InitCommand, LiveReading, StartCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
+import { readingInputSamples } from '../dsp/live-window.ts';
 
 interface WorkerScope {
   postMessage(message: WorkerMessage, transfer?: Transferable[]): void;
@@ -36,16 +38,24 @@ let model: ModelRunner | null = null;
 let modelFailed = false;
 
 async function init(cmd: InitCommand): Promise<void> {
+  // A new model (a switch between sessions): the old one goes once the new one is ready.
+  const previous = model;
+  model = null;
+  modelFailed = false;
   post({ type: 'model', state: 'loading' });
   let files: ModelFiles;
   try {
-    files = await fetchModelFiles(cmd.modelsUrl);
+    if (cmd.model) files = cmd.model;
+    else if (cmd.modelsUrl) files = await fetchModelFiles(cmd.modelsUrl);
+    else throw new Error('no model was given');
   } catch (e) {
+    previous?.dispose();
     modelFailed = true;
     post({ type: 'model', state: 'failed', message: `The model could not be loaded: ${(e as Error).message}` });
     return;
   }
   post({ type: 'model', state: 'measuring', name: files.name });
+  previous?.dispose();
   try {
     const choice = await chooseBackend<ModelRunner>(cmd.backend, async () => {
       const bundle = await bundleFromFiles(files);
@@ -62,6 +72,36 @@ async function init(cmd: InitCommand): Promise<void> {
   } catch (e) {
     modelFailed = true;
     post({ type: 'model', state: 'failed', name: files.name, message: `The model could not run: ${(e as Error).message}` });
+  }
+}
+
+/**
+ * A whole file through the same AnalysisLoop as the live monitor, fed one hop at a time so
+ * that every reading point is evaluated (the live loop skips only when it falls behind).
+ */
+async function analyzeFile(cmd: AnalyzeFileCommand): Promise<void> {
+  try {
+    const m = model;
+    if (!m) throw new Error(modelFailed ? 'the model failed to load' : 'the model is still loading');
+    const loop = new AnalysisLoop({
+      inputRate: cmd.sampleRate,
+      hopSeconds: cmd.hopSeconds,
+      smoothingSeconds: 0,
+      features: m.config.features,
+      normalisation: m.normalisation,
+      predict: predictOf(m),
+    });
+    const readings: LiveReading[] = [];
+    const x = cmd.samples;
+    for (let k = 1; ; k++) {
+      const end = readingInputSamples(k, cmd.hopSeconds, cmd.sampleRate);
+      if (end > x.length) break;
+      const reading = await loop.process(x.subarray(loop.inputSamples, end));
+      if (reading) readings.push(reading);
+    }
+    post({ type: 'file-readings', id: cmd.id, readings });
+  } catch (e) {
+    post({ type: 'error', fileId: cmd.id, message: `The file could not be analysed: ${(e as Error).message}` });
   }
 }
 
@@ -219,6 +259,9 @@ scope.addEventListener('message', (event) => {
       break;
     case 'get-audio':
       sendAudio();
+      break;
+    case 'analyze-file':
+      void analyzeFile(cmd);
       break;
   }
 });

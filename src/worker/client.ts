@@ -1,10 +1,12 @@
 // Page side of the analysis worker: starts it, sends typed commands, hands its messages
 // to one callback. Owned by whoever creates it (the app component); no global state.
-import type { BackendPreference, StartCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
+import type { BackendPreference, LiveReading, ModelFilesPayload, StartCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
 
 export class AnalysisClient {
   private readonly worker: Worker;
   private audioWaiters: ((audio: { samples: Float32Array; sampleRate: number }) => void)[] = [];
+  private fileWaiters = new Map<number, { resolve: (r: LiveReading[]) => void; reject: (e: Error) => void }>();
+  private nextFileId = 1;
 
   constructor(onMessage: (message: WorkerMessage) => void) {
     this.worker = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
@@ -14,6 +16,12 @@ export class AnalysisClient {
         const waiters = this.audioWaiters;
         this.audioWaiters = [];
         waiters.forEach((w) => w({ samples: message.samples, sampleRate: message.sampleRate }));
+      } else if (message.type === 'file-readings') {
+        this.fileWaiters.get(message.id)?.resolve(message.readings);
+        this.fileWaiters.delete(message.id);
+      } else if (message.type === 'error' && message.fileId !== undefined) {
+        this.fileWaiters.get(message.fileId)?.reject(new Error(message.message));
+        this.fileWaiters.delete(message.fileId);
       } else {
         onMessage(message);
       }
@@ -23,9 +31,23 @@ export class AnalysisClient {
     );
   }
 
-  /** Loads the model from `modelsUrl` (a folder URL) and picks the backend. */
-  init(modelsUrl: string, backend: BackendPreference): void {
-    this.send({ type: 'init', modelsUrl, backend });
+  /**
+   * Loads a model and picks the backend (again to switch models, between sessions):
+   * `model` files (their weights buffer is transferred: the caller must not use it
+   * afterwards), or the default model under `modelsUrl` (fallback without IndexedDB).
+   */
+  init(source: { model: ModelFilesPayload } | { modelsUrl: string }, backend: BackendPreference): void {
+    if ('model' in source) this.send({ type: 'init', model: source.model, backend }, [source.model.weights]);
+    else this.send({ type: 'init', modelsUrl: source.modelsUrl, backend });
+  }
+
+  /** Readings of a whole file through the live pipeline (samples transferred). */
+  analyzeFile(samples: Float32Array<ArrayBuffer>, sampleRate: number, hopSeconds: number): Promise<LiveReading[]> {
+    const id = this.nextFileId++;
+    return new Promise((resolve, reject) => {
+      this.fileWaiters.set(id, { resolve, reject });
+      this.send({ type: 'analyze-file', id, samples, sampleRate, hopSeconds }, [samples.buffer]);
+    });
   }
 
   start(options: Omit<StartCommand, 'type'>): void {

@@ -51,11 +51,39 @@ export interface BackendTrial {
 
 // ---- page -> worker ----
 
+/** A model's files as stored (IndexedDB) or fetched: model.json and its weights, concatenated. */
+export interface ModelFilesPayload {
+  name: string;
+  modelJson: Record<string, unknown>;
+  /** Transferred to the worker. */
+  weights: ArrayBuffer;
+}
+
+/**
+ * Loads a model and picks the backend. Sent again to switch models (never while a session
+ * runs: the app waits for the stop). `model`: the files from the model store (the normal
+ * path); `modelsUrl` only as the fallback where IndexedDB is unusable: the worker fetches
+ * index.json's default model from there.
+ */
 export interface InitCommand {
   type: 'init';
+  model?: ModelFilesPayload;
   /** Absolute URL of the folder holding index.json (e.g. https://host/models/). */
-  modelsUrl: string;
+  modelsUrl?: string;
   backend: BackendPreference;
+}
+
+/**
+ * Analyses a whole decoded file with the live pipeline (AnalysisLoop), one reading per
+ * hop, each reading point evaluated; answered by `file-readings` (or `error` with the id).
+ */
+export interface AnalyzeFileCommand {
+  type: 'analyze-file';
+  id: number;
+  /** Mono samples at `sampleRate` (transferred). */
+  samples: Float32Array<ArrayBuffer>;
+  sampleRate: number;
+  hopSeconds: number;
 }
 
 export interface StartCommand {
@@ -84,7 +112,7 @@ export interface GetAudioCommand {
   type: 'get-audio';
 }
 
-export type WorkerCommand = InitCommand | StartCommand | ChunkCommand | StopCommand | GetAudioCommand;
+export type WorkerCommand = InitCommand | StartCommand | ChunkCommand | StopCommand | GetAudioCommand | AnalyzeFileCommand;
 
 // ---- worker -> page ----
 
@@ -131,6 +159,15 @@ export interface AudioMessage {
 export interface ErrorMessage {
   type: 'error';
   message: string;
+  /** Set when the error answers an analyze-file command. */
+  fileId?: number;
 }
 
-export type WorkerMessage = ModelStatusMessage | ReadingMessage | ProgressMessage | AudioMessage | ErrorMessage;
+/** The readings of an analysed file (analyze-file), in time order, none skipped. */
+export interface FileReadingsMessage {
+  type: 'file-readings';
+  id: number;
+  readings: LiveReading[];
+}
+
+export type WorkerMessage = ModelStatusMessage | ReadingMessage | ProgressMessage | AudioMessage | ErrorMessage | FileReadingsMessage;

@@ -1,0 +1,232 @@
+// The app's storage and offline use (issue 6) in Chromium with a fake microphone playing
+// e2e/fixtures/speech-44k.wav: the model comes from IndexedDB on the second load (no
+// weights request), a model folder is imported and a corrupt one refused, sessions are
+// saved as they run and exported, a file is analysed in the page with the numbers of
+// `npm run analyze -- --timeline`, and listening works offline after one online visit.
+import { expect, test, type Page } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import config from '../playwright.config.ts';
+import type { FileReadingsEventDetail, ReadingEventDetail } from '../src/ui/vm-app.ts';
+
+const SPEECH_WAV = fileURLToPath(new URL('./fixtures/speech-44k.wav', import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** The bundled model (models/index.json), and the other model folder of the repo, to import. */
+const BUNDLED = (JSON.parse(readFileSync(join(REPO_ROOT, 'models', 'index.json'), 'utf8')) as { default: string }).default;
+const IMPORTED = BUNDLED === 'ravdess-seed-db' ? 'ravdess-seed-db-pytorch' : 'ravdess-seed-db';
+const IMPORT_DIR = join(REPO_ROOT, 'models', IMPORTED);
+/** "model NAME" in the engine status, and not a longer name that starts with it. */
+const namesModel = (name: string) => new RegExp(`model ${name.replace(/[-.]/g, '\\$&')}(?![-\\w])`);
+/** The model manager's entry in use, exactly `name`. */
+const inUse = (name: string) => new RegExp(`^\\s*${name.replace(/[-.]/g, '\\$&')}\\s*in use\\s*$`);
+const BASE_ARGS = config.use?.launchOptions?.args ?? [];
+const EXECUTABLE = config.use?.launchOptions?.executablePath;
+
+test.use({
+  launchOptions: {
+    executablePath: EXECUTABLE,
+    args: [...BASE_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_WAV}`],
+  },
+});
+
+interface AnalyzeRow {
+  time: number;
+  valence: number;
+  speech?: 'yes' | 'no';
+}
+
+function analyzeTimeline(wav: string): AnalyzeRow[] {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/analyze.ts', '--timeline', '--gate', '--json', wav], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  if (r.status !== 0) throw new Error(`analyze failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as AnalyzeRow[];
+}
+
+/** Opens the app (wasm forced: no backend timing, faster tests) and waits for the model. */
+async function openReady(page: Page): Promise<void> {
+  await page.goto('/?backend=wasm');
+  await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+}
+
+const activeModel = (page: Page) => page.locator('vm-model-manager li[aria-current="true"] .name');
+
+test('the second load takes the model from IndexedDB: no request for weights.bin', async ({ page }) => {
+  const firstLoad: string[] = [];
+  page.on('request', (r) => firstLoad.push(r.url()));
+  await openReady(page);
+  // First run: the page itself fetched the bundled model into the store.
+  expect(firstLoad.some((u) => u.endsWith('/weights.bin'))).toBe(true);
+  await expect(activeModel(page)).toHaveText(inUse(BUNDLED));
+
+  const secondLoad: string[] = [];
+  page.on('request', (r) => secondLoad.push(r.url()));
+  await page.reload();
+  await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await expect(page.locator('vm-engine-status')).toContainText(namesModel(BUNDLED));
+  expect(secondLoad.filter((u) => u.includes('/models/')).every((u) => !u.endsWith('.bin'))).toBe(true);
+  expect(secondLoad.some((u) => u.endsWith('index.json'))).toBe(true); // the cheap "has it changed" check
+});
+
+test('a model folder is imported and used; a corrupt copy is refused and the model stays', async ({ page }) => {
+  await openReady(page);
+  const input = page.locator('vm-model-manager #files');
+  await input.setInputFiles(['model.json', 'weights.bin', 'card.json'].map((f) => join(IMPORT_DIR, f)));
+  await expect(activeModel(page)).toHaveText(inUse(IMPORTED), { timeout: 30_000 });
+  const status = page.locator('vm-engine-status');
+  await expect(status).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await expect(status).toContainText(namesModel(IMPORTED));
+  await expect(page.locator('vm-model-manager li')).toHaveCount(2);
+
+  // A copy with flipped bytes in its weights.
+  const dir = mkdtempSync(join(tmpdir(), 'vm-corrupt-'));
+  for (const f of ['model.json', 'card.json']) copyFileSync(join(IMPORT_DIR, f), join(dir, f));
+  const weights = readFileSync(join(IMPORT_DIR, 'weights.bin'));
+  for (let i = 1000; i < 1016; i++) weights[i] ^= 0xff;
+  writeFileSync(join(dir, 'weights.bin'), weights);
+  await input.setInputFiles(['model.json', 'weights.bin', 'card.json'].map((f) => join(dir, f)));
+  const error = page.locator('vm-model-manager .error');
+  await expect(error).toContainText('Model not imported');
+  await expect(error).toContainText('checksum');
+  await expect(activeModel(page)).toHaveText(inUse(IMPORTED));
+  await expect(status).toHaveAttribute('data-model-state', 'ready');
+  await expect(status).toContainText(namesModel(IMPORTED));
+
+  // The choice survives a reload.
+  await page.reload();
+  await expect(status).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await expect(status).toContainText(namesModel(IMPORTED));
+});
+
+test('a listening session is saved as it runs, is in the history after a reload, and exports as CSV', async ({ page }, testInfo) => {
+  await openReady(page);
+  await page.evaluate(() => {
+    const log: ReadingEventDetail[] = [];
+    (globalThis as unknown as { vmLog: ReadingEventDetail[] }).vmLog = log;
+    document.addEventListener('vm-reading', (e) => log.push((e as CustomEvent<ReadingEventDetail>).detail));
+  });
+  const readings = () => page.evaluate(() => (globalThis as unknown as { vmLog: ReadingEventDetail[] }).vmLog);
+  await page.getByRole('button', { name: 'Start listening' }).click();
+  await expect.poll(async () => (await readings()).filter((r) => r.reading.valence !== null).length, { timeout: 40_000 }).toBeGreaterThanOrEqual(3);
+  const history = page.locator('vm-session-history');
+  // The running session is listed, its count following the stored readings.
+  await expect(history.locator('.item').first()).toContainText(/[1-9]\d* readings · recording/, { timeout: 10_000 });
+  await page.getByRole('button', { name: 'Stop' }).click();
+  const live = (await readings()).map((d) => d.reading);
+  await expect(history.locator('.item')).toHaveCount(1);
+  await expect(history.locator('.item').first()).toContainText(`${live.length} readings`);
+  await expect(history.locator('.item').first()).not.toContainText('recording');
+
+  await page.reload();
+  await expect(history.locator('.item')).toHaveCount(1, { timeout: 30_000 });
+  await expect(history.locator('.item').first()).toContainText(`${live.length} readings`);
+  await history.locator('.item').first().click();
+  await expect(history.locator('.detail')).toContainText(`${live.length} readings`);
+  await expect(history.locator('.detail vm-valence-timeline')).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('session-history.png'), fullPage: true });
+
+  const downloading = page.waitForEvent('download');
+  await history.getByRole('button', { name: 'Download CSV' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/^valence-session-.*\.csv$/);
+  const path = testInfo.outputPath('session.csv');
+  await download.saveAs(path);
+  const [header, ...rows] = readFileSync(path, 'utf8').trim().split(/\r?\n/);
+  expect(header).toBe('t_seconds,time,valence,smoothed,state');
+  expect(rows).toHaveLength(live.length);
+  rows.forEach((row, i) => {
+    const [t, , valence, , state] = row.split(',');
+    const r = live[i];
+    expect(Number(t)).toBeCloseTo(r.time, 3);
+    expect(valence).toBe(r.valence === null ? '' : r.valence.toFixed(4));
+    expect(state).toBe(r.speech ? (r.valence === null ? 'no-model' : 'speech') : 'no-speech');
+  });
+});
+
+test('a file analysed in the page gives the readings of analyze --timeline', async ({ page }) => {
+  await openReady(page);
+  const result = page.evaluate(
+    () =>
+      new Promise<FileReadingsEventDetail>((resolve) =>
+        document.addEventListener('vm-file-readings', (e) => resolve((e as CustomEvent<FileReadingsEventDetail>).detail), { once: true }),
+      ),
+  );
+  await page.locator('vm-file-analysis #audio').setInputFiles(SPEECH_WAV);
+  const got = await result;
+  expect(got.decoder).toBe('wav'); // the project's WAV decoder: the file's own 44.1 kHz, no browser resampling
+  expect(got.sampleRate).toBe(44_100);
+  await expect(page.locator('vm-file-analysis .summary')).toContainText('speech-44k.wav');
+  await expect(page.locator('vm-file-analysis vm-valence-timeline')).toBeVisible();
+
+  const rows = analyzeTimeline(SPEECH_WAV);
+  expect(got.readings.map((r) => r.time.toFixed(3))).toEqual(rows.map((r) => r.time.toFixed(3)));
+  let max = 0;
+  let compared = 0;
+  got.readings.forEach((r, i) => {
+    expect(r.speech, `gate at ${r.time}`).toBe(rows[i].speech === 'yes');
+    if (r.valence === null) return;
+    max = Math.max(max, Math.abs(r.valence - rows[i].valence));
+    compared++;
+  });
+  expect(compared).toBeGreaterThan(5);
+  expect(max).toBeLessThan(1e-3);
+  console.log(`file analysis: ${got.readings.length} readings, ${compared} with speech, max |diff| vs analyze ${max.toExponential(2)}`);
+});
+
+test('after one online visit, listening works offline', async ({ page, context }, testInfo) => {
+  await openReady(page);
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
+  await context.setOffline(true);
+  await page.reload();
+  await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await page.getByRole('button', { name: 'Start listening' }).click();
+  const gauge = page.locator('vm-valence-gauge');
+  await expect(gauge).toHaveAttribute('data-state', /^(reading|no-speech)$/, { timeout: 30_000 });
+  await expect(gauge).toHaveAttribute('data-state', 'reading', { timeout: 30_000 });
+  expect(Number.isFinite(Number(await gauge.getAttribute('data-valence')))).toBe(true);
+  expect(await gauge.getAttribute('data-valence')).not.toBe('');
+  await page.screenshot({ path: testInfo.outputPath('offline-listening.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await context.setOffline(false);
+});
+
+test('an update waits for the end of the listening session', async ({ page }) => {
+  await openReady(page);
+  // What src/main.ts does when register-sw reports a waiting version, with a recording `apply`.
+  await page.evaluate(() => {
+    (globalThis as unknown as { vmApplied: number }).vmApplied = 0;
+    document.querySelector('vm-app')!.offerUpdate(() => (globalThis as unknown as { vmApplied: number }).vmApplied++);
+  });
+  const applied = () => page.evaluate(() => (globalThis as unknown as { vmApplied: number }).vmApplied);
+  const banner = page.locator('vm-update-banner');
+  await expect(banner).toContainText('Update available');
+  await page.getByRole('button', { name: 'Start listening' }).click();
+  await expect(page.locator('vm-valence-gauge')).toHaveAttribute('data-state', /listening|no-speech|reading/);
+  await banner.getByRole('button', { name: 'Reload to update' }).click();
+  await expect(banner).toContainText('when you stop listening');
+  await page.waitForTimeout(500);
+  expect(await applied()).toBe(0);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect.poll(applied).toBe(1);
+});
+
+test('a model imported while listening is used from the next session, and the screen says so', async ({ page }) => {
+  await openReady(page);
+  const status = page.locator('vm-engine-status');
+  await page.getByRole('button', { name: 'Start listening' }).click();
+  await expect(page.locator('vm-valence-gauge')).toHaveAttribute('data-state', /no-speech|reading/, { timeout: 20_000 });
+  await page.locator('vm-model-manager #files').setInputFiles(['model.json', 'weights.bin', 'card.json'].map((f) => join(IMPORT_DIR, f)));
+  await expect(activeModel(page)).toHaveText(inUse(IMPORTED), { timeout: 30_000 });
+  await expect(page.locator('vm-app .notice')).toContainText('next session');
+  // The running session keeps its model.
+  await expect(status).toContainText(namesModel(BUNDLED));
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await expect(page.locator('vm-app .notice')).toHaveCount(0);
+  await expect(status).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await expect(status).toContainText(namesModel(IMPORTED));
+});
