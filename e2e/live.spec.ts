@@ -166,6 +166,38 @@ test.describe('with a fake microphone playing speech', () => {
   });
 });
 
+// WebGL is timed at start-up but wasm wins here (software GPU), so the WebGL path's numbers
+// would go unchecked: force it, and hold its readings to analyze's on the captured audio.
+test('on WebGL (forced) the readings equal analyze --timeline on the same audio', async ({ page }, testInfo) => {
+  await page.goto('/?backend=webgl');
+  await recordReadings(page);
+  const status = page.locator('vm-engine-status');
+  await expect(status).toHaveAttribute('data-model-state', 'ready', { timeout: 90_000 });
+  await expect(status).toContainText(/Backend webgl/);
+  await page.getByRole('button', { name: 'Start listening' }).click();
+  const withValence = async () => (await readingsOf(page)).filter((r) => r.reading.valence !== null).length;
+  await expect.poll(withValence, { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
+  await page.getByRole('button', { name: 'Stop' }).click();
+  const live = await readingsOf(page);
+  const downloading = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download audio (WAV)' }).click();
+  const captured = testInfo.outputPath('session-webgl.wav');
+  await (await downloading).saveAs(captured);
+  const rows = new Map(analyzeTimeline(captured).map((r) => [r.time.toFixed(3), r]));
+  let maxDiff = 0;
+  let compared = 0;
+  for (const { reading } of live) {
+    const row = rows.get(reading.time.toFixed(3));
+    if (reading.valence === null || !row) continue;
+    maxDiff = Math.max(maxDiff, Math.abs(reading.valence - row.valence));
+    compared++;
+  }
+  testInfo.annotations.push({ type: 'webgl-vs-analyze', description: `max |diff| ${maxDiff.toExponential(2)} over ${compared}` });
+  console.log(`webgl vs analyze: max |diff| ${maxDiff.toExponential(2)} over ${compared} readings`);
+  expect(compared).toBeGreaterThanOrEqual(3);
+  expect(maxDiff).toBeLessThan(1e-3);
+});
+
 test('silence shows "no speech", not a number', async ({ playwright }) => {
   const browser = await playwright.chromium.launch({ executablePath: EXECUTABLE, args: fakeMic(SILENCE_WAV) });
   try {
