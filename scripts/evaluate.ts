@@ -14,6 +14,9 @@ import { defaultModelDir } from './lib/default-model.ts';
 import { readCorpus, type Clip, type CorpusSource } from './lib/corpus.ts';
 import { FeatureCache, loadFeatures, loadSignals, type Loaded, type LoadProgress } from './lib/feature-cache.ts';
 import { readingAfterUtterance } from '../src/dsp/live-window.ts';
+import { signalFeatures } from '../src/dsp/pipeline.ts';
+import { CHANNELS, simulateChannel, type Channel } from '../src/dsp/channel.ts';
+import { createRng } from '../src/training/random.ts';
 import type { FeatureType } from '../src/dsp/params.ts';
 import { toTable } from './lib/format-table.ts';
 import { runCli } from './lib/cli.ts';
@@ -31,6 +34,8 @@ options:
   --windows report|live  report (default): each clip's first 7.7 s, zero-padded at the end;
                        live: the live monitor's reading just after the clip ends, streamed
                        from silence (the window zero-filled before it)
+  --channel NAME       hear the clips through a simulated channel first: telephone
+                       (300-3400 Hz), quiet (-20 dB) or noisy (noise 10 dB under the speech)
   --json               print one JSON object {n, mse, ccc, pearson, sign_acc} as the last line
   --cache-dir DIR      feature cache folder (default .cache/features)
   --no-cache           neither read nor write the feature cache
@@ -52,6 +57,7 @@ interface Options {
   cache: boolean;
   backend: 'wasm' | 'cpu';
   windows: 'report' | 'live';
+  channel: Channel | null;
 }
 
 function parseOptions(argv: string[]): Options | null {
@@ -69,6 +75,7 @@ function parseOptions(argv: string[]): Options | null {
       'no-cache': { type: 'boolean', default: false },
       backend: { type: 'string', default: 'wasm' },
       windows: { type: 'string', default: 'report' },
+      channel: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -81,7 +88,11 @@ function parseOptions(argv: string[]): Options | null {
   }
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, got "${values.backend}"`);
   if (values.windows !== 'report' && values.windows !== 'live') throw new Error(`--windows must be report or live, got "${values.windows}"`);
+  if (values.channel !== undefined && !CHANNELS.includes(values.channel as Channel)) {
+    throw new Error(`--channel must be one of ${CHANNELS.join(', ')}, got "${values.channel}"`);
+  }
   return {
+    channel: (values.channel as Channel | undefined) ?? null,
     windows: values.windows,
     modelDir: values.model,
     source: values.data !== undefined ? { kind: 'ravdess', dir: values.data } : { kind: 'manifest', file: values.manifest! },
@@ -102,16 +113,28 @@ function progressReporter(): (p: LoadProgress) => void {
   };
 }
 
-/** Each clip's live reading just after it ends (from its cached 8 kHz signal). */
-function liveFeatures(
+/**
+ * Features computed from each clip's cached 8 kHz signal: through the simulated channel if
+ * one is asked for, then the report's window or the live reading just after the clip ends.
+ */
+function featuresFromSignals(
   cache: FeatureCache,
   clips: readonly Clip[],
+  opts: Pick<Options, 'windows' | 'channel'>,
   features: FeatureType,
   normalisation: LoudnessNormalisation | null,
 ): Loaded<Float32Array> {
   const signals = loadSignals(cache, clips, progressReporter());
+  const rand = createRng(1); // the same noise for every model scored
   return {
-    items: signals.items.map(({ clip, value }) => ({ clip, value: readingAfterUtterance(value, { features, normalisation }).data })),
+    items: signals.items.map(({ clip, value }) => {
+      const heard = opts.channel ? simulateChannel(value, opts.channel, rand) : value;
+      const spec =
+        opts.windows === 'live'
+          ? readingAfterUtterance(heard, { features, normalisation })
+          : signalFeatures(heard, features, normalisation);
+      return { clip, value: spec.data };
+    }),
     failures: signals.failures,
   };
 }
@@ -146,9 +169,9 @@ async function evaluate(opts: Options): Promise<number> {
   const started = performance.now();
   const cache = new FeatureCache({ dir: opts.cacheDir, enabled: opts.cache, warn: (m) => console.error(`evaluate: ${m}`) });
   const { items, failures } =
-    opts.windows === 'report'
+    opts.windows === 'report' && opts.channel === null
       ? loadFeatures(cache, clips, config.features, normalisation, progressReporter())
-      : liveFeatures(cache, clips, config.features, normalisation);
+      : featuresFromSignals(cache, clips, opts, config.features, normalisation);
   for (const f of failures) console.error(`evaluate: skipped ${f.path}: ${f.reason}`);
   const fromCache = cache.stats.features.hits;
   console.error(
