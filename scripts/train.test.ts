@@ -103,4 +103,14 @@ describe.skipIf(!haveData)('npm run train (smoke)', () => {
     expect(m.status).not.toBe(0);
     expect(m.stderr).toMatch(/no-such-folder/);
   });
+
+  it('--overwrite, which the refusal suggests, replaces the model', () => {
+    const out = join(dir, `smoke-${tag}`);
+    const args = ['--manifest', csv, '--val-speakers', '17', '--epochs', '1', '--seed', '1', '--out', out, '--no-cache', '--threads', '1', '--overwrite'];
+    const r = tsx('scripts/train.ts', args);
+    expect(r.status, r.stderr).toBe(0);
+    // The first test trained this folder with the default seed 0.
+    const card = JSON.parse(readFileSync(join(out, 'card.json'), 'utf8')) as { recipe: { seed: number } };
+    expect(card.recipe.seed).toBe(1);
+  });
 });

@@ -22,20 +22,13 @@ import { Progress } from './train/progress.ts';
 import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint, type EpochRecord } from './train/checkpoint.ts';
 import { trainRun, isBetter, type BestEpoch, type RunInput, type TrainItem } from './train/run.ts';
 import { renderCard, type TrainedCard } from './train/model-card.ts';
+import { gridRecipes, meanMetrics, rankRows, type MeanMetrics } from './train/grid.ts';
 import { runCli } from './lib/cli.ts';
 
 const RAVDESS_CREDIT =
   'Livingstone SR, Russo FA (2018). The Ryerson Audio-Visual Database of Emotional Speech and Song (RAVDESS). ' +
   'PLoS ONE 13(5): e0196391. https://doi.org/10.1371/journal.pone.0196391';
 const RAVDESS_LICENCE = 'The data is licensed CC BY-NC-SA 4.0; this model, trained on it, is shared under the same terms.';
-
-/** The report's grid (SPEC section 2). */
-const GRID = {
-  lr: [1e-3, 1e-4, 5e-4, 5e-5, 1e-5],
-  activation: ['relu', 'sigmoid'] as const,
-  kernelSize: [3, 5],
-  pooling: ['max', 'avg'] as const,
-};
 
 let stopRequested = false;
 function installInterrupt(progress: Progress): void {
@@ -100,15 +93,10 @@ async function saveModel(opts: TrainOptions, recipe: Recipe, best: BestEpoch, ca
   model.dispose();
 }
 
-function meanMetrics(ms: ValenceMetrics[]): Record<string, number> {
-  const keys = ['mse', 'ccc', 'pearson', 'sign_acc'] as const;
-  return Object.fromEntries(keys.map((k) => [k, ms.reduce((s, m) => s + m[k], 0) / ms.length]));
-}
-
 async function train(opts: TrainOptions): Promise<number> {
   const progress = new Progress();
   const modelExists = existsSync(join(opts.out, 'model.json'));
-  if (modelExists && !opts.resume && !process.argv.includes('--overwrite')) {
+  if (modelExists && !opts.resume && !opts.overwrite) {
     console.error(`train: ${opts.out} already holds a model; choose another --name, or pass --overwrite to replace it`);
     return 2;
   }
@@ -131,15 +119,7 @@ async function train(opts: TrainOptions): Promise<number> {
     splits = splits.map(({ name, split }) => ({ name, split: { train: split.train.slice(0, limit), val: split.val.slice(0, limit) } }));
   }
 
-  const recipes: Recipe[] = opts.grid
-    ? GRID.lr.flatMap((lr) =>
-        GRID.activation.flatMap((activation) =>
-          GRID.kernelSize.flatMap((kernelSize) =>
-            GRID.pooling.map((pooling) => ({ ...opts.recipe, lr, config: { ...opts.recipe.config, activation, kernelSize, pooling } })),
-          ),
-        ),
-      )
-    : [opts.recipe];
+  const recipes: Recipe[] = opts.grid ? gridRecipes(opts.recipe, opts.grid) : [opts.recipe];
   if (opts.resume && (recipes.length > 1 || splits.length > 1)) throw new Error('--resume works for a single run (not with --grid or --folds)');
 
   const started = performance.now();
@@ -179,12 +159,14 @@ async function train(opts: TrainOptions): Promise<number> {
   const cache = new FeatureCache({ enabled: opts.cache, warn: (m) => progress.line(`warning: ${m}`) });
   const ckptDir = checkpointDir(opts.out);
   let stepsTotal = 0;
-  let bestOverall: { recipe: Recipe; best: BestEpoch; history: EpochRecord[]; split: string } | null = null;
-  const table: Record<string, string | number | null>[] = [];
+  type Kept = { recipe: Recipe; best: BestEpoch; history: EpochRecord[]; split: string };
+  /** Each recipe's mean over the splits (its table row) and its best split's run. */
+  const results: { recipe: Recipe; mean: MeanMetrics; kept: Kept }[] = [];
   const loaded = new Map<string, ReturnType<typeof loadSplit>>();
 
   for (const recipe of recipes) {
     const perFold: ValenceMetrics[] = [];
+    let recipeBest: Kept | null = null;
     for (const { name, split } of splits) {
       const dataKey = `${name}|${recipe.config.features}|${JSON.stringify(recipe.normalisation)}|${needsSignals(recipe)}`;
       if (!loaded.has(dataKey)) {
@@ -220,8 +202,8 @@ async function train(opts: TrainOptions): Promise<number> {
       if (r.best) {
         perFold.push(r.best.val);
         foldRows.push({ split: name, lr: recipe.lr, ...recipe.config, bestEpoch: r.best.epoch, ...r.best.val });
-        if (!bestOverall || isBetter(r.best.val, bestOverall.best.val, recipe.select)) {
-          bestOverall = { recipe, best: r.best, history: r.history, split: name };
+        if (!recipeBest || isBetter(r.best.val, recipeBest.best.val, recipe.select)) {
+          recipeBest = { recipe, best: r.best, history: r.history, split: name };
         }
       }
       if (r.interrupted) {
@@ -229,21 +211,21 @@ async function train(opts: TrainOptions): Promise<number> {
         break;
       }
     }
-    if (recipes.length > 1 && perFold.length > 0) {
-      const m = meanMetrics(perFold);
-      table.push({ lr: recipe.lr, activation: recipe.config.activation, kernel: recipe.config.kernelSize, pooling: recipe.config.pooling, ...m });
-    }
+    if (recipeBest) results.push({ recipe, mean: meanMetrics(perFold), kept: recipeBest });
     if (stopRequested) break;
   }
 
-  if (table.length > 0) {
+  // Recipes compete on their mean over the splits; the model kept is the top one's best split.
+  const ranked = rankRows(results, opts.recipe.select);
+  if (recipes.length > 1 && ranked.length > 0) {
     progress.line('\ngrid results (mean over splits of the best epoch):');
-    table.sort((a, b) => Number(b.ccc) - Number(a.ccc));
+    const table = ranked.map(({ recipe: r, mean }) => ({ lr: r.lr, activation: r.config.activation, kernel: r.config.kernelSize, pooling: r.config.pooling, ...mean }));
     progress.line(toTable(['lr', 'activation', 'kernel', 'pooling', 'mse', 'ccc', 'pearson', 'sign_acc'], table, { mse: 4, ccc: 4, pearson: 4, sign_acc: 3 }));
-  } else if (splits.length > 1) {
+  } else if (splits.length > 1 && ranked.length > 0) {
     progress.line('\nfolds:');
-    progress.line(JSON.stringify(meanMetrics(foldRows.map((r) => r as unknown as ValenceMetrics))));
+    progress.line(JSON.stringify(ranked[0].mean));
   }
+  const bestOverall = ranked.length > 0 ? ranked[0].kept : null;
   if (!bestOverall) {
     console.error('train: no epoch finished; nothing saved');
     return stopRequested ? 130 : 1;

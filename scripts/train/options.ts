@@ -7,6 +7,7 @@ import { DEFAULT_AUGMENTATION, NO_AUGMENTATION, type AugmentOptions } from '../.
 import { DEFAULT_NORMALISATION, type LoudnessNormalisation } from '../../src/dsp/loudness.ts';
 import { RAVDESS_VAL_SPEAKERS } from '../../src/training/split.ts';
 import type { CorpusSource } from '../lib/corpus.ts';
+import { GRID, type GridAxes } from './grid.ts';
 
 export type Selection = 'ccc' | 'mse';
 
@@ -33,13 +34,16 @@ export interface TrainOptions {
   out: string;
   valSpeakers: string;
   folds: number;
-  grid: boolean;
+  /** --grid: the axes to sweep (the report's, less any fixed by a flag); null without --grid. */
+  grid: GridAxes | null;
   resume: boolean;
   threads: number;
   /** Use at most this many clips of each split (smoke runs). */
   limit: number | null;
   makeDefault: boolean;
   cache: boolean;
+  /** Replace a model already in the output folder. */
+  overwrite: boolean;
 }
 
 export const USAGE = `usage: npm run train -- (--data DIR | --manifest FILE.csv) [options]
@@ -52,7 +56,8 @@ data:
   --val-speakers LIST   validation speakers, e.g. 17-20 or 3,7,ann (default ${RAVDESS_VAL_SPEAKERS})
   --folds K             K-fold cross-validation by speaker (reports mean metrics)
   --grid                the report's grid: lr x activation x kernel x pooling (with --folds
-                        or the validation split); prints a table, keeps the best
+                        or the validation split); prints a table, keeps the best; --lr,
+                        --activation, --kernel or --pooling fix that axis to one value
 recipe (--preset sets them all; the flags after it override):
   --preset seed|live    seed: the report's (power features, no augmentation, 50 epochs);
                         live: dB features, augmentation, loudness normalisation (default)
@@ -64,6 +69,7 @@ recipe (--preset sets them all; the flags after it override):
   --kernel N --activation relu|sigmoid --pooling avg|max
 run:
   --name NAME | --out DIR   output folder (default models/<preset>-<features>)
+  --overwrite           replace a model already in the output folder
   --resume              continue the interrupted run of the same output folder
   --threads N           gradient worker threads (default 2)
   --limit N             at most N clips per split (a quick smoke run)
@@ -105,6 +111,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
       pooling: { type: 'string' },
       name: { type: 'string' },
       out: { type: 'string' },
+      overwrite: { type: 'boolean', default: false },
       resume: { type: 'boolean', default: false },
       threads: { type: 'string' },
       limit: { type: 'string' },
@@ -148,11 +155,20 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
     out: v.out ?? `models/${name}`,
     valSpeakers: v['val-speakers'] ?? RAVDESS_VAL_SPEAKERS,
     folds: num(v.folds, 'folds', (n) => Number.isInteger(n) && n >= 2, 'a whole number >= 2') ?? 0,
-    grid: v.grid,
+    // A flag given with --grid fixes its axis (it would otherwise be silently overridden).
+    grid: v.grid
+      ? {
+          lr: v.lr !== undefined ? [recipe.lr] : GRID.lr,
+          activation: v.activation !== undefined ? [config.activation] : GRID.activation,
+          kernelSize: v.kernel !== undefined ? [config.kernelSize] : GRID.kernelSize,
+          pooling: v.pooling !== undefined ? [config.pooling] : GRID.pooling,
+        }
+      : null,
     resume: v.resume,
     threads: num(v.threads, 'threads', positiveInt, 'a whole number > 0') ?? 2,
     limit: num(v.limit, 'limit', positiveInt, 'a whole number > 0') ?? null,
     makeDefault: v.default,
     cache: !v['no-cache'],
+    overwrite: v.overwrite,
   };
 }

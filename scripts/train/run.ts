@@ -54,8 +54,11 @@ export interface RunControl {
 
 const VAL_BATCH = 16;
 
+/** What isBetter compares: one epoch's metrics, or a mean over splits. */
+type Scores = Pick<ValenceMetrics, 'ccc' | 'mse'>;
+
 /** Whether `a` beats `b` on the selection metric (NaN never wins). */
-export function isBetter(a: ValenceMetrics, b: ValenceMetrics | null, select: Selection): boolean {
+export function isBetter(a: Scores, b: Scores | null, select: Selection): boolean {
   const va = select === 'ccc' ? a.ccc : a.mse;
   if (!Number.isFinite(va)) return false;
   if (!b) return true;
