@@ -152,15 +152,15 @@ async function main(): Promise<void> {
   log(`seed CNN, batch ${BATCH}, input 1x${config.inputShape.join('x')}; ${args.rounds} interleaved rounds of ${args.steps} steps after ${args.warmup} warm-up`);
   const { x, y } = batch(config);
 
-  // The older formulation (batch-swapped dW), for comparison.
-  const older: GradOptions = { filterGrad: 'batch-swap' };
+  // The step without Winograd (direct XNNPACK convolutions everywhere), for comparison.
+  const direct: GradOptions = { winograd: 0 };
   const variants: Variant[] = [];
   const single = new Trainer(config);
   variants.push({ name: 'fast path, wasm, 1 thread', samples: new Samples(), step: () => single.step(x, y), close: () => {} });
   if (args.threads > 1) {
     for (const [name, grad] of [
       [`fast path, wasm, ${args.threads} workers`, {}],
-      [`  same, batch-swapped dW (A/B)`, older],
+      [`  same, direct convolutions, no Winograd (A/B)`, direct],
     ] as [string, GradOptions][]) {
       const par = await ParallelTrainer.create(config, { threads: args.threads, grad });
       variants.push({ name, samples: new Samples(), step: () => par.step(x, y), close: () => par.close() });
@@ -230,7 +230,7 @@ async function main(): Promise<void> {
     autodiff_ms_per_step: Number(variants[variants.length - 1].samples.ms.toFixed(2)),
     threads: args.threads,
   };
-  if (args.threads > 1) result.older_formulation_ms_per_step = Number(variants[2].samples.ms.toFixed(2));
+  if (args.threads > 1) result.direct_conv_ms_per_step = Number(variants[2].samples.ms.toFixed(2));
   if (naiveMs !== null) result.naive_cpu_ms_per_step = Number(naiveMs.toFixed(0));
   if (torchNote) log(`PyTorch: ${torchNote}`);
   else if (torchMs.length > 0) {

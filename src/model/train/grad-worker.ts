@@ -8,6 +8,7 @@ import { adamUpdateRange } from './adam.ts';
 import { useWasmBackend } from './backend.ts';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './parallel.ts';
 import { lossAndGradients, paramShapes, tensorViews, uploadParams } from './train-step.ts';
+import { WinogradWorkspace } from './winograd.ts';
 
 const port = parentPort;
 if (!port) throw new Error('grad-worker.ts must run in a worker thread');
@@ -17,6 +18,7 @@ const shapes = paramShapes(config);
 const sizes = shapes.map((s) => s.reduce((a, b) => a * b, 1));
 const params = tensorViews(init.params, sizes);
 const myGrads = tensorViews(init.grads[init.index], sizes);
+const workspace = new WinogradWorkspace();
 
 function reply(msg: WorkerReply): void {
   port!.postMessage(msg);
@@ -28,9 +30,9 @@ function handle(msg: Exclude<WorkerRequest, { type: 'exit' }>): WorkerReply {
     return { type: 'adam', id: msg.id };
   }
   const out = tf.tidy(() => {
-    const { params: ps, flipped } = uploadParams(shapes, params);
+    const { params: ps, flipped } = uploadParams(shapes, params, grad);
     const x = tf.tensor4d(msg.x, msg.xShape); // lossAndGradients checks it against the config
-    const r = lossAndGradients(config, ps, x, tf.tensor1d(msg.y), msg.batchTotal, flipped, grad);
+    const r = lossAndGradients(config, ps, x, tf.tensor1d(msg.y), msg.batchTotal, flipped, grad, workspace);
     return [r.loss, ...r.grads];
   });
   try {

@@ -48,8 +48,10 @@ describe('loss and gradients: wasm fast path vs cpu tf.grads of stock ops', () =
         const { ps, x, y } = inputs();
         return [referenceForward(config, ps, x), ...referenceGradients(config, ps, x, y)];
       });
-      // The default formulation, and the older one (batch-swapped dW).
-      for (const options of [{}, { filterGrad: 'batch-swap' }] as GradOptions[]) {
+      // The default formulation (Winograd after the first block), other Winograd tiles, and the
+      // direct convolutions with either weight-gradient layout.
+      const variants: GradOptions[] = [{}, { winograd: 2 }, { winograd: 3 }, { winograd: 0 }, { winograd: 0, filterGrad: 'batch-swap' }];
+      for (const options of variants) {
         const fast = await runOn('wasm', () => {
           const { ps, x, y } = inputs();
           const r = lossAndGradients(config, ps, x, y, N, undefined, options);

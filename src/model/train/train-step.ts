@@ -8,6 +8,7 @@
 //    fc kernel [flat, 1] (flat in NHWC = (H, W, C) order), fc bias [1]].
 // Inputs are NHWC [N, mels, frames, 1]; targets [N] or [N, 1].
 import * as tf from '@tensorflow/tfjs';
+import { createRng } from '../../training/random.ts';
 import { flatSize, type CnnConfig } from '../config.ts';
 import { Adam, type AdamOptions } from './adam.ts';
 import {
@@ -20,6 +21,7 @@ import {
   poolBackward,
   poolForward,
 } from './conv-grad.ts';
+import { WinogradWorkspace, winogradBackward, winogradForward, type WinogradSaved } from './winograd.ts';
 
 /** Parameter shapes in LayersModel order. */
 export function paramShapes(config: CnnConfig): number[][] {
@@ -36,21 +38,9 @@ export function paramShapes(config: CnnConfig): number[][] {
 
 const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** Small deterministic PRNG (mulberry32) so initial weights are reproducible without TF.js. */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** PyTorch's default init: U(+-1/sqrt(fan_in)) for every weight and bias of a layer. */
 export function initParams(config: CnnConfig, seed = 1): Float32Array[] {
-  const rand = mulberry32(seed);
+  const rand = createRng(seed); // mulberry32: reproducible without TF.js
   const shapes = paramShapes(config);
   const out: Float32Array[] = [];
   for (let i = 0; i < shapes.length; i += 2) {
@@ -82,8 +72,26 @@ export function forward(config: CnnConfig, params: readonly tf.Tensor[], x: tf.T
 
 /** Choices between equivalent formulations (defaults: the fastest measured); for benchmarks. */
 export interface GradOptions {
-  /** How conv weight gradients are computed (default 'shifted'). */
+  /** How conv weight gradients are computed on the direct path (default 'shifted'). */
   filterGrad?: FilterGradMethod;
+  /**
+   * Output columns per Winograd tile, F(m, k) (winograd.ts), for the blocks where it pays
+   * (winogradTile); 0 = direct convolutions everywhere. Default DEFAULT_WINOGRAD_TILE.
+   */
+  winograd?: number;
+}
+
+/** F(4, 5): measured per step as fast as F(3, 5) or faster (npm run bench:train). */
+export const DEFAULT_WINOGRAD_TILE = 4;
+
+/**
+ * The Winograd tile m for a block (0 = direct): not for one input channel (the first block:
+ * its direct convolution is cheap and the transforms are not: measured slower), and only
+ * where F(m, k) has interpolation points (alpha = m + k - 1 <= 8).
+ */
+export function winogradTile(m: number, kernelSize: number, cin: number): number {
+  if (m <= 0 || cin < 2 || kernelSize < 2) return 0;
+  return Math.max(0, Math.min(m, 9 - kernelSize));
 }
 
 export interface Gradients {
@@ -98,11 +106,16 @@ export interface Gradients {
  * (flipKernelValues: computed in JS, which beats wasm's gather / reverse), for lossAndGradients.
  * The first block's is absent: it needs no input gradient.
  */
-export function uploadParams(shapes: readonly number[][], values: readonly Float32Array[]): { params: tf.Tensor[]; flipped: tf.Tensor4D[] } {
+export function uploadParams(
+  shapes: readonly number[][],
+  values: readonly Float32Array[],
+  options: GradOptions = {},
+): { params: tf.Tensor[]; flipped: tf.Tensor4D[] } {
   const params = values.map((p, i) => tf.tensor(p, shapes[i]));
   const flipped: tf.Tensor4D[] = [];
   for (let i = 2; i < values.length - 2; i += 2) {
     const s = shapes[i];
+    if (winogradTile(options.winograd ?? DEFAULT_WINOGRAD_TILE, s[0], s[2]) > 0) continue; // Winograd layers flip their own
     flipped[i / 2] = tf.tensor4d(flipKernelValues(values[i], s), [s[0], s[1], s[3], s[2]]);
   }
   return { params, flipped };
@@ -120,8 +133,10 @@ export function lossAndGradients(
   batchTotal: number = x.shape[0],
   flippedKernels?: readonly tf.Tensor4D[],
   options: GradOptions = {},
+  workspace?: WinogradWorkspace,
 ): Gradients {
   const filterGrad = options.filterGrad ?? 'shifted';
+  const tile = options.winograd ?? DEFAULT_WINOGRAD_TILE;
   const nb = config.channels.length;
   if (params.length !== 2 * nb + 2) throw new Error(`expected ${2 * nb + 2} parameter tensors, got ${params.length}`);
   const n = x.shape[0];
@@ -132,12 +147,24 @@ export function lossAndGradients(
   }
   return tf.tidy(() => {
     const inputs: tf.Tensor4D[] = [];
+    const saved: (WinogradSaved | null)[] = [];
     const acts: tf.Tensor4D[] = [];
     const pools: tf.Tensor4D[] = [];
     let h = x;
     for (let i = 0; i < nb; i++) {
       inputs.push(h);
-      const z = convForward(h, params[2 * i] as tf.Tensor4D, params[2 * i + 1] as tf.Tensor1D, config.padding);
+      const w = params[2 * i] as tf.Tensor4D;
+      const b = params[2 * i + 1] as tf.Tensor1D;
+      const m = winogradTile(tile, config.kernelSize, h.shape[3]);
+      let z: tf.Tensor4D;
+      if (m > 0) {
+        const r = winogradForward(h, w.dataSync() as Float32Array, b.dataSync() as Float32Array, config.kernelSize, config.padding, m, workspace, `${i}:`);
+        z = r.y;
+        saved.push(r.saved);
+      } else {
+        z = convForward(h, w, b, config.padding);
+        saved.push(null);
+      }
       const a = activate(z, config.activation);
       h = poolForward(a, config.pooling);
       acts.push(a);
@@ -162,7 +189,10 @@ export function lossAndGradients(
       // (The pooling and activation backward as one JS pass over the values ran 1.5-2.5x
       // slower than these wasm ops.)
       const dz = activationBackward(poolBackward(dh, acts[i], pools[i], config.pooling), acts[i], config.activation);
-      const g = convBackward(inputs[i], params[2 * i] as tf.Tensor4D, dz, config.padding, i > 0, flippedKernels?.[i], filterGrad);
+      const wSaved = saved[i];
+      const g = wSaved
+        ? winogradBackward(wSaved, dz, i > 0)
+        : convBackward(inputs[i], params[2 * i] as tf.Tensor4D, dz, config.padding, i > 0, flippedKernels?.[i], filterGrad);
       grads[2 * i] = g.dw;
       grads[2 * i + 1] = g.db;
       if (g.dx) dh = g.dx;
@@ -251,6 +281,7 @@ export class Trainer {
   /** The storage behind params and adam.m / adam.v (SharedArrayBuffers with sharedMemory). */
   readonly flat: FlatState;
   readonly grad: GradOptions;
+  private readonly workspace = new WinogradWorkspace();
 
   constructor(config: CnnConfig, options: TrainerOptions = {}) {
     this.config = config;
@@ -305,9 +336,9 @@ export class Trainer {
   /** Gradients for a shard as Float32Arrays, plus its loss share (see lossAndGradients). */
   gradients(x: tf.Tensor4D, y: tf.Tensor, batchTotal: number = x.shape[0]): { loss: number; grads: Float32Array[] } {
     // No copies needed: these tensors are disposed before Adam touches the arrays.
-    const { params, flipped } = uploadParams(this.shapes, this.params);
+    const { params, flipped } = uploadParams(this.shapes, this.params, this.grad);
     try {
-      const r = lossAndGradients(this.config, params, x, y, batchTotal, flipped, this.grad);
+      const r = lossAndGradients(this.config, params, x, y, batchTotal, flipped, this.grad, this.workspace);
       const loss = r.loss.dataSync()[0];
       const grads = r.grads.map((g) => g.dataSync() as Float32Array);
       tf.dispose([r.loss, ...r.grads]);
