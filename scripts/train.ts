@@ -205,6 +205,9 @@ async function train(opts: TrainOptions): Promise<number> {
         if (!recipeBest || isBetter(r.best.val, recipeBest.best.val, recipe.select)) {
           recipeBest = { recipe, best: r.best, history: r.history, split: name };
         }
+      } else if (!r.interrupted) {
+        // Every epoch's validation metric was NaN (e.g. one label only): say so, as the mean skips it.
+        progress.line(`warning: ${name}: no epoch gave a usable validation ${recipe.select}; left out of the mean`);
       }
       if (r.interrupted) {
         progress.line(`interrupted: ${single ? `checkpoint in ${ckptDir}; continue with the same command and --resume` : 'grid/fold runs cannot resume'}`);

@@ -41,7 +41,7 @@ export function renderCard(c: TrainedCard): string {
     '',
   ];
   if (c.metrics.folds?.length) {
-    lines.push('## Cross-validation folds', '', '```', ...c.metrics.folds.map((x) => JSON.stringify(x)), '```', '');
+    lines.push('## Every run (configuration x split)', '', '```', ...c.metrics.folds.map((x) => JSON.stringify(x)), '```', '');
   }
   lines.push('## Validation by epoch', '', '| epoch | train MSE | val MSE | CCC | r | sign acc |', '| --- | --- | --- | --- | --- | --- |');
   for (const h of c.history) {

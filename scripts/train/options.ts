@@ -3,7 +3,7 @@
 // the project's recipe for live windows (dB features, augmentation, loudness normalisation).
 import { parseArgs } from 'node:util';
 import { SEED_PRESET, validateConfig, type CnnConfig } from '../../src/model/config.ts';
-import { DEFAULT_AUGMENTATION, NO_AUGMENTATION, type AugmentOptions } from '../../src/training/augment.ts';
+import { DEFAULT_AUGMENTATION, NO_AUGMENTATION, validateAugment, type AugmentOptions } from '../../src/training/augment.ts';
 import { DEFAULT_NORMALISATION, type LoudnessNormalisation } from '../../src/dsp/loudness.ts';
 import { RAVDESS_VAL_SPEAKERS } from '../../src/training/split.ts';
 import type { CorpusSource } from '../lib/corpus.ts';
@@ -64,6 +64,8 @@ recipe (--preset sets them all; the flags after it override):
   --features power|db   --epochs N   --lr X   --batch N   --seed N
   --augment | --no-augment          random placement, gain, noise (live windows)
   --normalise | --no-normalise      gated-RMS loudness normalisation of each window
+  --max-boost DB        normalisation's largest boost (default ${DEFAULT_NORMALISATION.maxGainDb})
+  --noise-snr LO,HI     SNR range of the noise augmentation in dB (default ${DEFAULT_AUGMENTATION.noise!.snrDb.join(',')})
   --select ccc|mse      best-epoch metric on validation (default ccc)
   --patience N          stop after N epochs without improvement (0: never; default 15)
   --kernel N --activation relu|sigmoid --pooling avg|max
@@ -76,6 +78,16 @@ run:
   --default             make the result the bundled default model
   --no-cache            do not read or write the feature cache
   -h, --help`;
+
+/** "LO,HI" as an increasing pair of finite numbers. */
+function range(v: string | undefined, name: string): [number, number] | undefined {
+  if (v === undefined) return undefined;
+  const parts = v.split(',').map((p) => Number(p.trim()));
+  if (parts.length !== 2 || !parts.every(Number.isFinite) || parts[0] > parts[1]) {
+    throw new Error(`--${name} must be LO,HI (two numbers, LO <= HI), got "${v}"`);
+  }
+  return [parts[0], parts[1]];
+}
 
 function num(v: string | undefined, name: string, check: (n: number) => boolean, what: string): number | undefined {
   if (v === undefined) return undefined;
@@ -104,6 +116,8 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
       'no-augment': { type: 'boolean' },
       normalise: { type: 'boolean' },
       'no-normalise': { type: 'boolean' },
+      'max-boost': { type: 'string' },
+      'noise-snr': { type: 'string' },
       select: { type: 'string', default: 'ccc' },
       patience: { type: 'string' },
       kernel: { type: 'string' },
@@ -134,8 +148,13 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
     ...(v.pooling ? { pooling: v.pooling } : {}),
   });
   // --no-augment wins; else --augment, else the preset's choice.
-  const augment = v['no-augment'] ? NO_AUGMENTATION : v.augment || live ? DEFAULT_AUGMENTATION : NO_AUGMENTATION;
+  const baseAugment = v['no-augment'] ? NO_AUGMENTATION : v.augment || live ? DEFAULT_AUGMENTATION : NO_AUGMENTATION;
+  const snr = range(v['noise-snr'], 'noise-snr');
+  if (snr && !baseAugment.noise) throw new Error('--noise-snr needs augmentation (--augment or --preset live)');
+  const augment = validateAugment(snr && baseAugment.noise ? { ...baseAugment, noise: { ...baseAugment.noise, snrDb: snr } } : baseAugment);
   const normalise = v['no-normalise'] ? false : v.normalise ?? live;
+  const maxBoost = num(v['max-boost'], 'max-boost', (n) => n >= 0, 'a number of dB >= 0');
+  if (maxBoost !== undefined && !normalise) throw new Error('--max-boost needs loudness normalisation (--normalise or --preset live)');
   const recipe: Recipe = {
     preset: v.preset,
     config,
@@ -143,11 +162,14 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
     lr: num(v.lr, 'lr', (n) => n > 0, 'a positive number') ?? 1e-4,
     batchSize: num(v.batch, 'batch', positiveInt, 'a whole number > 0') ?? 4,
     augment,
-    normalisation: normalise ? DEFAULT_NORMALISATION : null,
+    normalisation: normalise ? { ...DEFAULT_NORMALISATION, maxGainDb: maxBoost ?? DEFAULT_NORMALISATION.maxGainDb } : null,
     select: v.select,
     patience: num(v.patience, 'patience', (n) => Number.isInteger(n) && n >= 0, 'a whole number >= 0') ?? 15,
     seed: num(v.seed, 'seed', Number.isInteger, 'a whole number') ?? 0,
   };
+  if (v.folds !== undefined && v['val-speakers'] !== undefined) {
+    throw new Error('--folds and --val-speakers exclude each other (the folds validate every speaker in turn)');
+  }
   const name = v.name ?? `${recipe.preset}-${config.features}`;
   return {
     source,
