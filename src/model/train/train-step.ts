@@ -1,6 +1,7 @@
-// One training step of the valence CNN (forward, MSE loss, hand-written backward with the
-// fast conv gradients of conv-grad.ts, Adam) for any CnnConfig, on whatever TF.js backend
-// is active (meant for wasm; the cpu backend gives the reference in tests).
+// One training step of the valence CNN (forward, MSE loss, hand-written backward, Adam) for
+// any CnnConfig, on whatever TF.js backend is active (meant for wasm; the cpu backend gives
+// the reference in tests). Convolutions: Winograd along time (winograd.ts) after the first
+// block, direct XNNPACK convolutions with the gradients of conv-grad.ts in the first.
 //
 // Parameter layout = the LayersModel of cnn.ts, so `model.setWeights(trainer.weightTensors())`
 // loads trained weights and `trainer.setWeights(model.getWeights())` starts from a model:
