@@ -61,7 +61,7 @@ data:
 recipe (--preset sets them all; the flags after it override):
   --preset seed|live    seed: the report's (power features, no augmentation, 50 epochs);
                         live: dB features, augmentation, loudness normalisation (default)
-  --features power|db   --epochs N   --lr X   --batch N   --seed N
+  --features power|db   --epochs N (50)   --lr X (1e-4)   --batch N (4)   --seed N (0)
   --augment | --no-augment          random placement, gain, noise (live windows)
   --normalise | --no-normalise      gated-RMS loudness normalisation of each window
   --max-boost DB        normalisation's largest boost (default ${DEFAULT_NORMALISATION.maxGainDb})
@@ -158,7 +158,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
   const recipe: Recipe = {
     preset: v.preset,
     config,
-    epochs: num(v.epochs, 'epochs', positiveInt, 'a whole number > 0') ?? (live ? 40 : 50),
+    epochs: num(v.epochs, 'epochs', positiveInt, 'a whole number > 0') ?? 50, // SPEC section 2 (the live recipe usually stops early: --patience)
     lr: num(v.lr, 'lr', (n) => n > 0, 'a positive number') ?? 1e-4,
     batchSize: num(v.batch, 'batch', positiveInt, 'a whole number > 0') ?? 4,
     augment,
