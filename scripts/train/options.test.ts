@@ -22,6 +22,14 @@ describe('train options', () => {
     expect(parse().recipe.normalisation).toEqual(DEFAULT_NORMALISATION);
   });
 
+  it('--level-jitter moves the normalisation target per window (recorded in the augmentation)', () => {
+    const { augment } = parse('--level-jitter=-10,10').recipe;
+    expect(augment.levelDb).toEqual([-10, 10]);
+    expect(parse().recipe.augment.levelDb ?? null).toBeNull();
+    expect(() => parse('--no-normalise', '--level-jitter=-6,6')).toThrow(/--level-jitter needs/);
+    expect(() => parse('--no-augment', '--level-jitter=-6,6')).toThrow(/--level-jitter needs/);
+  });
+
   it('refuses malformed values and flags that would have no effect', () => {
     expect(() => parse('--noise-snr', '45,5')).toThrow(/--noise-snr must be LO,HI/);
     expect(() => parse('--noise-snr', '20')).toThrow(/--noise-snr must be LO,HI/);

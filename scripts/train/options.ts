@@ -66,6 +66,7 @@ recipe (--preset sets them all; the flags after it override):
   --normalise | --no-normalise      gated-RMS loudness normalisation of each window
   --max-boost DB        normalisation's largest boost (default ${DEFAULT_NORMALISATION.maxGainDb})
   --noise-snr LO,HI     SNR range of the noise augmentation in dB (default ${DEFAULT_AUGMENTATION.noise!.snrDb.join(',')})
+  --level-jitter LO,HI  with normalisation: move its target by a random LO..HI dB per window
   --select ccc|mse      best-epoch metric on validation (default ccc)
   --patience N          stop after N epochs without improvement (0: never; default 15)
   --kernel N --activation relu|sigmoid --pooling avg|max
@@ -118,6 +119,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
       'no-normalise': { type: 'boolean' },
       'max-boost': { type: 'string' },
       'noise-snr': { type: 'string' },
+      'level-jitter': { type: 'string' },
       select: { type: 'string', default: 'ccc' },
       patience: { type: 'string' },
       kernel: { type: 'string' },
@@ -151,8 +153,14 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
   const baseAugment = v['no-augment'] ? NO_AUGMENTATION : v.augment || live ? DEFAULT_AUGMENTATION : NO_AUGMENTATION;
   const snr = range(v['noise-snr'], 'noise-snr');
   if (snr && !baseAugment.noise) throw new Error('--noise-snr needs augmentation (--augment or --preset live)');
-  const augment = validateAugment(snr && baseAugment.noise ? { ...baseAugment, noise: { ...baseAugment.noise, snrDb: snr } } : baseAugment);
+  const jitter = range(v['level-jitter'], 'level-jitter');
   const normalise = v['no-normalise'] ? false : v.normalise ?? live;
+  if (jitter && (!normalise || baseAugment === NO_AUGMENTATION)) throw new Error('--level-jitter needs augmentation and loudness normalisation (--preset live)');
+  const augment = validateAugment({
+    ...baseAugment,
+    ...(snr && baseAugment.noise ? { noise: { ...baseAugment.noise, snrDb: snr } } : {}),
+    ...(jitter ? { levelDb: jitter } : {}),
+  });
   const maxBoost = num(v['max-boost'], 'max-boost', (n) => n >= 0, 'a number of dB >= 0');
   if (maxBoost !== undefined && !normalise) throw new Error('--max-boost needs loudness normalisation (--normalise or --preset live)');
   const recipe: Recipe = {

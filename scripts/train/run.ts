@@ -7,7 +7,7 @@ import { ParallelTrainer } from '../../src/model/train/parallel.ts';
 import { buildCnn } from '../../src/model/cnn.ts';
 import { predictValence } from '../../src/model/predict.ts';
 import { windowFeatures } from '../../src/dsp/pipeline.ts';
-import { augmentWindow } from '../../src/training/augment.ts';
+import { augmentNormalisation, augmentWindow } from '../../src/training/augment.ts';
 import { allMetrics, type ValenceMetrics } from '../../src/training/metrics.ts';
 import { createRng, deriveSeed, shuffled } from '../../src/training/random.ts';
 import type { Recipe, Selection } from './options.ts';
@@ -110,7 +110,11 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
           const item = input.train[k];
           const f =
             item.features ??
-            windowFeatures(augmentWindow(item.signal!, recipe.augment, augRng), config.features, recipe.normalisation).data;
+            windowFeatures(
+              augmentWindow(item.signal!, recipe.augment, augRng),
+              config.features,
+              augmentNormalisation(recipe.normalisation, recipe.augment, augRng),
+            ).data;
           x.set(f, j * per);
         });
         return { x, y: Float32Array.from(idx, (k) => input.train[k].valence) };

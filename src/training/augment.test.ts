@@ -4,8 +4,18 @@
 import { describe, expect, it } from 'vitest';
 import { WINDOW_LENGTH } from '../dsp/params.ts';
 import { fixLength } from '../dsp/fix-length.ts';
-import { AugmentError, DEFAULT_AUGMENTATION, NO_AUGMENTATION, augmentWindow, drawOffset, placeInWindow, type AugmentOptions } from './augment.ts';
-import { gatedLevelDb } from '../dsp/loudness.ts';
+import {
+  AugmentError,
+  DEFAULT_AUGMENTATION,
+  NO_AUGMENTATION,
+  augmentNormalisation,
+  augmentWindow,
+  drawOffset,
+  placeInWindow,
+  validateAugment,
+  type AugmentOptions,
+} from './augment.ts';
+import { gatedLevelDb, normaliseLoudness } from '../dsp/loudness.ts';
 import { createRng } from './random.ts';
 
 /** A non-zero test "utterance" (no sample is 0, so its placement can be found). */
@@ -141,5 +151,34 @@ describe('placement helpers', () => {
     for (let i = 0; i < 200; i++) seen.add(drawOffset(8, 10, 'random', r));
     expect(seen).toEqual(new Set([0, 1, 2]));
     expect(drawOffset(8, 10, 'start', r)).toBe(0);
+  });
+});
+
+describe('augmentNormalisation', () => {
+  const norm = { kind: 'gated-rms' as const, targetDb: -23, maxGainDb: 50 };
+
+  it('without levelDb or normalisation: the recipe unchanged, and no RNG draw', () => {
+    const rng = createRng(5);
+    const ref = createRng(5);
+    expect(augmentNormalisation(norm, DEFAULT_AUGMENTATION, rng)).toBe(norm);
+    expect(augmentNormalisation(null, { ...DEFAULT_AUGMENTATION, levelDb: [-6, 6] }, rng)).toBeNull();
+    expect(rng()).toBe(ref());
+  });
+
+  it('moves the target within the range, one draw per window, and the normalised level follows', () => {
+    const options: AugmentOptions = { ...DEFAULT_AUGMENTATION, levelDb: [-8, 4] };
+    const rng = createRng(9);
+    const s = utterance(20000);
+    const targets = Array.from({ length: 200 }, () => augmentNormalisation(norm, options, rng)!.targetDb);
+    expect(Math.min(...targets)).toBeGreaterThanOrEqual(-23 - 8);
+    expect(Math.max(...targets)).toBeLessThanOrEqual(-23 + 4);
+    expect(Math.max(...targets) - Math.min(...targets)).toBeGreaterThan(10); // spread over the range
+    const moved = augmentNormalisation(norm, options, createRng(3))!;
+    expect(gatedLevelDb(normaliseLoudness(s, moved))!).toBeCloseTo(moved.targetDb, 4);
+    expect(moved.maxGainDb).toBe(norm.maxGainDb);
+  });
+
+  it('refuses a reversed range', () => {
+    expect(() => validateAugment({ ...DEFAULT_AUGMENTATION, levelDb: [6, -6] })).toThrow(/levelDb/);
   });
 });

@@ -6,7 +6,7 @@
 // usual path (src/dsp/pipeline.ts windowFeatures), so the Mel is never recomputed differently.
 import { WINDOW_LENGTH } from '../dsp/params.ts';
 import { fixLength } from '../dsp/fix-length.ts';
-import { gatedLevelDb } from '../dsp/loudness.ts';
+import { gatedLevelDb, type LoudnessNormalisation } from '../dsp/loudness.ts';
 import { createGaussian, randomInt, uniform, type Rng } from './random.ts';
 
 export interface NoiseOptions {
@@ -27,6 +27,13 @@ export interface AugmentOptions {
   gainDb: readonly [number, number] | null;
   /** White Gaussian noise over the whole window; null: none. */
   noise: NoiseOptions | null;
+  /**
+   * With loudness normalisation: an offset of its target level in dB, drawn uniformly per
+   * window, i.e. a gain after normalisation (a gain before it is mostly cancelled by it), so
+   * the model tolerates levels that normalisation leaves off target (noise, the boost cap).
+   * Absent or null: none.
+   */
+  levelDb?: readonly [number, number] | null;
 }
 
 /** No augmentation: the report's window exactly (the seed preset's training). */
@@ -55,6 +62,7 @@ export function validateAugment(o: AugmentOptions): AugmentOptions {
     throw new AugmentError(`placement must be "start" or "random", got ${JSON.stringify(o.placement)}`);
   }
   if (o.gainDb) checkRange(o.gainDb, 'gainDb');
+  if (o.levelDb) checkRange(o.levelDb, 'levelDb');
   if (o.noise) {
     checkRange(o.noise.snrDb, 'noise.snrDb');
     const p = o.noise.probability;
@@ -107,4 +115,17 @@ export function augmentWindow(
     for (let i = 0; i < out.length; i++) out[i] = gain * (noiseRms > 0 ? out[i] + noiseRms * gauss() : out[i]);
   }
   return out;
+}
+
+/**
+ * The normalisation a training window goes through: the recipe's, with its target moved by
+ * a draw from options.levelDb (one RNG draw, only when both are set).
+ */
+export function augmentNormalisation(
+  normalisation: LoudnessNormalisation | null,
+  options: AugmentOptions,
+  rng: Rng,
+): LoudnessNormalisation | null {
+  if (!normalisation || !options.levelDb) return normalisation;
+  return { ...normalisation, targetDb: normalisation.targetDb + uniform(rng, options.levelDb[0], options.levelDb[1]) };
 }
