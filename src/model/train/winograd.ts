@@ -236,7 +236,7 @@ function generate(mat: WinogradMatrices): Kernels {
 
 const kernelCache = new Map<string, Kernels>();
 
-export function kernelsFor(m: number, r: number): Kernels {
+function kernelsFor(m: number, r: number): Kernels {
   const key = `${m},${r}`;
   let k = kernelCache.get(key);
   if (!k) {
