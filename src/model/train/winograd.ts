@@ -1,8 +1,9 @@
 // A k x k convolution (stride 1) with Winograd's minimal filtering F(m, k) along the width:
 // each run of m output columns takes alpha = m + k - 1 "phase" products instead of m * k, so
 // the XNNPACK work becomes alpha phase convolutions with k x 1 kernels, alpha * k / m taps per
-// output column instead of k * k (F(3, 5): 11.7 instead of 25). XNNPACK's 128-bit SIMD with no
-// FMA is what bounds the training step on wasm, so fewer multiplications is the lever left.
+// output column instead of k * k (F(4, 5), the default: 10 instead of 25). XNNPACK's 128-bit
+// SIMD with no FMA is what bounds the training step on wasm, so fewer multiplications is the
+// lever left.
 //
 // Transforms (Toom-Cook with the point at infinity, matrices built in winogradMatrices):
 //   forward   V_xi = BT x (per tile of alpha input columns), U_xi = G w, M_xi = V_xi (*) U_xi,
