@@ -1,21 +1,17 @@
 // The analyze CLI as a user runs it: real files, the bundled model, bad files among good ones.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT, SHARED_REFERENCE } from './lib/reference-fixtures.ts';
+import { runScript } from './lib/run-script.ts';
+import { SHARED_REFERENCE } from './lib/reference-fixtures.ts';
 import { decodeWav } from '../src/audio/decode-wav.ts';
 import { wavBytes } from '../src/audio/test-wav.ts';
 
 const SPEECH = join(SHARED_REFERENCE, 'speech0_source_22050.wav');
 
 function analyze(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/analyze.ts'), ...args], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const r = runScript('scripts/analyze.ts', args, 120_000);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

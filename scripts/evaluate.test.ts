@@ -2,7 +2,6 @@
 // here, a random-weights model saved here; the --json contract, the report's-rule scoring
 // (same numbers as clipFeatures + predictValence + allMetrics in this process), skipped
 // files, the cache, and clear errors.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,14 +15,10 @@ import { predictValence } from '../src/model/predict.ts';
 import { allMetrics } from '../src/training/metrics.ts';
 import { createRng } from '../src/training/random.ts';
 import { saveModelDir } from './lib/model-files.ts';
-import { REPO_ROOT } from './lib/reference-fixtures.ts';
+import { runScript } from './lib/run-script.ts';
 
 function evaluate(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/evaluate.ts'), ...args], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
+  const r = runScript('scripts/evaluate.ts', args, 120_000);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

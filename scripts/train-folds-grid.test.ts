@@ -3,23 +3,16 @@
 // once, the mean of the folds, the whole 40-configuration grid with its best row kept, a grid
 // over folds ranked by --select mse, and clear errors for an impossible number of folds.
 // Every expected number is computed from what the run itself reports.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './lib/reference-fixtures.ts';
+import { RAVDESS_DATA, runScript } from './lib/run-script.ts';
 
-const DATA = resolve(REPO_ROOT, '..', 'shared', 'data', 'ravdess-16k');
+const DATA = RAVDESS_DATA;
 const haveData = existsSync(DATA);
 
-function tsx(script: string, args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
-}
+const tsx = (script: string, args: string[]) => runScript(script, args);
 
 /**
  * Clips per speaker are distinct powers of two (01: 4, 02: 2, 03: 1), so a fold's count of

@@ -1,23 +1,18 @@
 // `npm run train` as a user runs it, on a few real RAVDESS clips through a CSV manifest:
 // a tiny smoke run whose card agrees with `npm run evaluate`, and Ctrl-C + --resume giving
 // the same run as an uninterrupted one.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './lib/reference-fixtures.ts';
+import { RAVDESS_DATA, runScript } from './lib/run-script.ts';
 
-const DATA = resolve(REPO_ROOT, '..', 'shared', 'data', 'ravdess-16k');
+const DATA = RAVDESS_DATA;
 const haveData = existsSync(DATA);
 
-function tsx(script: string, args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 300_000,
-  });
-}
+const tsx = (script: string, args: string[]) => runScript(script, args);
 
 /** A manifest of 4 clips of actor 01 (train) and 4 of actor 17 (validation). */
 function writeManifest(dir: string): string {
