@@ -25,7 +25,8 @@ describe('train options', () => {
   it('--level-jitter moves the normalisation target per window (recorded in the augmentation)', () => {
     const { augment } = parse('--level-jitter=-10,10').recipe;
     expect(augment.levelDb).toEqual([-10, 10]);
-    expect(parse().recipe.augment.levelDb ?? null).toBeNull();
+    expect(parse().recipe.augment.levelDb).toEqual(DEFAULT_AUGMENTATION.levelDb);
+    expect(parse('--preset', 'seed').recipe.augment.levelDb ?? null).toBeNull();
     expect(() => parse('--no-normalise', '--level-jitter=-6,6')).toThrow(/--level-jitter needs/);
     expect(() => parse('--no-augment', '--level-jitter=-6,6')).toThrow(/--level-jitter needs/);
   });

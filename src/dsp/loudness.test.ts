@@ -43,7 +43,7 @@ describe('loudness', () => {
   });
 
   it('checks normalisation settings and reads them from a card', () => {
-    expect(validateNormalisation({ kind: 'gated-rms', targetDb: -23, maxGainDb: 30 })).toEqual(DEFAULT_NORMALISATION);
+    expect(validateNormalisation({ kind: 'gated-rms', targetDb: -23, maxGainDb: 50 })).toEqual(DEFAULT_NORMALISATION);
     expect(() => validateNormalisation({ kind: 'peak', targetDb: -1, maxGainDb: 0 })).toThrow(/kind must be "gated-rms"/);
     expect(() => validateNormalisation({ kind: 'gated-rms', targetDb: 3, maxGainDb: 0 })).toThrow(/targetDb must be a number <= 0/);
     expect(() => validateNormalisation({ kind: 'gated-rms', targetDb: -3, maxGainDb: -1 })).toThrow(/maxGainDb/);

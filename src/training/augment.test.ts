@@ -160,7 +160,7 @@ describe('augmentNormalisation', () => {
   it('without levelDb or normalisation: the recipe unchanged, and no RNG draw', () => {
     const rng = createRng(5);
     const ref = createRng(5);
-    expect(augmentNormalisation(norm, DEFAULT_AUGMENTATION, rng)).toBe(norm);
+    expect(augmentNormalisation(norm, { ...DEFAULT_AUGMENTATION, levelDb: null }, rng)).toBe(norm);
     expect(augmentNormalisation(null, { ...DEFAULT_AUGMENTATION, levelDb: [-6, 6] }, rng)).toBeNull();
     expect(rng()).toBe(ref());
   });
