@@ -62,11 +62,12 @@ recipe (--preset sets them all; the flags after it override):
   --preset seed|live    seed: the report's (power features, no augmentation, 50 epochs);
                         live: dB features, augmentation, loudness normalisation (default)
   --features power|db   --epochs N (50)   --lr X (1e-4)   --batch N (4)   --seed N (0)
-  --augment | --no-augment          random placement, gain, noise (live windows)
+  --augment | --no-augment          random placement, gain, noise, level (live windows)
   --normalise | --no-normalise      gated-RMS loudness normalisation of each window
   --max-boost DB        normalisation's largest boost (default ${DEFAULT_NORMALISATION.maxGainDb})
   --noise-snr LO,HI     SNR range of the noise augmentation in dB (default ${DEFAULT_AUGMENTATION.noise!.snrDb.join(',')})
-  --level-jitter LO,HI  with normalisation: move its target by a random LO..HI dB per window
+  --level-jitter LO,HI  with normalisation: move its target by a random LO..HI dB per
+                        window (default ${DEFAULT_AUGMENTATION.levelDb!.join(',')})
   --select ccc|mse      best-epoch metric on validation (default ccc)
   --patience N          stop after N epochs without improvement (0: never; default 15)
   --kernel N --activation relu|sigmoid --pooling avg|max
