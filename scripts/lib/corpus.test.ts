@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CorpusError, listRavdess, readCorpus, readManifestCsv } from './corpus.ts';
+import { CorpusError, detectLayout, listRavdess, listTurev, readCorpora, readCorpus, readManifestCsv } from './corpus.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'vm-corpus-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -25,9 +25,9 @@ describe('listRavdess', () => {
     const { clips, notes } = listRavdess(dir);
     expect(notes).toEqual([]);
     expect(clips).toEqual([
-      { path: join(dir, 'Actor_01/03-01-03-01-01-01-01.wav'), valence: 0.8 * 0.75, speaker: '01' },
-      { path: join(dir, 'Actor_01/03-01-05-02-01-01-01.wav'), valence: -0.7, speaker: '01' },
-      { path: join(dir, 'Actor_12/03-01-01-01-01-01-12.wav'), valence: 0, speaker: '12' },
+      { path: join(dir, 'Actor_01/03-01-03-01-01-01-01.wav'), valence: 0.8 * 0.75, arousal: 0.5 * 0.75, speaker: '01', corpus: 'nested' },
+      { path: join(dir, 'Actor_01/03-01-05-02-01-01-01.wav'), valence: -0.7, arousal: 0.8, speaker: '01', corpus: 'nested' },
+      { path: join(dir, 'Actor_12/03-01-01-01-01-01-12.wav'), valence: 0, arousal: 0, speaker: '12', corpus: 'nested' },
     ]);
   });
 
@@ -56,6 +56,45 @@ describe('listRavdess', () => {
   });
 });
 
+describe('listTurev', () => {
+  it('lists emotion folders, speaker = first field of the name, labels from map v1', () => {
+    const dir = join(root, 'turev');
+    touch(dir, 'Angry/1157_kz_acik.wav', 'Calm/7895_e_beste.wav', 'Sad/1234_k_su.wav', 'Sad/notes.txt', 'Extra/1157_kz_x.wav', 'Happy/bad.wav');
+    const { clips, notes } = listTurev(dir);
+    expect(clips).toEqual([
+      { path: join(dir, 'Angry/1157_kz_acik.wav'), valence: -0.7, arousal: 0.8, speaker: '1157', corpus: 'turev' },
+      { path: join(dir, 'Calm/7895_e_beste.wav'), valence: 0.3, arousal: -0.6, speaker: '7895', corpus: 'turev' },
+      { path: join(dir, 'Sad/1234_k_su.wav'), valence: -0.6, arousal: -0.5, speaker: '1234', corpus: 'turev' },
+    ]);
+    expect(notes).toEqual([
+      expect.stringMatching(/skipped 1 folder\(s\) that are no TurEV-DB emotion: Extra/),
+      expect.stringMatching(/skipped 1 file\(s\) without a TurEV-DB name: Happy\/bad\.wav/),
+    ]);
+    expect(() => listTurev(join(root, 'nested'))).toThrow(/no TurEV-DB clips in/);
+  });
+});
+
+describe('detectLayout and readCorpora', () => {
+  it('tells the layouts apart and reads several corpora, each under its own name', () => {
+    expect(detectLayout(join(root, 'nested'))).toBe('ravdess');
+    expect(detectLayout(join(root, 'turev'))).toBe('turev');
+    const other = join(root, 'other');
+    touch(other, 'x/y.wav');
+    expect(detectLayout(other)).toBeNull();
+    expect(() => readCorpus({ kind: 'folder', dir: other })).toThrow(/neither a RAVDESS folder .* nor a TurEV-DB folder/);
+    const corpora = readCorpora([
+      { kind: 'folder', dir: join(root, 'nested') },
+      { kind: 'folder', dir: join(root, 'turev') },
+    ]);
+    expect(corpora.map((c) => [c.name, c.clips.length, new Set(c.clips.map((x) => x.corpus)).size])).toEqual([
+      ['nested', 3, 1],
+      ['turev', 3, 1],
+    ]);
+    expect(() => readCorpora([{ kind: 'folder', dir: join(root, 'turev') }, { kind: 'turev', dir: join(root, 'turev') }])).toThrow(/two corpora are named "turev"/);
+    expect(() => readCorpora([])).toThrow(CorpusError);
+  });
+});
+
 describe('readManifestCsv', () => {
   it('resolves paths against the CSV folder and takes missing speakers from folder names', () => {
     const dir = join(root, 'manifest');
@@ -64,9 +103,9 @@ describe('readManifestCsv', () => {
     writeFileSync(csv, 'path,valence,speaker\nalice/a1.wav,0.5,alice\nbob/b1.wav,-0.25\n/abs/c.wav,0\n');
     const { clips, notes } = readManifestCsv(csv);
     expect(clips).toEqual([
-      { path: join(dir, 'alice/a1.wav'), valence: 0.5, speaker: 'alice' },
-      { path: join(dir, 'bob/b1.wav'), valence: -0.25, speaker: 'bob' },
-      { path: '/abs/c.wav', valence: 0, speaker: 'abs' },
+      { path: join(dir, 'alice/a1.wav'), valence: 0.5, arousal: null, speaker: 'alice', corpus: 'clips' },
+      { path: join(dir, 'bob/b1.wav'), valence: -0.25, arousal: null, speaker: 'bob', corpus: 'clips' },
+      { path: '/abs/c.wav', valence: 0, arousal: null, speaker: 'abs', corpus: 'clips' },
     ]);
     expect(notes).toHaveLength(1);
     expect(notes[0]).toMatch(/2 row\(s\) of .*clips\.csv have no speaker column: using each file's folder name .*\(2 speaker\(s\): abs, bob\)/);

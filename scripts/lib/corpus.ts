@@ -1,10 +1,12 @@
-// Reads a corpus from disk for training and evaluation: a RAVDESS-layout folder (labels from
-// the file names, SPEC section 3) or a CSV manifest (`path,valence[,speaker]`). Both give
-// Clip lists plus notes for the user (skipped files, speakers taken from folder names).
+// Reads corpora from disk for training and evaluation: RAVDESS- or TurEV-DB-layout folders
+// (labels from the names, SPEC section 3; the layout is detected) or CSV manifests
+// (`path,valence[,speaker[,arousal]]`). Each gives Clip lists plus notes for the user
+// (skipped files, speakers taken from folder names); each corpus is named for its folder or
+// manifest, so several can be read for one run.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { CorpusError, parseManifest, type Clip } from '../../src/training/corpus.ts';
-import { LabelError, looksLikeRavdessName, parseRavdessName } from '../../src/training/labels.ts';
+import { LabelError, TUREV_EMOTIONS, looksLikeRavdessName, parseRavdessName, parseTurevName } from '../../src/training/labels.ts';
 
 export { CorpusError, type Clip } from '../../src/training/corpus.ts';
 
@@ -14,8 +16,18 @@ export interface CorpusListing {
   notes: string[];
 }
 
-/** Where a corpus comes from (the CLIs' --data / --manifest). */
-export type CorpusSource = { kind: 'ravdess'; dir: string } | { kind: 'manifest'; file: string };
+/** Where a corpus comes from (the CLIs' --data / --manifest); 'folder' detects its layout. */
+export type CorpusSource =
+  | { kind: 'ravdess'; dir: string }
+  | { kind: 'turev'; dir: string }
+  | { kind: 'folder'; dir: string }
+  | { kind: 'manifest'; file: string };
+
+/** A corpus's name: its folder's or manifest's base name ("ravdess-16k", "my-clips"). */
+export function corpusName(source: CorpusSource): string {
+  if (source.kind === 'manifest') return basename(source.file, extname(source.file));
+  return basename(resolve(source.dir));
+}
 
 function assertFolder(dir: string): void {
   if (!existsSync(dir)) throw new CorpusError(`no such folder: ${dir}`);
@@ -35,7 +47,7 @@ function someOf(names: string[]): string {
  * folder of such files (or both). The speaker of a clip is its actor code ("01".."24").
  * WAVs whose names are not RAVDESS names are skipped and noted; an empty result throws.
  */
-export function listRavdess(dir: string): CorpusListing {
+export function listRavdess(dir: string, corpus = basename(resolve(dir))): CorpusListing {
   assertFolder(dir);
   const root = resolve(dir);
   const files: string[] = [];
@@ -62,7 +74,7 @@ export function listRavdess(dir: string): CorpusListing {
       const parsed = parseRavdessName(name);
       const folder = /^actor_(\d+)$/i.exec(basename(dirname(path)));
       if (folder && Number(folder[1]) !== parsed.actor) wrongFolder.push(name);
-      clips.push({ path, valence: parsed.valence, speaker: parsed.actorCode });
+      clips.push({ path, valence: parsed.valence, arousal: parsed.arousal, speaker: parsed.actorCode, corpus });
     } catch (e) {
       if (!(e instanceof LabelError)) throw e;
       badCodes.push(name);
@@ -86,7 +98,7 @@ export function listRavdess(dir: string): CorpusListing {
  * and a note says so. A bad row throws a CorpusError naming its line; files are not opened
  * here (a missing or broken file is reported and skipped when it is loaded).
  */
-export function readManifestCsv(file: string): CorpusListing {
+export function readManifestCsv(file: string, corpus = basename(file, extname(file))): CorpusListing {
   if (!existsSync(file)) throw new CorpusError(`no such manifest: ${file}`);
   if (statSync(file).isDirectory()) throw new CorpusError(`manifest ${file} is a folder, not a CSV file`);
   const rows = parseManifest(readFileSync(file, 'utf8'), file);
@@ -100,7 +112,8 @@ export function readManifestCsv(file: string): CorpusListing {
       speaker = basename(dirname(path));
       fromFolder++;
     }
-    return { path, valence: row.valence, speaker };
+    if (row.valence === null) throw new CorpusError(`${file}:${row.line}: rows without a valence are not read yet`);
+    return { path, valence: row.valence, arousal: row.arousal, speaker, corpus };
   });
   const notes: string[] = [];
   const seen = new Set<string>();
@@ -116,7 +129,94 @@ export function readManifestCsv(file: string): CorpusListing {
   return { clips, notes };
 }
 
-/** Reads either kind of corpus. */
+/**
+ * Lists a TurEV-DB-layout folder: EMOTION/SPEAKER_GENDER_WORD.wav with EMOTION one of
+ * Angry, Calm, Happy, Sad; the speaker is the first field of the name. Other folders and
+ * badly named files are skipped and noted; an empty result throws.
+ */
+export function listTurev(dir: string, corpus = basename(resolve(dir))): CorpusListing {
+  assertFolder(dir);
+  const root = resolve(dir);
+  const clips: Clip[] = [];
+  const badNames: string[] = [];
+  const otherFolders: string[] = [];
+  for (const entry of readdirSync(root, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (!entry.isDirectory()) continue;
+    if (!(entry.name in TUREV_EMOTIONS)) {
+      otherFolders.push(entry.name);
+      continue;
+    }
+    const names = readdirSync(join(root, entry.name), { withFileTypes: true }).filter((f) => f.isFile() && isWav(f.name)).map((f) => f.name).sort();
+    for (const name of names) {
+      try {
+        const p = parseTurevName(entry.name, name);
+        clips.push({ path: join(root, entry.name, name), valence: p.valence, arousal: p.arousal, speaker: p.speaker, corpus });
+      } catch (e) {
+        if (!(e instanceof LabelError)) throw e;
+        badNames.push(`${entry.name}/${name}`);
+      }
+    }
+  }
+  const notes: string[] = [];
+  if (otherFolders.length > 0) notes.push(`skipped ${otherFolders.length} folder(s) that are no TurEV-DB emotion: ${someOf(otherFolders)}`);
+  if (badNames.length > 0) notes.push(`skipped ${badNames.length} file(s) without a TurEV-DB name: ${someOf(badNames)}`);
+  if (clips.length === 0) {
+    throw new CorpusError(`no TurEV-DB clips in ${dir} (expected Angry/1157_kz_acik.wav style files)`);
+  }
+  return { clips, notes };
+}
+
+/** The layout of a corpus folder: RAVDESS (Actor_XX folders or RAVDESS names), TurEV-DB (emotion folders), or null. */
+export function detectLayout(dir: string): 'ravdess' | 'turev' | null {
+  assertFolder(dir);
+  const entries = readdirSync(dir, { withFileTypes: true });
+  if (entries.some((e) => (e.isDirectory() && /^actor_\d+$/i.test(e.name)) || (e.isFile() && looksLikeRavdessName(e.name)))) return 'ravdess';
+  if (entries.some((e) => e.isDirectory() && e.name in TUREV_EMOTIONS)) return 'turev';
+  return null;
+}
+
+/** Reads one corpus of any kind. */
 export function readCorpus(source: CorpusSource): CorpusListing {
-  return source.kind === 'ravdess' ? listRavdess(source.dir) : readManifestCsv(source.file);
+  const name = corpusName(source);
+  switch (source.kind) {
+    case 'manifest':
+      return readManifestCsv(source.file, name);
+    case 'ravdess':
+      return listRavdess(source.dir, name);
+    case 'turev':
+      return listTurev(source.dir, name);
+    case 'folder': {
+      const layout = detectLayout(source.dir);
+      if (!layout) {
+        throw new CorpusError(
+          `${source.dir} is neither a RAVDESS folder (Actor_XX/03-01-05-02-01-01-12.wav) nor a TurEV-DB folder ` +
+            '(Angry/1157_kz_acik.wav); for other recordings write a manifest (path,valence[,speaker[,arousal]]) and pass --manifest',
+        );
+      }
+      return readCorpus({ kind: layout, dir: source.dir });
+    }
+  }
+}
+
+/** One corpus of a multi-corpus run. */
+export interface NamedCorpus extends CorpusListing {
+  name: string;
+  source: CorpusSource;
+}
+
+/** Reads several corpora; their names (folder / manifest base names) must differ. */
+export function readCorpora(sources: readonly CorpusSource[]): NamedCorpus[] {
+  if (sources.length === 0) throw new CorpusError('no corpus given (--data DIR or --manifest FILE.csv)');
+  const seen = new Map<string, CorpusSource>();
+  return sources.map((source) => {
+    const name = corpusName(source);
+    if (seen.has(name)) throw new CorpusError(`two corpora are named "${name}" (${describeSource(seen.get(name)!)} and ${describeSource(source)}): rename one folder or manifest`);
+    seen.set(name, source);
+    return { name, source, ...readCorpus(source) };
+  });
+}
+
+/** The source as the user gave it, for messages and cards. */
+export function describeSource(source: CorpusSource): string {
+  return source.kind === 'manifest' ? `manifest ${source.file}` : `folder ${source.dir}`;
 }

@@ -17,22 +17,33 @@ describe('parseManifest', () => {
   it('reads rows with and without a header and a speaker column', () => {
     const withHeader = parseManifest('path,valence,speaker\nclips/a.wav,0.5,alice\nb.wav,-1,bob\n');
     expect(withHeader).toEqual([
-      { line: 2, path: 'clips/a.wav', valence: 0.5, speaker: 'alice' },
-      { line: 3, path: 'b.wav', valence: -1, speaker: 'bob' },
+      { line: 2, path: 'clips/a.wav', valence: 0.5, arousal: null, speaker: 'alice' },
+      { line: 3, path: 'b.wav', valence: -1, arousal: null, speaker: 'bob' },
     ]);
     const bare = parseManifest('a.wav,1\nb.wav,0,carol');
     expect(bare).toEqual([
-      { line: 1, path: 'a.wav', valence: 1 },
-      { line: 2, path: 'b.wav', valence: 0, speaker: 'carol' },
+      { line: 1, path: 'a.wav', valence: 1, arousal: null },
+      { line: 2, path: 'b.wav', valence: 0, arousal: null, speaker: 'carol' },
     ]);
-    expect(parseManifest('PATH,Valence\na.wav,0.25')).toEqual([{ line: 2, path: 'a.wav', valence: 0.25 }]);
+    expect(parseManifest('PATH,Valence\na.wav,0.25')).toEqual([{ line: 2, path: 'a.wav', valence: 0.25, arousal: null }]);
+  });
+
+  it('reads the arousal column, empty cells as unknown, and columns in the order a header names', () => {
+    expect(parseManifest('path,valence,speaker,arousal\na.wav,0.5,ann,-0.25\nb.wav,,ann,0.75\nc.wav,-0.5,bob,\n')).toEqual([
+      { line: 2, path: 'a.wav', valence: 0.5, arousal: -0.25, speaker: 'ann' },
+      { line: 3, path: 'b.wav', valence: null, arousal: 0.75, speaker: 'ann' },
+      { line: 4, path: 'c.wav', valence: -0.5, arousal: null, speaker: 'bob' },
+    ]);
+    // Without a header the fourth field is arousal.
+    expect(parseManifest('a.wav,0.1,s,0.2')).toEqual([{ line: 1, path: 'a.wav', valence: 0.1, arousal: 0.2, speaker: 's' }]);
+    expect(parseManifest('Arousal,PATH\n0.3,x.wav\n')).toEqual([{ line: 2, path: 'x.wav', valence: null, arousal: 0.3 }]);
   });
 
   it('skips blank and # lines (keeping line numbers), a BOM, CRLF, and trims fields', () => {
     const rows = parseManifest('\uFEFF# my clips\r\n\r\n a.wav , -0.5 , dan \r\n"c, d.wav",0.1\r\n');
     expect(rows).toEqual([
-      { line: 3, path: 'a.wav', valence: -0.5, speaker: 'dan' },
-      { line: 4, path: 'c, d.wav', valence: 0.1 },
+      { line: 3, path: 'a.wav', valence: -0.5, arousal: null, speaker: 'dan' },
+      { line: 4, path: 'c, d.wav', valence: 0.1, arousal: null },
     ]);
   });
 
@@ -44,9 +55,13 @@ describe('parseManifest', () => {
     bad('a.wav,0\nb.wav,happy', /my\.csv:2: valence must be a number in \[-1, 1\], got "happy"/);
     bad('a.wav,0\n\nb.wav,1.5', /my\.csv:3: valence 1\.5 is outside \[-1, 1\]/);
     bad('a.wav,-1.01', /my\.csv:1: valence -1\.01 is outside/);
-    bad('a.wav,', /my\.csv:1: valence must be a number/);
-    bad('a.wav', /my\.csv:1: expected path,valence\[,speaker\], got 1 field/);
-    bad('a.wav,0,s,extra', /my\.csv:1: expected path,valence\[,speaker\], got 4 field/);
+    bad('a.wav,', /my\.csv:1: neither valence nor arousal is given/);
+    bad('a.wav,,s,', /my\.csv:1: neither valence nor arousal is given/);
+    bad('a.wav', /my\.csv:1: expected path,valence\[,speaker\[,arousal\]\], got 1 field/);
+    bad('a.wav,0,s,0.5,extra', /my\.csv:1: expected path,valence\[,speaker\[,arousal\]\], got 5 field/);
+    bad('a.wav,0,s,1.2', /my\.csv:1: arousal 1\.2 is outside \[-1, 1\]/);
+    bad('a.wav,0,s,calm', /my\.csv:1: arousal must be a number in \[-1, 1\], got "calm"/);
+    bad('path,arousal\na.wav,0.1,0', /my\.csv:2: expected path,arousal, got 3 field/);
     bad(',0.5', /my\.csv:1: empty path/);
     bad('a.wav,0.5,', /my\.csv:1: empty speaker/);
     bad('"a.wav,0.5', /my\.csv:1: unterminated quote/);

@@ -1,5 +1,6 @@
-// Valence labels for categorical emotion corpora: SPEC section 3's map v1, and the RAVDESS
-// file-name convention (modality-channel-emotion-intensity-statement-repetition-actor.wav).
+// Valence and arousal labels for categorical emotion corpora: SPEC section 3's map v1, the
+// RAVDESS file-name convention (modality-channel-emotion-intensity-statement-repetition-actor.wav)
+// and the TurEV-DB layout (EMOTION/SPEAKER_GENDER_WORD.wav).
 // Pure: no file system, so tests, scripts and the app can share it.
 
 /** Emotions of map v1. */
@@ -14,7 +15,7 @@ export type Emotion =
   | 'surprised'
   | 'boredom';
 
-/** Names the map; a model card records it so labels can be traced. */
+/** Names the map (valence and arousal); a model card records it so labels can be traced. */
 export const VALENCE_MAP_VERSION = 'v1';
 
 /** SPEC section 3, map v1: emotion -> valence in [-1, 1] (strong intensity). */
@@ -29,6 +30,25 @@ export const VALENCE_MAP_V1: Readonly<Record<Emotion, number>> = Object.freeze({
   disgust: -0.7,
   surprised: 0.2,
 });
+
+/** SPEC section 3, map v1: emotion -> arousal in [-1, 1] (strong intensity). */
+export const AROUSAL_MAP_V1: Readonly<Record<Emotion, number>> = Object.freeze({
+  neutral: 0.0,
+  calm: -0.6,
+  happy: 0.5,
+  sad: -0.5,
+  boredom: -0.7,
+  angry: 0.8,
+  fearful: 0.6,
+  disgust: 0.3,
+  surprised: 0.7,
+});
+
+/** Both dimensions of a clip's label. */
+export interface EmotionLabel {
+  valence: number;
+  arousal: number;
+}
 
 /** RAVDESS emotion codes (3rd field). */
 export const RAVDESS_EMOTIONS: Readonly<Record<string, Emotion>> = Object.freeze({
@@ -64,6 +84,8 @@ export interface RavdessName {
   actorCode: string;
   /** Map v1 valence times the intensity scale. */
   valence: number;
+  /** Map v1 arousal times the intensity scale. */
+  arousal: number;
 }
 
 export class LabelError extends Error {
@@ -73,6 +95,11 @@ export class LabelError extends Error {
 /** Valence of an emotion at an intensity scale (map v1). */
 export function emotionValence(emotion: Emotion, scale = 1): number {
   return VALENCE_MAP_V1[emotion] * scale;
+}
+
+/** Arousal of an emotion at an intensity scale (map v1). */
+export function emotionArousal(emotion: Emotion, scale = 1): number {
+  return AROUSAL_MAP_V1[emotion] * scale;
 }
 
 const RAVDESS_RE = /^(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})-(\d{2})\.wav$/i;
@@ -107,5 +134,35 @@ export function parseRavdessName(fileName: string): RavdessName {
     actor,
     actorCode,
     valence: emotionValence(emotion, level.scale),
+    arousal: emotionArousal(emotion, level.scale),
   };
+}
+
+/** TurEV-DB's emotion folders (SPEC section 3). */
+export const TUREV_EMOTIONS: Readonly<Record<string, Emotion>> = Object.freeze({
+  Angry: 'angry',
+  Calm: 'calm',
+  Happy: 'happy',
+  Sad: 'sad',
+});
+
+/** What a TurEV-DB clip's folder and file name say. */
+export interface TurevName extends EmotionLabel {
+  emotion: Emotion;
+  /** The first field of the file name, e.g. "1157". */
+  speaker: string;
+}
+
+const TUREV_RE = /^([^_]+)_[^_]+_.+\.wav$/i;
+
+/**
+ * Parses a TurEV-DB clip from its emotion folder ("Angry") and file name
+ * ("1157_kz_acik.wav"); no intensity (x1.0). Throws a LabelError naming the problem.
+ */
+export function parseTurevName(folder: string, fileName: string): TurevName {
+  const emotion = TUREV_EMOTIONS[folder];
+  if (!emotion) throw new LabelError(`"${folder}/${fileName}": unknown TurEV-DB emotion folder (Angry, Calm, Happy or Sad)`);
+  const m = TUREV_RE.exec(fileName);
+  if (!m) throw new LabelError(`"${folder}/${fileName}": not a TurEV-DB file name (expected SPEAKER_GENDER_WORD.wav)`);
+  return { emotion, speaker: m[1], valence: emotionValence(emotion), arousal: emotionArousal(emotion) };
 }
