@@ -1,6 +1,6 @@
 // Metrics on cases derivable by hand, and against the textbook formulas written another way.
 import { describe, expect, it } from 'vitest';
-import { MetricsError, allMetrics, ccc, mse, pearson, signAccuracy } from './metrics.ts';
+import { MetricsError, allMetrics, ccc, knownMetrics, mse, pearson, signAccuracy } from './metrics.ts';
 import { createRng } from './random.ts';
 
 describe('metrics', () => {
@@ -77,5 +77,19 @@ describe('metrics', () => {
   it('refuses mismatched or empty inputs', () => {
     expect(() => mse([1], [1, 2])).toThrow(MetricsError);
     expect(() => allMetrics([], [])).toThrow(/no predictions/);
+  });
+});
+
+describe('knownMetrics', () => {
+  it('scores only the clips with a known label', () => {
+    // Known pairs (0.5, 1), (-0.5, -1): MSE (0.25 + 0.25) / 2 = 0.25; sign 2/2;
+    // CCC 2 cov / (vp + vy + 0) = 2 * 0.5 / (0.25 + 1) = 0.8.
+    const m = knownMetrics([0.5, 9, -0.5, 7], [1, null, -1, NaN])!;
+    expect(m.n).toBe(2);
+    expect(m.mse).toBeCloseTo(0.25, 12);
+    expect(m.ccc).toBeCloseTo(0.8, 12);
+    expect(m.sign_acc).toBe(1);
+    expect(knownMetrics([1, 2], [null, NaN])).toBeNull();
+    expect(() => knownMetrics([1], [1, 2])).toThrow(MetricsError);
   });
 });

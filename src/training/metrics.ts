@@ -95,3 +95,20 @@ export function allMetrics(pred: Values, label: Values): ValenceMetrics {
   const n = check(pred, label);
   return { n, mse: mse(pred, label), ccc: ccc(pred, label), pearson: pearson(pred, label), sign_acc: signAccuracy(pred, label) };
 }
+
+/**
+ * The metrics over the clips whose label is known (SPEC section 3: an unknown label, NaN or
+ * null here, takes no part in that dimension's metrics); null when no label is known.
+ */
+export function knownMetrics(pred: Values, label: ArrayLike<number | null>): ValenceMetrics | null {
+  if (pred.length !== label.length) throw new MetricsError(`${pred.length} predictions for ${label.length} labels`);
+  const p: number[] = [];
+  const y: number[] = [];
+  for (let i = 0; i < label.length; i++) {
+    const v = label[i];
+    if (v === null || !Number.isFinite(v)) continue;
+    p.push(pred[i]);
+    y.push(v);
+  }
+  return y.length === 0 ? null : allMetrics(p, y);
+}
