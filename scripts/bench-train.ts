@@ -15,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { SEED_PRESET, type CnnConfig } from '../src/model/config.ts';
-import { useWasmBackend } from '../src/model/train/backend.ts';
+import { useWasmBackend } from '../src/model/backend.ts';
 import { conv2dFast } from '../src/model/train/conv-grad.ts';
 import { ParallelTrainer } from '../src/model/train/parallel.ts';
 import { paramShapes, Trainer, type GradOptions } from '../src/model/train/train-step.ts';

@@ -11,9 +11,7 @@ import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.w
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as threadedFactory from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
-import type { BackendName, BackendPreference, BackendTrial } from '../worker/protocol.ts';
-
-export type { BackendName, BackendPreference, BackendTrial } from '../worker/protocol.ts';
+import type { BackendName, BackendPreference, BackendTrial } from './backend-name.ts';
 
 /** A model ready to run on one backend. */
 export interface Runner {

@@ -14,7 +14,8 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { type CaptureSession, CaptureError, listMicrophones, meterLevel, startCapture } from '../audio/capture.ts';
 import { AnalysisClient } from '../worker/client.ts';
-import type { BackendPreference, LiveReading, ModelStatusMessage, ReadingMessage, WorkerMessage } from '../worker/protocol.ts';
+import type { BackendPreference } from '../model/backend-name.ts';
+import type { LiveReading, ModelStatusMessage, ReadingMessage, WorkerMessage } from '../worker/protocol.ts';
 import type { GaugeState } from './valence-gauge.ts';
 import type { Reading } from './timeline-geometry.ts';
 import type { MicOption } from './mic-picker.ts';

@@ -1,6 +1,7 @@
 // Page side of the analysis worker: starts it, sends typed commands, hands its messages
 // to one callback. Owned by whoever creates it (the app component); no global state.
-import type { BackendPreference, LiveReading, ModelFilesPayload, StartCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
+import type { BackendPreference } from '../model/backend-name.ts';
+import type { LiveReading, ModelFilesPayload, StartCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
 
 export class AnalysisClient {
   private readonly worker: Worker;

@@ -1,9 +1,6 @@
 // Messages between the page and the analysis worker (src/worker/analysis.worker.ts).
 // Types only, so the page's bundle does not pull in TF.js.
-
-export type BackendName = 'webgl' | 'wasm' | 'cpu';
-/** Which backend to use: measure and pick the fastest ('auto'), or a forced one. */
-export type BackendPreference = 'auto' | BackendName;
+import type { BackendName, BackendPreference, BackendTrial } from '../model/backend-name.ts';
 
 /** Cost of one reading's stages, in milliseconds. */
 export interface StageTimings {
@@ -36,17 +33,6 @@ export interface LiveReading {
   /** Reading points passed over since the previous reading because analysis was behind. */
   skipped: number;
   timings: StageTimings;
-}
-
-/** Result of timing one backend at start-up. */
-export interface BackendTrial {
-  backend: BackendName;
-  /** Median forward pass after a warm-up (ms); null when the backend did not work. */
-  forwardMs: number | null;
-  /** First pass including shader compilation / setup (ms). */
-  warmupMs: number | null;
-  /** Why it was not timed or failed; renderer name etc. */
-  note: string;
 }
 
 // ---- page -> worker ----

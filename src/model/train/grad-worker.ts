@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { adamUpdateRange } from './adam.ts';
-import { useWasmBackend } from './backend.ts';
+import { useWasmBackend } from '../backend.ts';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './parallel.ts';
 import { lossAndGradients, paramShapes, tensorViews, uploadParams } from './train-step.ts';
 import { WinogradWorkspace } from './winograd.ts';

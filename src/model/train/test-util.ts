@@ -3,7 +3,7 @@
 // whose gradients come from tf.grads (the cpu backend's kernels).
 import * as tf from '@tensorflow/tfjs';
 import type { CnnConfig } from '../config.ts';
-import { useWasmBackend } from './backend.ts';
+import { useWasmBackend } from '../backend.ts';
 
 export function seededRandom(seed: number): () => number {
   let s = seed >>> 0;
