@@ -1,9 +1,11 @@
-// The Winograd convolution (winograd.ts): its matrices against the plain correlation in
-// float64, and its forward and gradients, run on wasm, against tf.grad of stock ops on cpu.
+// The Winograd convolution (winograd.ts): its matrices (winograd-matrices.ts) against the
+// plain correlation in float64, and its forward and gradients, run on wasm, against tf.grad
+// of stock ops on cpu.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { randomArray, relError, runOn, seededRandom } from './test-util.ts';
-import { WinogradWorkspace, winogradBackward, winogradForward, winogradMatrices } from './winograd.ts';
+import { winogradMatrices } from './winograd-matrices.ts';
+import { WinogradWorkspace, winogradBackward, winogradForward } from './winograd.ts';
 
 const TOL = 2e-5; // as conv-grad.test.ts
 

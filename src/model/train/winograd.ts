@@ -12,238 +12,19 @@
 //             dx = B dV (overlapping tiles add up).
 // Every phase tensor is one image [1, rows, S, C] with S = N * tiles: a k x 1 kernel never
 // mixes columns, so the samples' tiles can sit side by side. The transforms are straight-line
-// JavaScript generated once per (m, k) from the matrices (a generic loop over coefficients
-// ran several times slower); the phase convolutions run on the active backend (wasm).
+// code generated from the matrices (winograd-matrices.ts, winograd-codegen.ts) and committed
+// as winograd-kernels.generated.ts; the phase convolutions run on the active backend (wasm).
 import * as tf from '@tensorflow/tfjs';
-
-/** The Winograd F(m, r) matrices (rows as arrays): AT [m][alpha], G [alpha][r], BT [alpha][alpha]. */
-export interface WinogradMatrices {
-  m: number;
-  r: number;
-  alpha: number;
-  AT: number[][];
-  G: number[][];
-  BT: number[][];
-}
-
-/** Interpolation points by alpha - 1: small magnitudes first (float32 error grows with them). */
-const POINTS: Record<number, number[]> = {
-  3: [0, 1],
-  4: [0, 1, -1],
-  5: [0, 1, -1, 2],
-  6: [0, 1, -1, 2, -2],
-  7: [0, 1, -1, 2, -2, 0.5],
-  8: [0, 1, -1, 2, -2, 0.5, -0.5],
-};
-
-function polyMul(a: readonly number[], b: readonly number[]): number[] {
-  const out = new Array<number>(a.length + b.length - 1).fill(0);
-  a.forEach((x, i) => b.forEach((y, j) => (out[i + j] += x * y)));
-  return out;
-}
-
-/**
- * F(m, r) for the correlation y[o] = sum_b g[b] d[o + b] (o < m, b < r), from the modified
- * Toom-Cook construction: transposing the polynomial-product algorithm (evaluate at the
- * points and at infinity, multiply, interpolate) gives y = AT [(G g) * (BT d)].
- */
-export function winogradMatrices(m: number, r: number): WinogradMatrices {
-  const alpha = m + r - 1;
-  const pts = POINTS[alpha];
-  if (!pts || m < 1 || r < 2) throw new Error(`no Winograd points for F(${m}, ${r})`);
-  // AT: evaluation of the m-coefficient polynomial (transposed); last column = infinity.
-  const AT = Array.from({ length: m }, (_, o) => [...pts.map((p) => p ** o), o === m - 1 ? 1 : 0]);
-  // G: evaluation of the filter polynomial, scaled by the Lagrange denominators.
-  const G = [
-    ...pts.map((p, i) => {
-      const f = pts.reduce((acc, q, j) => (j === i ? acc : acc * (p - q)), 1);
-      return Array.from({ length: r }, (_, b) => p ** b / f);
-    }),
-    Array.from({ length: r }, (_, b) => (b === r - 1 ? 1 : 0)),
-  ];
-  // BT: Lagrange numerators prod_{j != i} (x - p_j), and prod_j (x - p_j) for infinity.
-  const BT = pts.map((_, i) => {
-    let poly = [1];
-    pts.forEach((q, j) => {
-      if (j !== i) poly = polyMul(poly, [-q, 1]);
-    });
-    return [...poly, 0];
-  });
-  let full = [1];
-  for (const q of pts) full = polyMul(full, [-q, 1]);
-  BT.push(full);
-  return { m, r, alpha, AT, G, BT };
-}
-
-/** A linear combination as JS source, skipping zero coefficients: "(2*d0 - d3 + 0.5*d5)". */
-function combination(coefs: readonly number[], terms: readonly string[]): string {
-  const parts: string[] = [];
-  coefs.forEach((c, i) => {
-    if (c === 0) return;
-    const sign = c < 0 ? '-' : '+';
-    const mag = Math.abs(c);
-    parts.push(`${sign} ${mag === 1 ? '' : `${mag} * `}${terms[i]}`);
-  });
-  if (parts.length === 0) return '0';
-  const s = parts.join(' ');
-  return `(${s.startsWith('+ ') ? s.slice(2) : s})`;
-}
+import { WINOGRAD_KERNELS } from './winograd-kernels.generated.ts';
+import { kernelKey, type WinogradKernels } from './winograd-kernels.ts';
+import { readInto } from './wasm-read.ts';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
-/** The generated transforms of one F(m, r); see the comment at the top for the data layout. */
-interface Kernels {
-  /** x [N, H, Wp, C] (columns already zero padded to Wp = m T + r - 1) -> V[xi] [H, S, C] and VT[xi] [H + 2 pr, C, S]. */
-  input(x: Float32Array, n: number, h: number, wp: number, c: number, t: number, pr: number, v: Float32Array[], vt: Float32Array[]): void;
-  /** Adjoint of input: dV[xi] [H, S, C] -> dxp [N, H, Wp, C] (accumulates; dxp starts at 0). */
-  inputAdjoint(dv: Float32Array[], n: number, h: number, wp: number, c: number, t: number, dxp: Float32Array): void;
-  /** w [k, k, Cin, Cout] -> U[xi] [k, Cin, Cout] and UF[xi] [k, Cout, Cin] (rows reversed, in / out swapped). */
-  filter(w: Float32Array, k: number, cin: number, cout: number, u: Float32Array[], uf: Float32Array[]): void;
-  /** Adjoint of filter (U part): dU[xi] [k, Cin, Cout] -> dw [k, k, Cin, Cout]. */
-  filterAdjoint(du: Float32Array[], k: number, cio: number, dw: Float32Array): void;
-  /** M[xi] [Ho, S, C] -> y [N, Ho + 2e, Wo + 2e, C] (every value written: bias + product). */
-  output(mm: Float32Array[], n: number, ho: number, wo: number, c: number, t: number, e: number, bias: Float32Array, y: Float32Array): void;
-  /** Adjoint of output: dy [N, Ho + 2e, Wo + 2e, C] (core read only) -> dM[xi] [Ho, S, C]. */
-  outputAdjoint(dy: Float32Array, n: number, ho: number, wo: number, c: number, t: number, e: number, dm: Float32Array[]): void;
-}
-
-type Generated = (...args: unknown[]) => void;
-
-/** Builds a function from generated source (the matrices become literal constants in it). */
-function compile(name: string, params: string[], body: string): Generated {
-  // sourceURL names the code in stack traces and profiles.
-  return new Function(...params, `${body}\n//# sourceURL=winograd-${name}.js`) as Generated;
-}
-
-function generate(mat: WinogradMatrices): Kernels {
-  const { m, r, alpha, AT, G, BT } = mat;
-  const A = range(alpha);
-  const unpack = (name: string, count: number) => range(count).map((i) => `const ${name}${i} = ${name}[${i}];`).join('\n');
-
-  const input = compile(
-    `input-F(${m},${r})`,
-    ['x', 'n', 'h', 'wp', 'c', 't', 'pr', 'V', 'VT'],
-    `${unpack('V', alpha)}\n${unpack('VT', alpha)}
-    const s = n * t;
-    for (let nn = 0; nn < n; nn++) for (let row = 0; row < h; row++) for (let tt = 0; tt < t; tt++) {
-      const src = ((nn * h + row) * wp + ${m} * tt) * c;
-      const col = nn * t + tt;
-      const dst = (row * s + col) * c;
-      const dstT = (row + pr) * c * s + col;
-      for (let ci = 0; ci < c; ci++) {
-        ${A.map((j) => `const d${j} = x[src + ${j} * c + ci];`).join(' ')}
-        ${A.map((xi) => `const v${xi} = ${combination(BT[xi], A.map((j) => `d${j}`))}; V${xi}[dst + ci] = v${xi}; VT${xi}[dstT + ci * s] = v${xi};`).join('\n')}
-      }
-    }`,
-  );
-
-  const inputAdjoint = compile(
-    `inputAdjoint-F(${m},${r})`,
-    ['dV', 'n', 'h', 'wp', 'c', 't', 'dxp'],
-    `${unpack('dV', alpha)}
-    const s = n * t;
-    for (let nn = 0; nn < n; nn++) for (let row = 0; row < h; row++) for (let tt = 0; tt < t; tt++) {
-      const dst = ((nn * h + row) * wp + ${m} * tt) * c;
-      const src = (row * s + nn * t + tt) * c;
-      for (let ci = 0; ci < c; ci++) {
-        ${A.map((xi) => `const g${xi} = dV${xi}[src + ci];`).join(' ')}
-        ${A.map((j) => `dxp[dst + ${j} * c + ci] += ${combination(A.map((xi) => BT[xi][j]), A.map((xi) => `g${xi}`))};`).join('\n')}
-      }
-    }`,
-  );
-
-  const R = range(r);
-  const filter = compile(
-    `filter-F(${m},${r})`,
-    ['w', 'k', 'cin', 'cout', 'U', 'UF'],
-    `${unpack('U', alpha)}\n${unpack('UF', alpha)}
-    const cio = cin * cout;
-    for (let a = 0; a < k; a++) for (let ci = 0; ci < cin; ci++) for (let co = 0; co < cout; co++) {
-      const src = a * ${r} * cio + ci * cout + co;
-      ${R.map((b) => `const w${b} = w[src + ${b} * cio];`).join(' ')}
-      const dst = a * cio + ci * cout + co;
-      const dstF = (k - 1 - a) * cio + co * cin + ci;
-      ${A.map((xi) => `const u${xi} = ${combination(G[xi], R.map((b) => `w${b}`))}; U${xi}[dst] = u${xi}; UF${xi}[dstF] = u${xi};`).join('\n')}
-    }`,
-  );
-
-  const filterAdjoint = compile(
-    `filterAdjoint-F(${m},${r})`,
-    ['dU', 'k', 'cio', 'dw'],
-    `${unpack('dU', alpha)}
-    for (let a = 0; a < k; a++) for (let i = 0; i < cio; i++) {
-      const src = a * cio + i;
-      ${A.map((xi) => `const g${xi} = dU${xi}[src];`).join(' ')}
-      const dst = a * ${r} * cio + i;
-      ${R.map((b) => `dw[dst + ${b} * cio] = ${combination(A.map((xi) => G[xi][b]), A.map((xi) => `g${xi}`))};`).join('\n')}
-    }`,
-  );
-
-  const M = range(m);
-  const output = compile(
-    `output-F(${m},${r})`,
-    ['M', 'n', 'ho', 'wo', 'c', 't', 'e', 'bias', 'y'],
-    `${unpack('M', alpha)}
-    const s = n * t;
-    const wf = wo + 2 * e;
-    const hf = ho + 2 * e;
-    // The border (outputs that see only padding) is the bias.
-    const fill = (from, count) => { for (let i = from; i < from + count * c; i += c) for (let co = 0; co < c; co++) y[i + co] = bias[co]; };
-    for (let nn = 0; nn < n; nn++) {
-      for (let row = 0; row < hf; row++) {
-        const at = (nn * hf + row) * wf * c;
-        if (row < e || row >= ho + e) fill(at, wf);
-        else if (e > 0) { fill(at, e); fill(at + (wo + e) * c, e); }
-      }
-    }
-    for (let nn = 0; nn < n; nn++) for (let row = 0; row < ho; row++) for (let tt = 0; tt < t; tt++) {
-      const src = (row * s + nn * t + tt) * c;
-      const dst = ((nn * hf + row + e) * wf + ${m} * tt + e) * c;
-      const valid = Math.min(${m}, wo - ${m} * tt);
-      for (let co = 0; co < c; co++) {
-        ${A.map((xi) => `const g${xi} = M${xi}[src + co];`).join(' ')}
-        const b = bias[co];
-        ${M.map((o) => `${o > 0 ? `if (valid > ${o}) ` : ''}y[dst + ${o} * c + co] = b + ${combination(AT[o], A.map((xi) => `g${xi}`))};`).join('\n')}
-      }
-    }`,
-  );
-
-  const outputAdjoint = compile(
-    `outputAdjoint-F(${m},${r})`,
-    ['dy', 'n', 'ho', 'wo', 'c', 't', 'e', 'dM'],
-    `${unpack('dM', alpha)}
-    const s = n * t;
-    const wf = wo + 2 * e;
-    for (let nn = 0; nn < n; nn++) for (let row = 0; row < ho; row++) for (let tt = 0; tt < t; tt++) {
-      const src = ((nn * (ho + 2 * e) + row + e) * wf + ${m} * tt + e) * c;
-      const dst = (row * s + nn * t + tt) * c;
-      const valid = Math.min(${m}, wo - ${m} * tt);
-      for (let co = 0; co < c; co++) {
-        ${M.map((o) => `const q${o} = ${o > 0 ? `valid > ${o} ? dy[src + ${o} * c + co] : 0` : `dy[src + co]`};`).join(' ')}
-        ${A.map((xi) => `dM${xi}[dst + co] = ${combination(M.map((o) => AT[o][xi]), M.map((o) => `q${o}`))};`).join('\n')}
-      }
-    }`,
-  );
-
-  return {
-    input: input as Kernels['input'],
-    inputAdjoint: inputAdjoint as Kernels['inputAdjoint'],
-    filter: filter as Kernels['filter'],
-    filterAdjoint: filterAdjoint as Kernels['filterAdjoint'],
-    output: output as Kernels['output'],
-    outputAdjoint: outputAdjoint as Kernels['outputAdjoint'],
-  };
-}
-
-const kernelCache = new Map<string, Kernels>();
-
-function kernelsFor(m: number, r: number): Kernels {
-  const key = `${m},${r}`;
-  let k = kernelCache.get(key);
-  if (!k) {
-    k = generate(winogradMatrices(m, r));
-    kernelCache.set(key, k);
-  }
+function kernelsFor(m: number, r: number): WinogradKernels {
+  const k = WINOGRAD_KERNELS.get(kernelKey(m, r));
+  // The table holds every tile with interpolation points (winograd-codegen.test.ts).
+  if (!k) throw new Error(`no Winograd points for F(${m}, ${r})`);
   return k;
 }
 
@@ -300,28 +81,25 @@ export interface WinogradSaved {
   tag: string;
 }
 
-/** What readInto uses of the wasm backend (tfjs-backend-wasm 4.x internals). */
-interface WasmHeap {
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
-  wasm: { HEAPU8: Uint8Array };
-}
-
 /**
- * Copies a float32 tensor's values into `out` (a workspace array). On wasm straight from the
- * heap: dataSync allocates a new array per call, and those showed up as garbage-collector
- * time. Other backends: dataSync.
+ * Writes the bias into the border of y [N, hf, wf, C]: the e outermost rows and columns,
+ * whose outputs see only padding. The generated output transform writes the rest.
  */
-function readInto(t: tf.Tensor, out: Float32Array): Float32Array {
-  if (tf.getBackend() === 'wasm') {
-    const backend = tf.backend() as unknown as Partial<WasmHeap>;
-    const entry = backend.dataIdMap?.get(t.dataId);
-    if (entry && backend.wasm) {
-      out.set(new Float32Array(backend.wasm.HEAPU8.buffer, entry.memoryOffset, t.size));
-      return out;
+function fillBorder(y: Float32Array, n: number, hf: number, wf: number, e: number, bias: Float32Array): void {
+  const c = bias.length;
+  const fill = (from: number, count: number) => {
+    for (let i = from; i < from + count * c; i += c) for (let co = 0; co < c; co++) y[i + co] = bias[co];
+  };
+  for (let nn = 0; nn < n; nn++) {
+    for (let row = 0; row < hf; row++) {
+      const at = (nn * hf + row) * wf * c;
+      if (row < e || row >= hf - e) fill(at, wf);
+      else if (e > 0) {
+        fill(at, e);
+        fill(at + (wf - e) * c, e);
+      }
     }
   }
-  out.set(t.dataSync() as Float32Array);
-  return out;
 }
 
 const rowPad = (p: number): [[number, number], [number, number], [number, number], [number, number]] => [
@@ -379,6 +157,7 @@ export function winogradForward(
     });
   }
   const y = new Float32Array(n * (ho + 2 * e) * (wo + 2 * e) * cout);
+  fillBorder(y, n, ho + 2 * e, wo + 2 * e, e, b);
   kern.output(mm, n, ho, wo, cout, t, e, b, y);
   return {
     y: tf.tensor4d(y, [n, ho + 2 * e, wo + 2 * e, cout]),
