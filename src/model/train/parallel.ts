@@ -63,9 +63,10 @@ function tsxEsmApiUrl(): string {
 }
 
 /**
- * Starts grad-worker next to this file. When that is TypeScript (run through tsx or
- * vitest), the worker first registers tsx's loader itself: Node does not apply the main
- * thread's loader hooks, nor an inherited --import, to a worker's TypeScript entry.
+ * Starts grad-worker.ts (next to this file) in a worker thread. It always runs from the
+ * TypeScript source (the trainer runs through tsx or vitest; nothing builds it to
+ * JavaScript), so the worker first registers tsx's loader itself: Node does not apply the
+ * main thread's loader hooks, nor an inherited --import, to a worker's TypeScript entry.
  */
 function startWorker(init: WorkerInit): Worker {
   const entry = new URL('./grad-worker.ts', import.meta.url);

@@ -13,7 +13,6 @@ import { createRng } from '../../training/random.ts';
 import { flatSize, type CnnConfig } from '../config.ts';
 import { Adam, type AdamOptions } from './adam.ts';
 import {
-  type FilterGradMethod,
   activate,
   activationBackward,
   convBackward,
@@ -73,8 +72,6 @@ export function forward(config: CnnConfig, params: readonly tf.Tensor[], x: tf.T
 
 /** Choices between equivalent formulations (defaults: the fastest measured); for benchmarks. */
 export interface GradOptions {
-  /** How conv weight gradients are computed on the direct path (default 'shifted'). */
-  filterGrad?: FilterGradMethod;
   /**
    * Output columns per Winograd tile, F(m, k) (winograd.ts), for the blocks where it pays
    * (winogradTile); 0 = direct convolutions everywhere. Default DEFAULT_WINOGRAD_TILE.
@@ -136,7 +133,6 @@ export function lossAndGradients(
   options: GradOptions = {},
   workspace?: WinogradWorkspace,
 ): Gradients {
-  const filterGrad = options.filterGrad ?? 'shifted';
   const tile = options.winograd ?? DEFAULT_WINOGRAD_TILE;
   const nb = config.channels.length;
   if (params.length !== 2 * nb + 2) throw new Error(`expected ${2 * nb + 2} parameter tensors, got ${params.length}`);
@@ -193,7 +189,7 @@ export function lossAndGradients(
       const wSaved = saved[i];
       const g = wSaved
         ? winogradBackward(wSaved, dz, i > 0)
-        : convBackward(inputs[i], params[2 * i] as tf.Tensor4D, dz, config.padding, i > 0, flippedKernels?.[i], filterGrad);
+        : convBackward(inputs[i], params[2 * i] as tf.Tensor4D, dz, config.padding, i > 0, flippedKernels?.[i]);
       grads[2 * i] = g.dw;
       grads[2 * i + 1] = g.db;
       if (g.dx) dh = g.dx;
