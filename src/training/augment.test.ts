@@ -10,7 +10,9 @@ import {
   NO_AUGMENTATION,
   augmentNormalisation,
   augmentWindow,
+  changeSpeed,
   drawOffset,
+  drawSpeed,
   placeInWindow,
   validateAugment,
   type AugmentOptions,
@@ -180,5 +182,34 @@ describe('augmentNormalisation', () => {
 
   it('refuses a reversed range', () => {
     expect(() => validateAugment({ ...DEFAULT_AUGMENTATION, levelDb: [6, -6] })).toThrow(/levelDb/);
+  });
+});
+
+describe('speed perturbation', () => {
+  it('resamples by the drawn factor: a 100 Hz tone at speed 1.25 becomes 125 Hz, 1/1.25 as long', () => {
+    const n = 8000;
+    const tone = Float32Array.from({ length: n }, (_, i) => Math.sin((2 * Math.PI * 100 * i) / 8000));
+    const fast = changeSpeed(tone, 1.25);
+    expect(fast.length).toBe(Math.ceil(n / 1.25));
+    // Zero crossings upward in the middle (away from the edges): 125 per second.
+    let up = 0;
+    for (let i = 1000; i < 5000; i++) if (fast[i - 1] < 0 && fast[i] >= 0) up++;
+    expect(up).toBe(Math.round((125 * 4000) / 8000));
+    expect(changeSpeed(tone, 1)).toBe(tone);
+  });
+
+  it('draws factors in the range on the 0.01 grid, first in the draw order', () => {
+    const r = createRng(9);
+    for (let i = 0; i < 50; i++) {
+      const f = drawSpeed([0.9, 1.1], r);
+      expect(f).toBeGreaterThanOrEqual(0.9 - 1e-12);
+      expect(f).toBeLessThanOrEqual(1.1 + 1e-12);
+      expect(Math.abs(f * 100 - Math.round(f * 100))).toBeLessThan(1e-9);
+    }
+    const sig = utterance(4000);
+    const opts: AugmentOptions = { ...NO_AUGMENTATION, speed: [0.8, 0.8] };
+    const w = augmentWindow(sig, opts, createRng(1), 8000);
+    expect(support(w)).toEqual({ first: 0, count: 5000 });
+    expect(() => validateAugment({ ...NO_AUGMENTATION, speed: [0.2, 1] })).toThrow(/speed factors must lie in/);
   });
 });

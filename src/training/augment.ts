@@ -1,12 +1,15 @@
 // Training-time augmentation on 8 kHz signals, before the Mel (SPEC section 3: fit the model
-// for live windows and other recordings): the utterance placed anywhere in the 61500-sample
-// window with zeros elsewhere (live windows are zero-filled at the start and speech sits
-// anywhere in them), a random gain, and low-level white noise at a random SNR. Seeded: the
+// for live windows and other recordings): a speed change (other vocal tracts: pitch, formants
+// and tempo move together), the utterance placed anywhere in the 61500-sample window with
+// zeros elsewhere (live windows are zero-filled at the start and speech sits anywhere in
+// them), a random gain, and low-level white noise at a random SNR. Seeded: the
 // same signal, options and RNG state give the same window. The output goes through the
 // usual path (src/dsp/pipeline.ts windowFeatures), so the Mel is never recomputed differently.
 import { WINDOW_LENGTH } from '../dsp/params.ts';
 import { fixLength } from '../dsp/fix-length.ts';
 import { gatedLevelDb, type LoudnessNormalisation } from '../dsp/loudness.ts';
+import { resample } from '../dsp/resample.ts';
+import { TARGET_RATE } from '../dsp/params.ts';
 import { createGaussian, randomInt, uniform, type Rng } from './random.ts';
 
 export interface NoiseOptions {
@@ -34,7 +37,16 @@ export interface AugmentOptions {
    * Absent or null: none.
    */
   levelDb?: readonly [number, number] | null;
+  /**
+   * Speed factor range, drawn uniformly and rounded to SPEED_STEP: the signal is read as if
+   * recorded at 8000 x factor Hz and resampled to 8 kHz (factor > 1: faster and higher).
+   * Absent or null: none.
+   */
+  speed?: readonly [number, number] | null;
 }
+
+/** Speed factors are rounded to this step, so each is an integer rate pair (80 Hz apart). */
+export const SPEED_STEP = 0.01;
 
 /** No augmentation: the report's window exactly (the seed preset's training). */
 export const NO_AUGMENTATION: Readonly<AugmentOptions> = Object.freeze({ placement: 'start', gainDb: null, noise: null });
@@ -69,6 +81,10 @@ export function validateAugment(o: AugmentOptions): AugmentOptions {
   }
   if (o.gainDb) checkRange(o.gainDb, 'gainDb');
   if (o.levelDb) checkRange(o.levelDb, 'levelDb');
+  if (o.speed) {
+    checkRange(o.speed, 'speed');
+    if (o.speed[0] < 0.5 || o.speed[1] > 2) throw new AugmentError(`speed factors must lie in [0.5, 2], got [${o.speed.join(', ')}]`);
+  }
   if (o.noise) {
     checkRange(o.noise.snrDb, 'noise.snrDb');
     const p = o.noise.probability;
@@ -94,9 +110,20 @@ export function placeInWindow(signal: Float32Array, offset: number, length: numb
   return out;
 }
 
+/** `signal` (8 kHz) played `factor` times faster, through the project's resampler. */
+export function changeSpeed(signal: Float32Array, factor: number): Float32Array {
+  const fromRate = Math.round(TARGET_RATE * factor);
+  return fromRate === TARGET_RATE ? signal : resample(signal, fromRate, TARGET_RATE);
+}
+
+/** A speed factor drawn from `range`, rounded to SPEED_STEP. */
+export function drawSpeed(range: readonly [number, number], rng: Rng): number {
+  return Math.round(uniform(rng, range[0], range[1]) / SPEED_STEP) * SPEED_STEP;
+}
+
 /**
- * An augmented window of an 8 kHz signal. RNG draws come in a fixed order (offset, gain,
- * noise on/off, SNR, noise samples), each only when its option is on.
+ * An augmented window of an 8 kHz signal. RNG draws come in a fixed order (speed, offset,
+ * gain, noise on/off, SNR, noise samples), each only when its option is on.
  */
 export function augmentWindow(
   signal: Float32Array,
@@ -106,6 +133,7 @@ export function augmentWindow(
 ): Float32Array {
   validateAugment(options);
   if (signal.length === 0) throw new AugmentError('cannot augment an empty signal');
+  if (options.speed) signal = changeSpeed(signal, drawSpeed(options.speed, rng));
   const out = placeInWindow(signal, drawOffset(signal.length, length, options.placement, rng), length);
   let gain = 1;
   if (options.gainDb) gain = 10 ** (uniform(rng, options.gainDb[0], options.gainDb[1]) / 20);
