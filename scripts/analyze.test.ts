@@ -48,15 +48,22 @@ describe('npm run analyze', () => {
     expect(b.valence).toBe(a.valence);
   });
 
-  it('--timeline gives a reading every hop up to the end of the file', () => {
-    const r = analyze('--timeline', '--hop', '0.5', '--csv', SPEECH);
+  it('--timeline gives a reading every hop up to the end of the file; silence gets no valence, as live', () => {
+    // 2.2 s of digital silence: the live monitor's gate says "no speech" at every reading.
+    const silent = join(dir, 'silent.wav');
+    writeFileSync(silent, wavBytes({ rate: 16000, bits: 16, frames: Array.from({ length: 35200 }, () => [0]) }));
+    const r = analyze('--timeline', '--hop', '0.5', '--csv', SPEECH, silent);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toBe('file,time,valence');
-    const times = lines.slice(1).map((l) => Number(l.split(',')[1]));
+    const rows = lines.slice(1).map((l) => l.split(','));
+    const times = rows.filter((c) => c[0] === SPEECH).map((c) => Number(c[1]));
     const seconds = decodeWav(new Uint8Array(readFileSync(SPEECH))).channels[0].length / 22050;
     expect(times.length).toBe(Math.floor(seconds / 0.5));
     times.forEach((t, i) => expect(t).toBeCloseTo((i + 1) * 0.5, 9));
+    const quiet = rows.filter((c) => c[0] === silent);
+    expect(quiet.map((c) => Number(c[1]))).toEqual([0.5, 1, 1.5, 2]);
+    quiet.forEach((c) => expect(c[2]).toBe(''));
   });
 
   it('explains a missing model folder and bad options', () => {

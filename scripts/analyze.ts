@@ -1,16 +1,16 @@
 // npm run analyze -- FILE... : the valence of audio files, with the bundled model or --model.
 // Per file, the report's rule (first 61500 samples at 8 kHz, zero-padded at the end); with
-// --timeline, the live monitor's readings over the file (src/dsp/live-window.ts).
+// --timeline, the live monitor's readings over the file, from the code the app runs
+// (analyzeSignal in src/worker/analysis-loop.ts: live window, speech gate, CNN).
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { DEFAULT_HOP_SECONDS } from '../src/dsp/params.ts';
 import { clipFeatures } from '../src/dsp/pipeline.ts';
-import { LiveWindow } from '../src/dsp/live-window.ts';
 import { toMono } from '../src/dsp/mono.ts';
 import { normalisationFromCard } from '../src/dsp/loudness.ts';
-import { speechGate } from '../src/dsp/speech-gate.ts';
 import { predictValence } from '../src/model/predict.ts';
 import { initNodeBackend } from '../src/model/backend.ts';
+import { analyzeSignal } from '../src/worker/analysis-loop.ts';
 import { loadModelDir } from './lib/model-files.ts';
 import { defaultModelDir } from './lib/default-model.ts';
 import { readAudioFile } from './lib/audio-file.ts';
@@ -24,16 +24,15 @@ channel count, 8/16/24/32-bit integer or 32/64-bit float).
 
 options:
   --model DIR      model folder (model.json + weights); default: the bundled model
-  --timeline       the live monitor's readings over each file, one every --hop seconds
+  --timeline       the live monitor's readings over each file, one every --hop seconds;
+                   where its speech gate finds no speech the valence is empty (the
+                   monitor shows "no speech" and runs no CNN)
   --gate           with --timeline: add the monitor's speech gate as a column (speech:
                    yes/no; "no" is where the monitor shows "no speech"); --json always has it
   --hop SECONDS    spacing of timeline readings (default ${DEFAULT_HOP_SECONDS})
   --json | --csv   machine-readable output instead of a table
   --backend NAME   wasm (default) or cpu
   -h, --help       this text`;
-
-/** Predictions are batched: one model call per this many windows. */
-const BATCH = 8;
 
 interface Options {
   files: string[];
@@ -101,21 +100,17 @@ async function analyze(opts: Options): Promise<number> {
         rows.push({ file, seconds: Number(seconds.toFixed(3)), valence });
         continue;
       }
-      const live = new LiveWindow(audio.sampleRate, { hopSeconds: opts.hop, features: config.features, normalisation });
-      let pending: { time: number; data: Float32Array; speech: boolean }[] = [];
-      const flush = () => {
-        if (pending.length === 0) return;
-        const v = predictValence(model, pending.map((p) => p.data), config);
-        pending.forEach((p, i) => rows.push({ file, time: Number(p.time.toFixed(6)), valence: v[i], speech: p.speech ? 'yes' : 'no' }));
-        pending = [];
-      };
-      live.push(mono, (reading) => {
-        // The live monitor's gate, on the same window (src/dsp/speech-gate.ts).
-        const speech = speechGate(reading.window()).speech;
-        pending.push({ time: reading.time, data: Float32Array.from(reading.features().data), speech });
-        if (pending.length >= BATCH) flush();
+      // The app's file timeline: the same loop, gate and CNN as the live monitor.
+      const readings = await analyzeSignal(mono, {
+        inputRate: audio.sampleRate,
+        hopSeconds: opts.hop,
+        features: config.features,
+        normalisation,
+        predict: (features) => predictValence(model, [features], config)[0],
       });
-      flush();
+      for (const r of readings) {
+        rows.push({ file, time: Number(r.time.toFixed(6)), valence: r.valence, speech: r.speech ? 'yes' : 'no' });
+      }
     } catch (e) {
       failures++;
       console.error(`analyze: ${file}: ${(e as Error).message}`);

@@ -1,10 +1,11 @@
-// The worker's update loop in Node: readings at t_k equal to LiveWindow's own (the
-// pipeline of analyze --timeline), no queue when behind, the gate skipping the CNN on
-// silence, smoothing, and no tensor leak over 1000 updates with a real TF.js model.
+// The worker's update loop in Node: readings at t_k equal to LiveWindow's own, no queue
+// when behind, the gate skipping the CNN on silence, smoothing, the file timeline
+// (analyzeSignal: every reading point, as analyze --timeline and the app's file analysis
+// read), and no tensor leak over 1000 updates with a real TF.js model.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { AnalysisLoop } from './analysis-loop.ts';
-import { LiveWindow } from '../dsp/live-window.ts';
+import { AnalysisLoop, analyzeSignal } from './analysis-loop.ts';
+import { LiveWindow, readingInputSamples } from '../dsp/live-window.ts';
 import { speechGate } from '../dsp/speech-gate.ts';
 import { buildCnn } from '../model/cnn.ts';
 import { predictValenceAsync } from '../model/predict.ts';
@@ -76,6 +77,32 @@ describe('AnalysisLoop', () => {
     expect(r1?.smoothed).toBe(1);
     expect(r2?.valence).toBe(0);
     expect(r2?.smoothed).toBeCloseTo(Math.exp(-0.5), 12);
+  });
+
+  it('analyzeSignal evaluates every reading point of a whole signal, as LiveWindow reads it', async () => {
+    // 3.3 s of voice after 2 s of silence: readings at 0.5 .. 5 s, the first ones gated.
+    const x = new Float32Array(Math.round(RATE * 5.3));
+    x.set(voice(x.length - 2 * RATE, 2 * RATE), 2 * RATE);
+    let calls = 0;
+    const predict = (f: Float32Array) => (calls++, sumPredict(f));
+    const got = await analyzeSignal(x, { inputRate: RATE, hopSeconds: 0.5, features: 'db', predict });
+    const want: { time: number; inputSamples: number; valence: number; speech: boolean }[] = [];
+    new LiveWindow(RATE, { hopSeconds: 0.5, features: 'db' }).push(x, (p) =>
+      want.push({ time: p.time, inputSamples: p.inputSamples, valence: sumPredict(p.features().data), speech: speechGate(p.window()).speech }),
+    );
+    expect(got.map((r) => r.time)).toEqual(Array.from({ length: 10 }, (_, i) => (i + 1) * 0.5));
+    expect(got.map((r) => r.time)).toEqual(want.map((w) => w.time));
+    got.forEach((r, i) => {
+      expect(r.inputSamples).toBe(readingInputSamples(i + 1, 0.5, RATE));
+      expect(r.inputSamples).toBe(want[i].inputSamples);
+      expect(r.skipped).toBe(0);
+      expect(r.speech).toBe(want[i].speech);
+      // The gate decides as live: no CNN and no valence without speech.
+      expect(r.valence).toBe(r.speech ? want[i].valence : null);
+    });
+    expect(got.filter((r) => !r.speech).length).toBeGreaterThan(0);
+    expect(got.filter((r) => r.speech).length).toBeGreaterThan(0);
+    expect(calls).toBe(got.filter((r) => r.speech).length);
   });
 
   it('keeps tf.memory() flat over 1000 updates with a real model', async () => {

@@ -1,9 +1,11 @@
 // The live monitor's update loop, free of browser APIs so Node tests can run it: input
-// chunks at the capture rate go through the one LiveWindow (the same pipeline as
-// `analyze --timeline`), the speech gate and an injected predict function, and come out
-// as readings. It never queues: each process() call evaluates only the newest reading
-// point its chunk reaches and counts the older ones as skipped, so a caller that hands
-// over everything that arrived while the previous reading was computed catches up at once.
+// chunks at the capture rate go through the one LiveWindow, the speech gate and an
+// injected predict function, and come out as readings. It never queues: each process()
+// call evaluates only the newest reading point its chunk reaches and counts the older ones
+// as skipped, so a caller that hands over everything that arrived while the previous
+// reading was computed catches up at once. analyzeSignal() is the file timeline: a whole
+// signal through the same loop with every reading point evaluated (the app's file
+// analysis and `analyze --timeline`).
 import { LiveWindow, readingInputSamples, type ReadingPoint } from '../dsp/live-window.ts';
 import { DEFAULT_HOP_SECONDS, type FeatureType } from '../dsp/params.ts';
 import { speechGate, type SpeechGateOptions } from '../dsp/speech-gate.ts';
@@ -162,4 +164,21 @@ export class AnalysisLoop {
     this.lastSmoothedTime = time;
     return this.smoothed;
   }
+}
+
+/**
+ * A whole signal through a fresh AnalysisLoop, fed up to one reading point at a time so
+ * that every point is evaluated (none skipped): the readings of the file timeline, in time
+ * order. Input after the last reading point reaches no reading and is not fed.
+ */
+export async function analyzeSignal(samples: Float32Array, opts: AnalysisLoopOptions): Promise<LiveReading[]> {
+  const loop = new AnalysisLoop(opts);
+  const readings: LiveReading[] = [];
+  for (let k = 1; ; k++) {
+    const end = readingInputSamples(k, loop.hopSeconds, loop.inputRate);
+    if (end > samples.length) break;
+    const reading = await loop.process(samples.subarray(loop.inputSamples, end));
+    if (reading) readings.push(reading);
+  }
+  return readings;
 }

@@ -11,9 +11,8 @@ import { bundleFromFiles, fetchModelFiles, type ModelFiles } from '../model/load
 import { predictValenceAsync } from '../model/predict.ts';
 import type { CnnConfig } from '../model/config.ts';
 import { normalisationFromCard, type LoudnessNormalisation } from '../dsp/loudness.ts';
-import { AnalysisLoop, type PredictFn } from './analysis-loop.ts';
-import type { AnalyzeFileCommand, InitCommand, LiveReading, StartCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
-import { readingInputSamples } from '../dsp/live-window.ts';
+import { AnalysisLoop, analyzeSignal, type PredictFn } from './analysis-loop.ts';
+import type { AnalyzeFileCommand, InitCommand, StartCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
 
 interface WorkerScope {
   postMessage(message: WorkerMessage, transfer?: Transferable[]): void;
@@ -76,14 +75,14 @@ async function init(cmd: InitCommand): Promise<void> {
 }
 
 /**
- * A whole file through the same AnalysisLoop as the live monitor, fed one hop at a time so
- * that every reading point is evaluated (the live loop skips only when it falls behind).
+ * A whole file through the same AnalysisLoop as the live monitor, every reading point
+ * evaluated (the live loop skips only when it falls behind).
  */
 async function analyzeFile(cmd: AnalyzeFileCommand): Promise<void> {
   try {
     const m = model;
     if (!m) throw new Error(modelFailed ? 'the model failed to load' : 'the model is still loading');
-    const loop = new AnalysisLoop({
+    const readings = await analyzeSignal(cmd.samples, {
       inputRate: cmd.sampleRate,
       hopSeconds: cmd.hopSeconds,
       smoothingSeconds: 0,
@@ -91,14 +90,6 @@ async function analyzeFile(cmd: AnalyzeFileCommand): Promise<void> {
       normalisation: m.normalisation,
       predict: predictOf(m),
     });
-    const readings: LiveReading[] = [];
-    const x = cmd.samples;
-    for (let k = 1; ; k++) {
-      const end = readingInputSamples(k, cmd.hopSeconds, cmd.sampleRate);
-      if (end > x.length) break;
-      const reading = await loop.process(x.subarray(loop.inputSamples, end));
-      if (reading) readings.push(reading);
-    }
     post({ type: 'file-readings', id: cmd.id, readings });
   } catch (e) {
     post({ type: 'error', fileId: cmd.id, message: `The file could not be analysed: ${(e as Error).message}` });
