@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScript } from './lib/run-script.ts';
-import { SHARED_REFERENCE } from './lib/reference-fixtures.ts';
+import { SHARED_REFERENCE } from '../src/model/reference-fixtures.ts';
 import { decodeWav } from '../src/audio/decode-wav.ts';
 import { wavBytes } from '../src/audio/test-wav.ts';
 

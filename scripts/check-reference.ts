@@ -2,8 +2,8 @@
 // PyTorch fixture set in the format of ../shared/reference) and prints one line per case
 // with its errors against SPEC section 5's tolerances. Exit 1 if any case fails or cannot run.
 import { resolve } from 'node:path';
-import { loadManifest, SHARED_REFERENCE } from './lib/reference-fixtures.ts';
-import { runCase } from './lib/reference-check.ts';
+import { loadManifest, SHARED_REFERENCE } from '../src/model/reference-fixtures.ts';
+import { runCase } from '../src/model/reference-check.ts';
 import { initNodeBackend } from '../src/model/backend.ts';
 
 const fmt = (x: number) => (Number.isFinite(x) ? x.toExponential(2) : String(x));

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from './lib/reference-fixtures.ts';
+import { REPO_ROOT } from './lib/repo-root.ts';
 import { RAVDESS_DATA, runScript } from './lib/run-script.ts';
 
 const DATA = RAVDESS_DATA;

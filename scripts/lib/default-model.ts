@@ -2,7 +2,7 @@
 // (the app reads the same file at /models/index.json).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO_ROOT } from './reference-fixtures.ts';
+import { REPO_ROOT } from './repo-root.ts';
 
 export const MODELS_DIR = join(REPO_ROOT, 'models');
 

@@ -17,7 +17,7 @@ import type { Spectrogram } from '../../src/dsp/mel.ts';
 import { clipSignal, signalFeatures } from '../../src/dsp/pipeline.ts';
 import type { LoudnessNormalisation } from '../../src/dsp/loudness.ts';
 import type { Clip } from '../../src/training/corpus.ts';
-import { REPO_ROOT } from './reference-fixtures.ts';
+import { REPO_ROOT } from './repo-root.ts';
 
 /** Bump when the meaning of an entry changes in a way the source hash cannot see. */
 export const CACHE_VERSION = 'valence-feature-cache/1 torchaudio-0.13.1';

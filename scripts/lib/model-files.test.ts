@@ -10,7 +10,8 @@ import { buildCnn } from '../../src/model/cnn.ts';
 import { ModelError } from '../../src/model/errors.ts';
 import { predictValence } from '../../src/model/predict.ts';
 import { importTorchWeights } from '../../src/model/torch-weights.ts';
-import { firstBitDifference, maxAbsDiff, modelCases } from '../../src/model/test-support.ts';
+import { maxAbsDiff } from '../../src/dsp/compare.ts';
+import { firstBitDifference, modelCases } from '../../src/model/test-support.ts';
 import { CARD_FILE, loadModelDir, saveModelDir } from './model-files.ts';
 
 const fx = modelCases()[0];

@@ -2,7 +2,7 @@
 // repository root), and where the shared RAVDESS data lies.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { join, resolve } from 'node:path';
-import { REPO_ROOT } from './reference-fixtures.ts';
+import { REPO_ROOT } from './repo-root.ts';
 
 export const RAVDESS_DATA = resolve(REPO_ROOT, '..', 'shared', 'data', 'ravdess-16k');
 

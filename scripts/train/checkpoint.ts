@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { basename, join, resolve } from 'node:path';
 import type { TrainerState } from '../../src/model/train/train-step.ts';
 import type { ValenceMetrics } from '../../src/training/metrics.ts';
-import { REPO_ROOT } from '../lib/reference-fixtures.ts';
+import { REPO_ROOT } from '../lib/repo-root.ts';
 
 export interface EpochRecord {
   epoch: number;

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SHARED_REFERENCE, casesOfKind, loadManifest, readArray } from '../../scripts/lib/reference-fixtures.ts';
+import { casesOfKind, fixtureSet } from '../model/reference-fixtures.ts';
+import { TOLERANCE } from '../model/reference-check.ts';
+import { maxAbsDiff, maxValue } from './compare.ts';
 import { melParams, melSpectrogram, type Spectrogram } from './mel.ts';
 import { WINDOW_FRAMES, WINDOW_LENGTH } from './params.ts';
 import { SlidingMel } from './sliding-mel.ts';
@@ -114,22 +116,17 @@ describe('SlidingMel', () => {
   });
 
   it('matches torchaudio on every full-window mel fixture when fed in render quanta', () => {
-    const manifest = loadManifest(SHARED_REFERENCE);
-    const cases = casesOfKind(manifest, 'mel').filter((c) => c.mel === undefined && c.mel_power);
+    const fixtures = fixtureSet();
+    const cases = casesOfKind(fixtures.manifest(), 'mel').filter((c) => c.mel === undefined && c.mel_power);
     for (const c of cases) {
-      const input = readArray(SHARED_REFERENCE, c.input);
-      const ref = readArray(SHARED_REFERENCE, c.mel_power!);
+      const input = fixtures.array(c.input);
+      const ref = fixtures.array(c.mel_power!);
       const s = new SlidingMel(input.length);
       for (let i = 0; i < input.length; i += 128) s.push(input.subarray(i, i + 128));
       const spec = s.spectrogram();
       expect([spec.nMels, spec.nFrames]).toEqual(c.mel_power!.shape);
-      let max = 0;
-      let worst = 0;
-      for (let i = 0; i < ref.length; i++) {
-        max = Math.max(max, ref[i]);
-        worst = Math.max(worst, Math.abs(spec.data[i] - ref[i]));
-      }
-      expect(worst, c.name).toBeLessThanOrEqual(1e-5 * max);
+      const max = Math.max(0, maxValue(ref));
+      expect(maxAbsDiff(spec.data, ref), c.name).toBeLessThanOrEqual(TOLERANCE.melPowerRel * max);
     }
   });
 

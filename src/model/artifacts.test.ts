@@ -16,15 +16,18 @@ import { SEED_PRESET, type CnnConfig } from './config.ts';
 import { ModelError } from './errors.ts';
 import { predictValence } from './predict.ts';
 import { exportTorchWeights, importTorchWeights } from './torch-weights.ts';
-import { expectNoLeak, firstBitDifference, maxAbsDiff, modelCases } from './test-support.ts';
+import { maxAbsDiff } from '../dsp/compare.ts';
+import { expectNoLeak, firstBitDifference, modelCases, type LoadedModelCase } from './test-support.ts';
 
-const fx = modelCases()[0];
+/** The first fixture case, loaded in beforeAll: a missing fixture set fails the tests with the reason. */
+let fx: LoadedModelCase;
 const card = { name: 'seed (PyTorch fixture weights)', trainedOn: null, metrics: { mse: 0.5 }, tags: ['test'] };
 
 describe('model artifacts', () => {
   let model: tf.LayersModel;
   let saved: ModelArtifactsPair;
   beforeAll(async () => {
+    fx = modelCases()[0];
     await initNodeBackend('wasm');
     model = buildCnn(fx.config);
     importTorchWeights(model, fx.config, fx.tensors);

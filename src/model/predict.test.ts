@@ -7,13 +7,16 @@ import { buildCnn } from './cnn.ts';
 import { ModelError } from './errors.ts';
 import { featuresToBatch, predictValence, predictValenceAsync } from './predict.ts';
 import { importTorchWeights } from './torch-weights.ts';
-import { expectNoLeak, maxAbsDiff, modelCases } from './test-support.ts';
+import { maxAbsDiff } from '../dsp/compare.ts';
+import { expectNoLeak, modelCases, type LoadedModelCase } from './test-support.ts';
 
-const fx = modelCases()[0];
+/** The first fixture case, loaded in beforeAll: a missing fixture set fails the tests with the reason. */
+let fx: LoadedModelCase;
 
 describe('predictValence', () => {
   let model: tf.LayersModel;
   beforeAll(async () => {
+    fx = modelCases()[0];
     await initNodeBackend('wasm');
     model = buildCnn(fx.config);
     importTorchWeights(model, fx.config, fx.tensors);

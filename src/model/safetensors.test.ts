@@ -1,13 +1,12 @@
 // safetensors reader/writer: the reference file (written by Python), exact round trips,
 // and refusal of other dtypes and of truncated or corrupt files.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SHARED_REFERENCE } from '../../scripts/lib/reference-fixtures.ts';
+import { fixtureSet } from './reference-fixtures.ts';
 import { parseSafetensors, SafetensorsError, serializeSafetensors, type TensorMap } from './safetensors.ts';
 import { firstBitDifference, randomArray, rng } from './test-support.ts';
 
-const refBytes = () => new Uint8Array(readFileSync(join(SHARED_REFERENCE, 'seed_cnn.safetensors')));
+const refBytes = () => new Uint8Array(readFileSync(fixtureSet().path('seed_cnn.safetensors')));
 
 /** Builds a file from a raw header object and data bytes (to forge broken files). */
 function forge(header: unknown, data: Uint8Array, headerText = JSON.stringify(header)): Uint8Array {

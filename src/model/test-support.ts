@@ -1,11 +1,11 @@
-// Shared by the model tests only: fixture access, a seeded RNG, a leak check, and a plain
-// loop implementation of PyTorch's forward pass (NCHW) to check the TF.js port against
-// something that shares none of its code.
+// Shared by the model tests only: fixture access, the check that a fixture case passed, a
+// seeded RNG, a leak check, and a plain loop implementation of PyTorch's forward pass
+// (NCHW) to check the TF.js port against something that shares none of its code.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
-import { casesOfKind, loadManifest, readArray, SHARED_REFERENCE, type ModelCase } from '../../scripts/lib/reference-fixtures.ts';
+import { casesOfKind, fixtureSet, SHARED_REFERENCE, type ModelCase } from './reference-fixtures.ts';
+import type { CaseResult } from './reference-check.ts';
 import type { CnnConfig } from './config.ts';
 import { parseSafetensors, type TensorMap } from './safetensors.ts';
 import { configFromTorchTensors, torchParamShapes } from './torch-weights.ts';
@@ -23,16 +23,25 @@ export interface LoadedModelCase {
   expected: Float32Array;
 }
 
+/** Every model case, loaded; throws, saying what is missing, without the fixture set. */
 export function modelCases(dir = FIXTURE_DIR): LoadedModelCase[] {
-  return casesOfKind(loadManifest(dir), 'model').map((c) => {
-    const { tensors } = parseSafetensors(readFileSync(join(dir, c.weights)));
+  const set = fixtureSet(dir);
+  return casesOfKind(set.manifest(), 'model').map((c) => {
+    const { tensors } = parseSafetensors(readFileSync(set.path(c.weights)));
     const [n, channels, h, w] = c.input.shape;
     if (channels !== 1) throw new Error(`${c.name}: input has ${channels} channels`);
     const config = configFromTorchTensors(tensors, c.config ?? {}, [h, w]);
-    const all = readArray(dir, c.input);
+    const all = set.array(c.input);
     const inputs = Array.from({ length: n }, (_, i) => all.slice(i * h * w, (i + 1) * h * w));
-    return { case: c, config, tensors, inputs, expected: readArray(dir, c.output) };
+    return { case: c, config, tensors, inputs, expected: set.array(c.output) };
   });
+}
+
+/** A fixture case ran and every measure is within its SPEC section 5 tolerance. */
+export function expectCasePasses(r: CaseResult): void {
+  expect(r.failure, `${r.name} could not run`).toBeUndefined();
+  expect(r.measures.length, `${r.name} measured nothing`).toBeGreaterThan(0);
+  for (const m of r.measures) expect(m.error, `${r.name}: ${m.what}`).toBeLessThanOrEqual(m.tolerance);
 }
 
 /** Deterministic uniform [0, 1) numbers. */
@@ -61,13 +70,6 @@ export async function expectNoLeak<T>(fn: () => T | Promise<T>): Promise<T> {
   const result = await fn();
   expect(tf.memory().numTensors).toBe(before);
   return result;
-}
-
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  expect(a.length).toBe(b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
 }
 
 /** PyTorch's forward pass in float64 loops: NCHW, conv with zero padding, floor pooling, (C,H,W) flatten. */

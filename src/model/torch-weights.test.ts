@@ -1,6 +1,6 @@
-// PyTorch weights in and out: every `model` fixture case against PyTorch's outputs (wasm and
-// cpu), exact export, a loop implementation of PyTorch's forward pass for non-seed configs,
-// and refusal of weights that do not fit.
+// PyTorch weights in and out: every `model` fixture case against PyTorch's outputs through
+// the shared checker (wasm and cpu), exact export, a loop implementation of PyTorch's
+// forward pass for non-seed configs, and refusal of weights that do not fit.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend, type NodeBackend } from './backend.ts';
@@ -18,42 +18,45 @@ import {
   importTorchWeights,
   oihwToHwio,
 } from './torch-weights.ts';
+import { maxAbsDiff } from '../dsp/compare.ts';
+import { casesOfKind, fixtureSet } from './reference-fixtures.ts';
+import { runCase, TOLERANCE } from './reference-check.ts';
 import {
+  expectCasePasses,
   expectNoLeak,
+  FIXTURE_DIR,
   firstBitDifference,
-  maxAbsDiff,
   modelCases,
   randomArray,
   randomTorchTensors,
   rng,
   torchForward,
+  type LoadedModelCase,
 } from './test-support.ts';
 
-/** SPEC section 5. */
-const MODEL_TOLERANCE = 1e-4;
-const cases = modelCases();
+const fixtures = fixtureSet(FIXTURE_DIR);
+/** Declared per case while collecting (none without the fixture set); loaded in the tests. */
+const caseList = fixtures.cases('model');
+let loaded: LoadedModelCase[] | undefined;
+const cases = () => (loaded ??= modelCases(FIXTURE_DIR));
+const loadedCase = (name: string) => cases().find((fx) => fx.case.name === name)!;
 
 const variant = (over: Partial<CnnConfig>): CnnConfig => ({ ...SEED_PRESET, channels: [...SEED_PRESET.channels], ...over });
 
 it('the fixture set has model cases', () => {
-  expect(cases.length).toBeGreaterThan(0);
+  expect(casesOfKind(fixtures.manifest(), 'model').length).toBeGreaterThan(0);
 });
 
 for (const backend of ['wasm', 'cpu'] as NodeBackend[]) {
-  describe(`PyTorch fixtures on ${backend}`, () => {
+  // Without cases (no fixture set) the test above says why.
+  describe.skipIf(caseList.length === 0)(`PyTorch fixtures on ${backend}`, () => {
     beforeAll(async () => {
       expect(await initNodeBackend(backend)).toBe(backend);
     });
 
-    for (const fx of cases) {
-      it(`${fx.case.name}: output within ${MODEL_TOLERANCE} of PyTorch's`, async () => {
-        await expectNoLeak(() => {
-          const model = buildCnn(fx.config);
-          importTorchWeights(model, fx.config, fx.tensors);
-          const got = predictValence(model, fx.inputs, fx.config);
-          model.dispose();
-          expect(maxAbsDiff(got, fx.expected)).toBeLessThanOrEqual(MODEL_TOLERANCE);
-        });
+    for (const c of caseList) {
+      it(`${c.name}: output within ${TOLERANCE.modelAbs} of PyTorch's`, async () => {
+        await expectNoLeak(() => expectCasePasses(runCase(fixtures.dir, fixtures.manifest(), c)));
       });
     }
   });
@@ -64,8 +67,9 @@ describe('weights round trips', () => {
     await initNodeBackend('wasm');
   });
 
-  for (const fx of cases) {
-    it(`${fx.case.name}: exporting imported weights gives back the file's tensors bit for bit`, async () => {
+  for (const c of caseList) {
+    it(`${c.name}: exporting imported weights gives back the file's tensors bit for bit`, async () => {
+      const fx = loadedCase(c.name);
       await expectNoLeak(() => {
         const model = buildCnn(fx.config);
         importTorchWeights(model, fx.config, fx.tensors);
@@ -81,7 +85,7 @@ describe('weights round trips', () => {
   }
 
   it('export -> safetensors -> import into a fresh model predicts bit-identically', async () => {
-    const fx = cases[0];
+    const fx = cases()[0];
     await expectNoLeak(() => {
       const a = buildCnn(fx.config, { seed: 3 });
       const bytes = serializeSafetensors(exportTorchWeights(a, fx.config), { format: 'pt' });
@@ -158,8 +162,9 @@ describe('non-seed configs against a loop implementation of PyTorch', () => {
 });
 
 describe('configFromTorchTensors', () => {
-  for (const fx of cases) {
-    it(`${fx.case.name}: the inferred config fits the file's tensors and the case's input`, () => {
+  for (const c of caseList) {
+    it(`${c.name}: the inferred config fits the file's tensors and the case's input`, () => {
+      const fx = loadedCase(c.name);
       const [, , h, w] = fx.case.input.shape;
       expect(fx.config.inputShape).toEqual([h, w]);
       const conv1 = fx.tensors.get('conv1.weight')!.shape;

@@ -1,15 +1,18 @@
 // Runs the cases of a torchaudio/PyTorch fixture set against the project's implementation
-// and measures each against SPEC section 5's tolerances. Knows the format and the kinds
-// (mel, resample, model), never particular case names or signals.
+// and measures each against SPEC section 5's tolerances: the one checker behind
+// `npm run check-reference` and the unit tests' fixture cases. Knows the format and the
+// kinds (mel, resample, model), never particular case names or signals. It lives in
+// src/model because the model case needs TF.js; the comparison itself is src/dsp/compare.ts.
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { resample } from '../../src/dsp/resample.ts';
-import { melParams, melSpectrogram, powerToDb, type MelParams } from '../../src/dsp/mel.ts';
-import { DB } from '../../src/dsp/params.ts';
-import { parseSafetensors } from '../../src/model/safetensors.ts';
-import { configFromTorchTensors, importTorchWeights } from '../../src/model/torch-weights.ts';
-import { buildCnn } from '../../src/model/cnn.ts';
-import { predictValence } from '../../src/model/predict.ts';
+import { resample } from '../dsp/resample.ts';
+import { melParams, melSpectrogram, powerToDb, type MelParams } from '../dsp/mel.ts';
+import { DB } from '../dsp/params.ts';
+import { maxAbsDiff, maxValue } from '../dsp/compare.ts';
+import { parseSafetensors } from './safetensors.ts';
+import { configFromTorchTensors, importTorchWeights } from './torch-weights.ts';
+import { buildCnn } from './cnn.ts';
+import { predictValence } from './predict.ts';
 import {
   readArray,
   type Manifest,
@@ -47,21 +50,6 @@ export interface CaseResult {
   failure?: string;
 }
 
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = Math.abs(a[i] - b[i]);
-    if (!(d <= m)) m = Number.isNaN(d) ? Infinity : d;
-  }
-  return m;
-}
-
-function maxOf(a: Float32Array): number {
-  let m = -Infinity;
-  for (let i = 0; i < a.length; i++) if (a[i] > m) m = a[i];
-  return m;
-}
-
 function measure(what: string, error: number, tolerance: number): Measure {
   return { what, error, tolerance, ok: error <= tolerance };
 }
@@ -94,25 +82,30 @@ function unsupportedMel(m?: Partial<ManifestMelParams>): string | null {
   return null;
 }
 
+/** A Mel case's parameters in the port's terms: the manifest's, overridden by the case's. */
+export function melCaseParams(manifest: Manifest, c: MelCase): MelParams {
+  return melParams({ ...melParamsOf(manifest.mel), ...melParamsOf(c.mel) });
+}
+
 function runMel(dir: string, manifest: Manifest, c: MelCase): Measure[] {
   const merged = { ...manifest.mel, ...c.mel };
   const bad = unsupportedMel(merged);
   if (bad) throw new Error(`unsupported Mel parameter: ${bad}`);
-  const params = melParams({ ...melParamsOf(manifest.mel), ...melParamsOf(c.mel) });
+  const params = melCaseParams(manifest, c);
   const input = readArray(dir, c.input);
   const power = melSpectrogram(input, params);
   const out: Measure[] = [];
   if (c.mel_power) {
     const ref = readArray(dir, c.mel_power);
     sameLength('mel power', power.data.length, ref.length);
-    const scale = maxOf(ref) > 0 ? maxOf(ref) : 1; // all-zero reference: absolute error
+    const scale = maxValue(ref) > 0 ? maxValue(ref) : 1; // all-zero reference: absolute error
     out.push(measure('power (rel. to max)', maxAbsDiff(power.data, ref) / scale, TOLERANCE.melPowerRel));
   }
   if (c.mel_db) {
     const ref = readArray(dir, c.mel_db);
     const db = powerToDb(power, merged.top_db ?? DB.topDb).data;
     sameLength('mel dB', db.length, ref.length);
-    const top = maxOf(ref);
+    const top = maxValue(ref);
     let near = 0;
     let far = 0;
     for (let i = 0; i < ref.length; i++) {

@@ -1,6 +1,7 @@
 // Reads a torchaudio/PyTorch fixture set (a folder with manifest.json and little-endian
 // float32 .bin files, the format of ../shared/reference). Used by the unit tests and by
 // `npm run check-reference`; it knows the format, never the case names or signals.
+// Node only (node:fs): never part of the app's bundle.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,11 +70,8 @@ export interface Manifest {
   cases: FixtureCase[];
 }
 
-const here = dirname(fileURLToPath(import.meta.url));
-/** The project's checkout root. */
-export const REPO_ROOT = resolve(here, '..', '..');
-/** ../shared/reference beside the checkout. */
-export const SHARED_REFERENCE = resolve(REPO_ROOT, '..', 'shared', 'reference');
+/** ../shared/reference beside the checkout (this file is src/model/reference-fixtures.ts). */
+export const SHARED_REFERENCE = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'shared', 'reference');
 
 export function loadManifest(dir: string): Manifest {
   const path = join(dir, 'manifest.json');
@@ -109,4 +107,55 @@ export function casesOfKind<K extends 'mel' | 'resample' | 'model'>(
   kind: K,
 ): Extract<FixtureCase, { kind: K }>[] {
   return m.cases.filter((c) => c.kind === kind) as Extract<FixtureCase, { kind: K }>[];
+}
+
+/**
+ * A fixture set as the tests see it. Tests declare one test per case while they are being
+ * collected, so listing the cases never throws: a missing folder lists none, and the test
+ * that asks for the manifest fails with the reason instead of the file failing at import.
+ */
+export interface FixtureSet {
+  readonly dir: string;
+  /** The manifest; throws, saying what is missing, when the set cannot be read. */
+  manifest(): Manifest;
+  /** The cases of one kind, in manifest order; none when the set cannot be read. */
+  cases<K extends 'mel' | 'resample' | 'model'>(kind: K): Extract<FixtureCase, { kind: K }>[];
+  /** One array of the set (see readArray). */
+  array(ref: ArrayRef): Float32Array;
+  /** The path of a file in the set; throws, saying what is missing, when the folder is. */
+  path(file: string): string;
+}
+
+export function fixtureSet(dir: string = SHARED_REFERENCE): FixtureSet {
+  let manifest: Manifest | undefined;
+  const missing = () =>
+    new Error(
+      `the reference fixture folder ${dir} is missing (torchaudio / PyTorch outputs, SPEC section 5; ` +
+        'it belongs at ../shared/reference beside the checkout)',
+    );
+  const set: FixtureSet = {
+    dir,
+    manifest() {
+      if (!existsSync(dir)) throw missing();
+      return (manifest ??= loadManifest(dir));
+    },
+    cases(kind) {
+      let m: Manifest;
+      try {
+        m = set.manifest();
+      } catch {
+        return [];
+      }
+      return casesOfKind(m, kind);
+    },
+    array(ref) {
+      if (!existsSync(dir)) throw missing();
+      return readArray(dir, ref);
+    },
+    path(file) {
+      if (!existsSync(dir)) throw missing();
+      return join(dir, file);
+    },
+  };
+  return set;
 }
