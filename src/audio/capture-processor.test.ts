@@ -8,7 +8,8 @@ import {
   type ChunkMessage,
   type LevelMessage,
 } from './capture-protocol.ts';
-import { Float32RingBuffer, createRingBufferStorage } from './ring-buffer.ts';
+import { Float32RingBuffer, createRingBufferStorage, type RingLevel } from './ring-buffer.ts';
+import { heapBytesPerCall } from './test-allocation.ts';
 
 const RATE = 48000;
 
@@ -67,6 +68,26 @@ function run(p: Processor, quanta: number, channelsFor: (q: number) => Float32Ar
   }
 }
 
+/**
+ * A level as the page sees it: from the ring's header, with the overrun count of that
+ * moment and the frame at the end of the quantum that published it.
+ */
+type HeaderLevel = RingLevel & { overruns: number; frame: number };
+
+/** run(), reading the ring's header after each quantum, as the page's poller does; returns each new level. */
+function runReadingLevels(p: Processor, storage: SharedArrayBuffer, quanta: number, channelsFor: (q: number) => Float32Array[]): HeaderLevel[] {
+  const page = new Float32RingBuffer(storage);
+  const levels: HeaderLevel[] = [];
+  for (let q = 0; q < quanta; q++) {
+    run(p, 1, () => channelsFor(q));
+    const level = page.readLevel();
+    if (level && level.sequence !== levels.at(-1)?.sequence) {
+      levels.push({ ...level, overruns: page.overruns, frame: scope.currentFrame as number });
+    }
+  }
+  return levels;
+}
+
 /** A ramp that continues across quanta, so order and continuity are checkable. */
 const ramp = (q: number, scale = 1e-4) => Float32Array.from({ length: 128 }, (_, i) => (q * 128 + i) * scale);
 
@@ -101,12 +122,11 @@ describe('capture processor', () => {
 
   it('drops what does not fit in a full ring and counts it', () => {
     const storage = createRingBufferStorage(300);
-    const p = create({ ring: storage, levelIntervalMs: 1000 / RATE * 128 }); // a level message every quantum
-    run(p, 4, (q) => [ramp(q)]);
+    const p = create({ ring: storage, levelIntervalMs: 1000 / RATE * 128 }); // a level every quantum
+    const levels = runReadingLevels(p, storage, 4, (q) => [ramp(q)]);
     const consumer = new Float32RingBuffer(storage);
     expect(consumer.availableRead()).toBe(300);
     expect(consumer.overruns).toBe(4 * 128 - 300);
-    const levels = p.port.levels();
     expect(levels.map((l) => l.overruns)).toEqual([0, 0, 84, 212]);
     // The samples kept are the oldest ones: the producer cannot discard unread samples.
     const out = new Float32Array(300);
@@ -135,27 +155,60 @@ describe('capture processor', () => {
     expect(Array.from(joined)).toEqual(Array.from(Float32Array.from({ length: 1280 }, (_, i) => i * 1e-4)));
   });
 
-  it('posts RMS and peak of the mono mix about every 50 ms', () => {
-    const p = create({ ring: createRingBufferStorage(RATE) });
-    // A full-scale square wave: RMS = peak = 0.5 after averaging with a silent channel.
-    const square = Float32Array.from({ length: 128 }, (_, i) => (i % 2 ? 1 : -1));
-    run(p, Math.ceil(RATE / 128), () => [square, new Float32Array(128)]); // one second
-    const levels = p.port.levels();
-    expect(levels.length).toBeGreaterThanOrEqual(19);
-    expect(levels.length).toBeLessThanOrEqual(20);
-    for (const l of levels) {
-      expect(l.rms).toBeCloseTo(0.5, 6);
-      expect(l.peak).toBe(0.5);
-      expect(l.overruns).toBe(0);
+  /** The levels of `quanta` quanta, from the ring's header or, without a ring, the port's messages. */
+  function levelsOf(transport: 'ring' | 'message', quanta: number, channelsFor: (q: number) => Float32Array[]) {
+    if (transport === 'message') {
+      const p = create();
+      run(p, quanta, channelsFor);
+      return p.port.levels().map((l) => ({ ...l, overruns: 0 }));
     }
-    // Each message covers at least 50 ms of audio.
-    const gaps = levels.slice(1).map((l, i) => l.frame - levels[i].frame);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(0.05 * RATE);
-  });
+    const storage = createRingBufferStorage(RATE);
+    const p = create({ ring: storage });
+    const levels = runReadingLevels(p, storage, quanta, channelsFor);
+    expect(p.port.levels()).toHaveLength(0); // with a ring, the level is in its header only
+    return levels;
+  }
 
-  it('reports silence as zero level', () => {
-    const p = create({ ring: createRingBufferStorage(RATE) });
-    run(p, 40, () => [new Float32Array(128)]);
-    expect(p.port.levels()[0]).toMatchObject({ rms: 0, peak: 0 });
+  for (const transport of ['ring', 'message'] as const) {
+    it(`publishes RMS and peak of the mono mix about every 50 ms (${transport})`, () => {
+      // A full-scale square wave: RMS = peak = 0.5 after averaging with a silent channel.
+      const square = Float32Array.from({ length: 128 }, (_, i) => (i % 2 ? 1 : -1));
+      const levels = levelsOf(transport, Math.ceil(RATE / 128), () => [square, new Float32Array(128)]); // one second
+      expect(levels.length).toBeGreaterThanOrEqual(19);
+      expect(levels.length).toBeLessThanOrEqual(20);
+      for (const l of levels) {
+        expect(l.rms).toBeCloseTo(0.5, 6);
+        expect(l.peak).toBe(0.5);
+        expect(l.overruns).toBe(0);
+      }
+      // Each level covers at least 50 ms of audio.
+      const gaps = levels.slice(1).map((l, i) => l.frame - levels[i].frame);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(0.05 * RATE);
+    });
+
+    it(`reports silence as zero level (${transport})`, () => {
+      expect(levelsOf(transport, 40, () => [new Float32Array(128)])[0]).toMatchObject({ rms: 0, peak: 0 });
+    });
+  }
+
+  it('with a ring, process() posts nothing and allocates nothing, once warm', () => {
+    const storage = createRingBufferStorage(4096);
+    const p = create({ ring: storage });
+    const consumer = new Float32RingBuffer(storage);
+    const inputs = [[ramp(0), ramp(1)]];
+    const outputs: Float32Array[][] = [];
+    const parameters = {};
+    const out = new Float32Array(128);
+    let ok = true;
+    // The page's side pops each quantum, so the ring never fills; a level goes out every 19 quanta.
+    const quantum = () => {
+      ok = p.process(inputs, outputs, parameters) && ok;
+      consumer.pop(out);
+    };
+    // Under 1 byte per quantum: one object per quantum would be 16 bytes or more.
+    expect(heapBytesPerCall(quantum)).toBeLessThan(1);
+    expect(ok).toBe(true);
+    expect(p.port.posted).toHaveLength(0);
+    expect(consumer.readLevel()?.sequence).toBeGreaterThan(0);
   });
 });

@@ -3,12 +3,14 @@
 // nothing else: no analysis on the audio thread.
 //
 // With a ring (cross-origin isolated page) each quantum goes into the shared ring buffer
-// and the processor allocates nothing per quantum; samples that do not fit are dropped
-// and counted as overruns. Without one, quanta are batched and the batch's buffer is
-// transferred over the port, which allocates one new batch buffer per message.
-// A level message (RMS and peak of the mono mix) goes out about every 50 ms for the meter.
+// and the level (RMS and peak of the mono mix, for the meter) into the ring's header about
+// every 50 ms; the processor then allocates nothing per quantum (capture-processor.test.ts
+// checks the heap). Samples that do not fit are dropped and counted as overruns. Without a
+// ring, quanta are batched and the batch's buffer is transferred over the port, which
+// allocates one new batch buffer per message, and the level goes out as a message.
 import {
   CAPTURE_PROCESSOR_NAME,
+  levelIntervalMs,
   type CaptureProcessorOptions,
   type ChunkMessage,
   type LevelMessage,
@@ -18,7 +20,6 @@ import { Float32RingBuffer } from './ring-buffer.ts';
 
 const RENDER_QUANTUM = 128; // Web Audio's quantum; an input's actual length wins if it differs
 const DEFAULT_QUANTA_PER_CHUNK = 16;
-const DEFAULT_LEVEL_INTERVAL_MS = 50;
 
 const scope = globalThis as unknown as AudioWorkletScope;
 
@@ -32,6 +33,8 @@ export class CaptureProcessor extends AudioWorkletProcessor {
   private levelCount = 0;
   private levelSumSquares = 0;
   private levelPeak = 0;
+  /** [rms, peak] for the ring's header (see Float32RingBuffer.publishLevel). */
+  private readonly level = new Float32Array(2);
   private stopped = false;
 
   constructor(options: AudioWorkletNodeOptions) {
@@ -41,8 +44,7 @@ export class CaptureProcessor extends AudioWorkletProcessor {
     const quanta = positiveInteger(opts.quantaPerChunk, DEFAULT_QUANTA_PER_CHUNK);
     this.chunkLength = quanta * RENDER_QUANTUM;
     this.chunk = this.ring ? null : new Float32Array(this.chunkLength);
-    const intervalMs = opts.levelIntervalMs !== undefined && opts.levelIntervalMs > 0 ? opts.levelIntervalMs : DEFAULT_LEVEL_INTERVAL_MS;
-    this.levelFrames = Math.max(1, Math.round((scope.sampleRate * intervalMs) / 1000));
+    this.levelFrames = Math.max(1, Math.round((scope.sampleRate * levelIntervalMs(opts.levelIntervalMs)) / 1000));
     this.port.onmessage = (event: MessageEvent<StopCommand>) => {
       if (event.data?.type === 'stop') this.stop();
     };
@@ -100,14 +102,15 @@ export class CaptureProcessor extends AudioWorkletProcessor {
     this.levelPeak = peak;
     this.levelCount += length;
     if (this.levelCount >= this.levelFrames) {
-      const message: LevelMessage = {
-        type: 'level',
-        rms: Math.sqrt(sum / this.levelCount),
-        peak,
-        overruns: this.ring ? this.ring.overruns : 0,
-        frame: scope.currentFrame + length,
-      };
-      this.port.postMessage(message);
+      const rms = Math.sqrt(sum / this.levelCount);
+      if (this.ring) {
+        this.level[0] = rms;
+        this.level[1] = peak;
+        this.ring.publishLevel(this.level);
+      } else {
+        const message: LevelMessage = { type: 'level', rms, peak, frame: scope.currentFrame + length };
+        this.port.postMessage(message);
+      }
       this.levelCount = 0;
       this.levelSumSquares = 0;
       this.levelPeak = 0;

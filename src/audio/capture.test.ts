@@ -1,6 +1,7 @@
 // startCapture() against fake browser APIs: constraints, ring or message mode, error
-// mapping, cleanup on failure, and what the session forwards from the worklet.
-import { describe, expect, it, vi } from 'vitest';
+// mapping, cleanup on failure, and what the session forwards from the worklet (levels from
+// the ring's header, polled on a timer: the tests run on fake timers).
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CaptureProcessorMessage, CaptureProcessorOptions, StopCommand } from './capture-protocol.ts';
 import { CAPTURE_PROCESSOR_NAME } from './capture-protocol.ts';
 import {
@@ -12,7 +13,7 @@ import {
   startCapture,
   toCaptureError,
 } from './capture.ts';
-import { createRingBufferStorage } from './ring-buffer.ts';
+import { Float32RingBuffer, createRingBufferStorage } from './ring-buffer.ts';
 
 class FakeTrack extends EventTarget {
   stopped = false;
@@ -96,6 +97,13 @@ function fakes(
 const processorOptions = (f: Fakes) => f.nodeOptions[0].processorOptions as CaptureProcessorOptions;
 
 describe('startCapture', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it('asks for the raw voice: echo cancellation, noise suppression and gain control off', async () => {
     const f = fakes();
     await startCapture({}, f.env);
@@ -145,20 +153,52 @@ describe('startCapture', () => {
     }
   });
 
-  it('forwards levels, and overruns only when the count grows', async () => {
+  it('forwards levels from the ring header, and overruns only when the count grows', async () => {
     const f = fakes();
     const onLevel = vi.fn();
     const onOverrun = vi.fn();
-    await startCapture({ onLevel, onOverrun }, f.env);
+    const session = await startCapture({ onLevel, onOverrun }, f.env);
+    const ring = session.ring!;
+    let previous = 0;
+    // What the worklet does every 50 ms: count what it dropped, publish the level.
     for (const overruns of [0, 0, 128, 128, 384]) {
-      f.port.emit({ type: 'level', rms: 0.1, peak: 0.5, overruns, frame: 0 });
+      ring.recordOverrun(overruns - previous);
+      previous = overruns;
+      ring.publishLevel(Float32Array.of(0.1, 0.5));
+      vi.advanceTimersByTime(50);
     }
     expect(onLevel).toHaveBeenCalledTimes(5);
-    expect(onLevel).toHaveBeenLastCalledWith({ rms: 0.1, peak: 0.5 });
+    expect(onLevel).toHaveBeenLastCalledWith({ rms: Math.fround(0.1), peak: 0.5 }); // the header holds float32
     expect(onOverrun.mock.calls).toEqual([
       [128, 128],
       [384, 256],
     ]);
+    // No new level, no call; and after stop() no polling at all.
+    vi.advanceTimersByTime(200);
+    expect(onLevel).toHaveBeenCalledTimes(5);
+    await session.stop();
+    ring.publishLevel(Float32Array.of(0.2, 0.5));
+    vi.advanceTimersByTime(200);
+    expect(onLevel).toHaveBeenCalledTimes(5);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('does not report a level a given ring held from before the session', async () => {
+    const storage = createRingBufferStorage(1000);
+    new Float32RingBuffer(storage).publishLevel(Float32Array.of(0.3, 0.6));
+    const onLevel = vi.fn();
+    await startCapture({ ring: storage, onLevel }, fakes().env);
+    vi.advanceTimersByTime(200);
+    expect(onLevel).not.toHaveBeenCalled();
+  });
+
+  it('forwards level messages without a ring', async () => {
+    const f = fakes({ isolated: false });
+    const onLevel = vi.fn();
+    await startCapture({ onLevel }, f.env);
+    for (let i = 0; i < 5; i++) f.port.emit({ type: 'level', rms: 0.1, peak: 0.5, frame: 0 });
+    expect(onLevel).toHaveBeenCalledTimes(5);
+    expect(onLevel).toHaveBeenLastCalledWith({ rms: 0.1, peak: 0.5 });
   });
 
   it('stop() stops the tracks, tells the worklet and closes the context, once', async () => {

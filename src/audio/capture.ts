@@ -1,14 +1,17 @@
 // Main-thread side of microphone capture: getUserMedia, the AudioContext, loading the
 // capture worklet and wiring its node, and stopping all of it again. It holds no global
 // state: everything lives in the CaptureSession that startCapture() returns. The browser
-// APIs come in through a CaptureEnvironment so tests can pass fakes.
+// APIs come in through a CaptureEnvironment so tests can pass fakes. Levels come from the
+// ring's header on a ring (level-poller.ts), else as messages from the worklet.
 import processorUrl from './capture-processor.ts?worker&url';
 import {
   CAPTURE_PROCESSOR_NAME,
+  levelIntervalMs,
   type CaptureProcessorMessage,
   type CaptureProcessorOptions,
   type StopCommand,
 } from './capture-protocol.ts';
+import { RingLevelPoller } from './level-poller.ts';
 import { Float32RingBuffer, createRingBufferStorage } from './ring-buffer.ts';
 
 /** Why capture could not start; `message` is written for the user. */
@@ -244,7 +247,7 @@ class Session implements CaptureSession {
   readonly mode: 'ring' | 'message';
   readonly deviceLabel: string;
   readonly settings: MediaTrackSettings;
-  private overruns = 0;
+  private readonly levels: RingLevelPoller | null;
   private stopping: Promise<void> | null = null;
 
   constructor(
@@ -261,6 +264,7 @@ class Session implements CaptureSession {
     this.deviceLabel = track?.label ?? '';
     this.settings = track?.getSettings() ?? {};
     node.port.onmessage = (event: MessageEvent<CaptureProcessorMessage>) => this.onMessage(event.data);
+    this.levels = ring ? new RingLevelPoller(ring, levelIntervalMs(opts.levelIntervalMs), opts) : null;
     for (const t of stream.getAudioTracks()) {
       t.addEventListener('ended', () => {
         if (this.stopping) return;
@@ -281,6 +285,7 @@ class Session implements CaptureSession {
 
   private async close(): Promise<void> {
     const command: StopCommand = { type: 'stop' };
+    this.levels?.stop();
     this.node.port.postMessage(command); // flushes a partial chunk in 'message' mode
     this.source.disconnect();
     this.stream.getTracks().forEach((t) => t.stop());
@@ -290,11 +295,6 @@ class Session implements CaptureSession {
   private onMessage(message: CaptureProcessorMessage): void {
     if (message.type === 'level') {
       this.opts.onLevel?.({ rms: message.rms, peak: message.peak });
-      const added = (message.overruns - this.overruns) >>> 0; // the counter is 32-bit and wraps
-      if (added > 0) {
-        this.overruns = message.overruns;
-        this.opts.onOverrun?.(message.overruns, added);
-      }
     } else if (message.type === 'chunk') {
       this.opts.onChunk?.(message.samples);
     }

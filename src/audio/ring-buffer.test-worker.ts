@@ -7,10 +7,17 @@ import { createRng } from '../training/random.ts';
 
 export interface RingWorkerTask {
   role: 'producer' | 'consumer';
-  /** lossless: the producer retries until every sample fits; lossy: it drops and counts. */
-  mode: 'lossless' | 'lossy';
+  /**
+   * lossless: the producer retries until every sample fits; lossy: it drops and counts;
+   * levels: the producer publishes `total` level records as fast as it can, the consumer
+   * reads them (readLevel) and checks that no read mixes two records.
+   */
+  mode: 'lossless' | 'lossy' | 'levels';
   storage: SharedArrayBuffer;
-  /** Int32 cell 0: set to 1 by the producer once it has pushed its last sample. */
+  /**
+   * Int32 cell 0: set to 1 by the producer once it has pushed its last sample; cell 1:
+   * pauses wait on it; cell 2: levels mode's start barrier (each side adds 1, then waits for 2).
+   */
   control: SharedArrayBuffer;
   total: number;
   seed: number;
@@ -19,12 +26,13 @@ export interface RingWorkerTask {
 }
 
 export interface RingWorkerResult {
+  /** Samples moved; levels mode: records published, or level reads that returned one. */
   moved: number;
-  /** lossless consumer: first index whose value differed, or -1. */
+  /** lossless consumer: first index whose value differed; levels: first torn read; or -1. */
   firstMismatch: number;
   /** lossy consumer: indices skipped between received samples. */
   gaps: number;
-  /** lossy consumer: received indices were not strictly increasing. */
+  /** lossy consumer: received indices were not strictly increasing; levels: a sequence went back. */
   outOfOrder: boolean;
   overruns: number;
 }
@@ -42,9 +50,46 @@ function pause(cell: Int32Array, ms: number): void {
   Atomics.wait(cell, 1, 0, ms);
 }
 
+/**
+ * levels mode. Record k (1-based) is rms k, peak k + 0.5 (exact in float32 for k < 2^23),
+ * so a read is whole exactly when its fields and its sequence number agree.
+ */
+function runLevels(task: RingWorkerTask, ring: Float32RingBuffer, control: Int32Array): RingWorkerResult {
+  const result: RingWorkerResult = { moved: 0, firstMismatch: -1, gaps: 0, outOfOrder: false, overruns: 0 };
+  // Start together, so the reads overlap the writes (the threads start at different times).
+  Atomics.add(control, 2, 1);
+  while (Atomics.load(control, 2) < 2);
+  if (task.role === 'producer') {
+    const level = new Float32Array(2);
+    for (let k = 1; k <= task.total; k++) {
+      level[0] = k;
+      level[1] = k + 0.5;
+      ring.publishLevel(level);
+    }
+    result.moved = task.total;
+    Atomics.store(control, 0, 1);
+    return result;
+  }
+  let last = 0;
+  for (;;) {
+    const finished = Atomics.load(control, 0) === 1; // read first: the record after it is the last
+    const level = ring.readLevel();
+    if (level) {
+      const k = level.sequence;
+      if ((level.rms !== k || level.peak !== k + 0.5) && result.firstMismatch < 0) result.firstMismatch = result.moved;
+      if (k < last) result.outOfOrder = true;
+      last = k;
+      result.moved++;
+    }
+    if (finished && last === task.total) break;
+  }
+  return result;
+}
+
 function run(task: RingWorkerTask): RingWorkerResult {
   const ring = new Float32RingBuffer(task.storage);
   const control = new Int32Array(task.control);
+  if (task.mode === 'levels') return runLevels(task, ring, control);
   const chunkSize = mulberry32(task.seed ^ (task.role === 'producer' ? 0x1234 : 0x5678));
   const buffer = new Float32Array(task.maxChunk);
   const result: RingWorkerResult = { moved: 0, firstMismatch: -1, gaps: 0, outOfOrder: false, overruns: 0 };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { Float32RingBuffer, createRingBufferStorage } from './ring-buffer.ts';
 import type { RingWorkerResult, RingWorkerTask } from './ring-buffer.test-worker.ts';
+import { heapBytesPerCall } from './test-allocation.ts';
 
 function ring(capacity: number): Float32RingBuffer {
   return new Float32RingBuffer(createRingBufferStorage(capacity));
@@ -32,7 +33,7 @@ function runSide(task: RingWorkerTask): Promise<RingWorkerResult> {
 
 async function runPair(mode: RingWorkerTask['mode'], capacity: number, total: number, seed: number, maxChunk: number) {
   const storage = createRingBufferStorage(capacity);
-  const control = new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT);
+  const control = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
   const base = { mode, storage, control, total, seed, maxChunk };
   const [producer, consumer] = await Promise.all([
     runSide({ ...base, role: 'producer' }),
@@ -132,6 +133,58 @@ describe('Float32RingBuffer, one thread', () => {
   });
 });
 
+describe('Float32RingBuffer, level record', () => {
+  it('has no level until the producer publishes one', () => {
+    expect(ring(8).readLevel()).toBeNull();
+  });
+
+  it('gives the last published level to any instance over the storage, as float32', () => {
+    const producer = ring(8);
+    const page = new Float32RingBuffer(producer.storage);
+    producer.publishLevel(Float32Array.of(0.5, 0.75));
+    expect(page.readLevel()).toEqual({ rms: 0.5, peak: 0.75, sequence: 1 });
+    producer.publishLevel(Float32Array.of(0.1, 1));
+    expect(page.readLevel()).toEqual({ rms: Math.fround(0.1), peak: 1, sequence: 2 });
+    expect(page.readLevel()?.sequence).toBe(2); // reading does not consume it
+  });
+
+  it('leaves the samples and the overrun count alone', () => {
+    const r = ring(4);
+    r.push(seq(1, 3));
+    r.recordOverrun(2);
+    r.publishLevel(Float32Array.of(0.25, 0.5));
+    expect(r.availableRead()).toBe(3);
+    expect(r.overruns).toBe(2);
+    const out = new Float32Array(3);
+    r.pop(out);
+    expect(Array.from(out)).toEqual([1, 2, 3]);
+  });
+});
+
+describe('Float32RingBuffer allocates nothing on the producer and consumer paths', () => {
+  it('push, pop, the queries, recordOverrun and publishLevel, once warm', () => {
+    const r = ring(1000);
+    const consumer = new Float32RingBuffer(r.storage);
+    const quantum = seq(0, 128);
+    const out = new Float32Array(128);
+    const level = new Float32Array(2);
+    const cycle = () => {
+      const pushed = r.push(quantum);
+      r.recordOverrun(128 - pushed);
+      level[0] = Math.sqrt(level[0] + 0.001); // values that change, as the processor's do
+      level[1] = out[5];
+      r.publishLevel(level);
+      consumer.availableRead();
+      consumer.availableWrite();
+      consumer.pop(out, 128);
+      void consumer.overruns;
+    };
+    // Under 1 byte per cycle: one object per cycle would be 16 bytes or more.
+    expect(heapBytesPerCall(cycle)).toBeLessThan(1);
+    expect(Array.from(out)).toEqual(Array.from(quantum)); // it did move the samples
+  });
+});
+
 describe('Float32RingBuffer, producer and consumer in two threads', () => {
   for (const [seed, capacity, maxChunk] of [
     [1, 257, 128],
@@ -148,6 +201,15 @@ describe('Float32RingBuffer, producer and consumer in two threads', () => {
       expect(r.overruns).toBe(0);
     });
   }
+
+  it('a reader never sees half of one level record and half of another', async () => {
+    const total = 1_000_000;
+    const { producer, consumer } = await runPair('levels', 16, total, 5, 1);
+    expect(producer.moved).toBe(total);
+    expect(consumer.firstMismatch).toBe(-1);
+    expect(consumer.outOfOrder).toBe(false);
+    expect(consumer.moved).toBeGreaterThan(0);
+  });
 
   it('a lossy producer counts exactly the samples a slow consumer never saw', async () => {
     const total = 200_000;

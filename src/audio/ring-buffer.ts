@@ -1,18 +1,28 @@
 // Lock-free single-producer single-consumer ring buffer of float32 samples over a
 // SharedArrayBuffer: the AudioWorklet (producer) pushes microphone samples, the analysis
-// worker (consumer) pops them. Each side wraps the same storage in its own instance.
+// worker (consumer) pops them. Each side wraps the same storage in its own instance. The
+// header also carries the producer's latest input level (publishLevel / readLevel), so the
+// page can show a meter without the audio thread posting a message object per level.
 //
-// Real-time rules: push(), pop(), availableRead(), availableWrite(), recordOverrun() and
-// the overruns getter allocate nothing (plain index loops, no subarray views, no closures),
-// never block and never throw on valid arguments, so the producer may call them on the
-// audio rendering thread. Only the constructor and createRingBufferStorage() allocate.
+// Real-time rules: push(), pop(), availableRead(), availableWrite(), recordOverrun(),
+// publishLevel() and the overruns getter allocate nothing (plain index loops, no subarray
+// views, no closures), never block and never throw on valid arguments, so the producer may
+// call them on the audio rendering thread (ring-buffer.test.ts checks the heap). Only the
+// constructor, createRingBufferStorage() and readLevel() (for the page) allocate.
 
 /** Header layout, in 32-bit words at the start of the storage. */
 const WRITE = 0; // next slot the producer writes; written only by the producer
 const READ = 1; // next slot the consumer reads; written only by the consumer
 const OVERRUNS = 2; // samples the producer dropped because the ring was full
 const CAPACITY = 3; // capacity in samples, stored once so a wrong buffer is detected
-const HEADER_WORDS = 4;
+// The level record, written only by the producer. LEVEL_SEQ is a sequence lock: odd while
+// the record is being written, +2 per record, so a reader detects a torn read and retries.
+const LEVEL_SEQ = 4;
+const LEVEL_RMS = 5; // float32 bits
+const LEVEL_PEAK = 6; // float32 bits
+const HEADER_WORDS = 7;
+/** Tries readLevel() makes while the producer is mid-record before it gives up. */
+const LEVEL_READ_TRIES = 4;
 const HEADER_BYTES = HEADER_WORDS * Uint32Array.BYTES_PER_ELEMENT;
 
 /**
@@ -33,11 +43,21 @@ export function createRingBufferStorage(capacity: number): SharedArrayBuffer {
   return storage;
 }
 
+/** The input level the producer last published (see Float32RingBuffer.publishLevel). */
+export interface RingLevel {
+  /** Root mean square over the interval, as float32. */
+  rms: number;
+  /** Largest absolute sample over the interval, as float32. */
+  peak: number;
+  /** Records published so far (1 for the first): a new value means a new level. */
+  sequence: number;
+}
+
 /**
  * One side's view of a shared ring. Exactly one thread may call the producer methods
- * (push, recordOverrun) and exactly one the consumer method (pop); the queries work on
- * either side. Indices are published with Atomics, so a sample is visible to the consumer
- * only after the push that wrote it has returned.
+ * (push, recordOverrun, publishLevel) and exactly one the consumer method (pop); the
+ * queries work on either side. Indices are published with Atomics, so a sample is visible
+ * to the consumer only after the push that wrote it has returned.
  */
 export class Float32RingBuffer {
   /** The shared storage, to hand to the other side. */
@@ -47,6 +67,9 @@ export class Float32RingBuffer {
   private readonly header: Uint32Array<SharedArrayBuffer>;
   private readonly data: Float32Array<SharedArrayBuffer>;
   private readonly slots: number;
+  // One float32 and its bits, to move level values through the integer header with Atomics.
+  private readonly levelValue = new Float32Array(1);
+  private readonly levelBits = new Uint32Array(this.levelValue.buffer);
 
   constructor(storage: SharedArrayBuffer) {
     if (!(storage instanceof SharedArrayBuffer)) {
@@ -132,6 +155,46 @@ export class Float32RingBuffer {
    */
   get overruns(): number {
     return Atomics.load(this.header, OVERRUNS);
+  }
+
+  /**
+   * Producer: publishes the input level of the last interval, `level` = [rms, peak]. An
+   * array rather than two numbers: a fractional number passed to a call that is not
+   * inlined is boxed on the heap. Allocates nothing and never waits; a reader that finds
+   * the record half written retries.
+   */
+  publishLevel(level: Float32Array): void {
+    const header = this.header;
+    const value = this.levelValue;
+    const bits = this.levelBits;
+    Atomics.add(header, LEVEL_SEQ, 1); // odd: being written
+    value[0] = level[0];
+    Atomics.store(header, LEVEL_RMS, bits[0]);
+    value[0] = level[1];
+    Atomics.store(header, LEVEL_PEAK, bits[0]);
+    Atomics.add(header, LEVEL_SEQ, 1); // even: complete
+  }
+
+  /**
+   * Either side (meant for the page): the level last published, or null when none has been
+   * yet or the producer was writing one on every try (ask again on the next poll).
+   * Allocates the returned object.
+   */
+  readLevel(): RingLevel | null {
+    const header = this.header;
+    const value = this.levelValue;
+    const bits = this.levelBits;
+    for (let tries = 0; tries < LEVEL_READ_TRIES; tries++) {
+      const seq = Atomics.load(header, LEVEL_SEQ);
+      if (seq === 0) return null;
+      if (seq % 2 === 1) continue;
+      bits[0] = Atomics.load(header, LEVEL_RMS);
+      const rms = value[0];
+      bits[0] = Atomics.load(header, LEVEL_PEAK);
+      const peak = value[0];
+      if (Atomics.load(header, LEVEL_SEQ) === seq) return { rms, peak, sequence: seq / 2 };
+    }
+    return null;
   }
 
   private used(read: number, write: number): number {
