@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runScript } from './lib/run-script.ts';
+import { runScript } from './lib/test-support.ts';
 import { SHARED_REFERENCE } from '../src/model/reference-fixtures.ts';
 import { decodeWav } from '../src/audio/decode-wav.ts';
-import { wavBytes } from '../src/audio/test-wav.ts';
+import { wavBytes } from '../src/audio/test-support.ts';
 
 const SPEECH = join(SHARED_REFERENCE, 'speech0_source_22050.wav');
 

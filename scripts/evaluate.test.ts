@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wavBytes } from '../src/audio/test-wav.ts';
+import { wavBytes } from '../src/audio/test-support.ts';
 import { clipFeatures } from '../src/dsp/pipeline.ts';
 import { initNodeBackend } from '../src/model/backend.ts';
 import { buildCnn } from '../src/model/cnn.ts';
@@ -15,7 +15,7 @@ import { predictValence } from '../src/model/predict.ts';
 import { allMetrics } from '../src/training/metrics.ts';
 import { createRng } from '../src/training/random.ts';
 import { saveModelDir } from './lib/model-files.ts';
-import { runScript } from './lib/run-script.ts';
+import { runScript } from './lib/test-support.ts';
 
 function evaluate(...args: string[]) {
   const r = runScript('scripts/evaluate.ts', args, 120_000);

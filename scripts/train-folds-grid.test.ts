@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RAVDESS_DATA, runScript } from './lib/run-script.ts';
+import { RAVDESS_DATA, runScript } from './lib/test-support.ts';
 
 const DATA = RAVDESS_DATA;
 const haveData = existsSync(DATA);

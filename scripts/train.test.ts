@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './lib/repo-root.ts';
-import { RAVDESS_DATA, runScript } from './lib/run-script.ts';
+import { RAVDESS_DATA, runScript } from './lib/test-support.ts';
 
 const DATA = RAVDESS_DATA;
 const haveData = existsSync(DATA);

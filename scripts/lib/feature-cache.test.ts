@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, mkdtempSync, rmSync, writeFileSync, truncate
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { wavBytes } from '../../src/audio/test-wav.ts';
+import { wavBytes } from '../../src/audio/test-support.ts';
 import { clipFeatures } from '../../src/dsp/pipeline.ts';
 import { resample } from '../../src/dsp/resample.ts';
 import { DEFAULT_NORMALISATION } from '../../src/dsp/loudness.ts';

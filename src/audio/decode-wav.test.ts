@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeWav, AudioDecodeError } from './decode-wav.ts';
-import { wavBytes } from './test-wav.ts';
+import { wavBytes } from './test-support.ts';
 
 describe('decodeWav', () => {
   it('scales 16-bit integers as torchaudio.load does (x / 2^15)', () => {
