@@ -12,23 +12,21 @@ import { serializeSafetensors } from '../src/model/safetensors.ts';
 import { MEL, TARGET_RATE, WINDOW_LENGTH } from '../src/dsp/params.ts';
 import { kFoldBySpeaker, speakersOf, splitBySpeakers, type Split } from '../src/training/split.ts';
 import type { ValenceMetrics } from '../src/training/metrics.ts';
+import { isBetter, needsSignals, recipeKey, type Recipe } from '../src/training/recipe.ts';
+import { gridRecipes, meanMetrics, rankRows, type MeanMetrics } from '../src/training/grid.ts';
+import { trainRun } from '../src/training/train-loop.ts';
+import type { BestEpoch, EpochRecord } from '../src/training/run-state.ts';
 import { readCorpus } from './lib/corpus.ts';
-import { FeatureCache, loadFeatures, loadSignals, type ClipFailure } from './lib/feature-cache.ts';
+import { FeatureCache } from './lib/feature-cache.ts';
 import { saveModelDir } from './lib/model-files.ts';
 import { setDefaultModel } from './lib/model-index.ts';
 import { toTable } from './lib/format-table.ts';
-import { USAGE, parseTrainOptions, type Recipe, type TrainOptions } from './train/options.ts';
+import { USAGE, parseTrainOptions, type TrainOptions } from './train/options.ts';
 import { Progress } from './train/progress.ts';
-import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint, type EpochRecord } from './train/checkpoint.ts';
-import { trainRun, isBetter, type BestEpoch, type RunInput, type TrainItem } from './train/run.ts';
-import { renderCard, type TrainedCard } from './train/model-card.ts';
-import { gridRecipes, meanMetrics, rankRows, type MeanMetrics } from './train/grid.ts';
+import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint } from './train/checkpoint.ts';
+import { describeFailures, loadSplit, type LoadedSplit } from './train/load-split.ts';
+import { cardData, renderCard, type TrainedCard } from './train/model-card.ts';
 import { runCli } from './lib/cli.ts';
-
-const RAVDESS_CREDIT =
-  'Livingstone SR, Russo FA (2018). The Ryerson Audio-Visual Database of Emotional Speech and Song (RAVDESS). ' +
-  'PLoS ONE 13(5): e0196391. https://doi.org/10.1371/journal.pone.0196391';
-const RAVDESS_LICENCE = 'The data is licensed CC BY-NC-SA 4.0; this model, trained on it, is shared under the same terms.';
 
 let stopRequested = false;
 function installInterrupt(progress: Progress): void {
@@ -39,49 +37,9 @@ function installInterrupt(progress: Progress): void {
   });
 }
 
-function recipeKey(r: Recipe): string {
-  return JSON.stringify({ ...r, epochs: undefined, patience: undefined });
-}
-
-function describeFailures(failures: ClipFailure[], progress: Progress): void {
-  if (failures.length === 0) return;
-  progress.line(`skipped ${failures.length} unreadable file(s):`);
-  for (const f of failures.slice(0, 20)) progress.line(`  ${f.path}: ${f.reason}`);
-  if (failures.length > 20) progress.line(`  ... and ${failures.length - 20} more`);
-}
-
-function needsSignals(r: Recipe): boolean {
-  return r.augment.placement !== 'start' || r.augment.gainDb !== null || r.augment.noise !== null;
-}
-
-/** Features / signals of one split, through the cache. */
-function loadSplit(cache: FeatureCache, split: Split, recipe: Recipe, progress: Progress): { input: RunInput; failures: ClipFailure[] } {
-  const tick = (what: string) => (p: { done: number; total: number }) => {
-    if (p.done === p.total || p.done % 200 === 0) progress.line(`  ${what}: ${p.done}/${p.total}`);
-  };
-  const failures: ClipFailure[] = [];
-  let train: TrainItem[];
-  if (needsSignals(recipe)) {
-    const r = loadSignals(cache, split.train, tick('train signals'));
-    failures.push(...r.failures);
-    train = r.items.map(({ clip, value }) => ({ valence: clip.valence, signal: value }));
-  } else {
-    const r = loadFeatures(cache, split.train, recipe.config.features, recipe.normalisation, tick('train features'));
-    failures.push(...r.failures);
-    train = r.items.map(({ clip, value }) => ({ valence: clip.valence, features: value }));
-  }
-  const v = loadFeatures(cache, split.val, recipe.config.features, recipe.normalisation, tick('validation features'));
-  failures.push(...v.failures);
-  return {
-    input: { train, val: { features: v.items.map((i) => i.value), valence: v.items.map((i) => i.clip.valence) } },
-    failures,
-  };
-}
-
 async function saveModel(opts: TrainOptions, recipe: Recipe, best: BestEpoch, card: Omit<TrainedCard, 'weightsSha256' | 'name'>): Promise<void> {
   const model = buildCnn(recipe.config);
-  const weights = best.weights.map((w) => w);
-  const tensors = model.getWeights().map((t, i) => tf.tensor(weights[i], t.shape));
+  const tensors = model.getWeights().map((t, i) => tf.tensor(best.weights[i], t.shape));
   model.setWeights(tensors);
   tf.dispose(tensors);
   const hash = createHash('sha256');
@@ -125,21 +83,18 @@ async function train(opts: TrainOptions): Promise<number> {
   const started = performance.now();
   const foldRows: Record<string, unknown>[] = [];
   let skipped = 0;
-  const isRavdess = opts.source.kind === 'ravdess';
   /** The model card for a best epoch (at the end, or provisional while a run goes on). */
   const describe = (recipe: Recipe, best: BestEpoch, history: readonly EpochRecord[], splitName: string, steps: number) => {
     const seconds = (performance.now() - started) / 1000;
     return {
       date: new Date().toISOString().slice(0, 10),
       command: `npm run train -- ${process.argv.slice(2).join(' ')}`,
-      data: {
-        source: opts.source.kind === 'ravdess' ? `RAVDESS-layout folder ${opts.source.dir}` : `manifest ${opts.source.file}`,
+      data: cardData(opts.source, {
         clips: corpus.clips.length,
         speakers: speakers.length,
         split: splitName + (opts.limit ? ` (limited to ${opts.limit} clips per split)` : ''),
         skipped,
-        ...(isRavdess ? { credit: RAVDESS_CREDIT, licence: RAVDESS_LICENCE } : {}),
-      },
+      }),
       recipe: { ...recipe, config: undefined, normalisation: undefined },
       config: { ...recipe.config },
       normalisation: recipe.normalisation,
@@ -162,7 +117,7 @@ async function train(opts: TrainOptions): Promise<number> {
   type Kept = { recipe: Recipe; best: BestEpoch; history: EpochRecord[]; split: string };
   /** Each recipe's mean over the splits (its table row) and its best split's run. */
   const results: { recipe: Recipe; mean: MeanMetrics; kept: Kept }[] = [];
-  const loaded = new Map<string, ReturnType<typeof loadSplit>>();
+  const loaded = new Map<string, LoadedSplit>();
 
   for (const recipe of recipes) {
     const perFold: ValenceMetrics[] = [];

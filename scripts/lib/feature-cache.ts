@@ -18,6 +18,7 @@ import { clipSignal, signalFeatures } from '../../src/dsp/pipeline.ts';
 import type { LoudnessNormalisation } from '../../src/dsp/loudness.ts';
 import type { Clip } from '../../src/training/corpus.ts';
 import { REPO_ROOT } from './repo-root.ts';
+import { readFailureReason } from './audio-file.ts';
 
 /** Bump when the meaning of an entry changes in a way the source hash cannot see. */
 export const CACHE_VERSION = 'valence-feature-cache/1 torchaudio-0.13.1';
@@ -105,10 +106,7 @@ function readBytes(path: string): Uint8Array {
   try {
     return new Uint8Array(readFileSync(path));
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') throw new ClipReadError('no such file');
-    if (err.code === 'EISDIR') throw new ClipReadError('is a folder, not an audio file');
-    throw new ClipReadError(err.message);
+    throw new ClipReadError(readFailureReason(e));
   }
 }
 

@@ -1,28 +1,12 @@
 // Training checkpoints for --resume: the trainer's full state (parameters, Adam moments,
 // step count), the history and the best epoch so far, written at the end of every epoch.
 // They live under .cache/checkpoints/, not in the model folder, so the app never ships them.
+// The Checkpoint type is src/training/run-state.ts's; this is its file format.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import type { TrainerState } from '../../src/model/train/train-step.ts';
 import type { ValenceMetrics } from '../../src/training/metrics.ts';
+import type { Checkpoint, EpochRecord } from '../../src/training/run-state.ts';
 import { REPO_ROOT } from '../lib/repo-root.ts';
-
-export interface EpochRecord {
-  epoch: number;
-  trainLoss: number;
-  seconds: number;
-  val: ValenceMetrics;
-}
-
-export interface Checkpoint {
-  /** JSON of the recipe the run was started with (a resume must match it). */
-  recipeKey: string;
-  /** Epochs completed. */
-  epoch: number;
-  history: EpochRecord[];
-  best: { epoch: number; val: ValenceMetrics; weights: Float32Array[] } | null;
-  trainer: TrainerState;
-}
 
 const VERSION = 1;
 

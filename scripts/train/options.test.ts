@@ -1,11 +1,17 @@
-// The recipe flags of `npm run train` that tune augmentation and normalisation, and the
-// combinations it refuses (pure: no training).
+// The recipe flags of `npm run train` that tune augmentation and normalisation, the
+// combinations it refuses, and the --grid axes that flags fix (pure: no training).
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NORMALISATION } from '../../src/dsp/loudness.ts';
 import { DEFAULT_AUGMENTATION } from '../../src/training/augment.ts';
+import { GRID, gridRecipes } from '../../src/training/grid.ts';
 import { parseTrainOptions } from './options.ts';
 
 const parse = (...extra: string[]) => parseTrainOptions(['--manifest', 'x.csv', ...extra])!;
+
+// SPEC section 2's activation and pooling axes, written out rather than read from the code.
+const SPEC_ACTIVATION = ['relu', 'sigmoid'];
+const SPEC_POOL = ['max', 'avg'];
+const base = () => parse('--preset', 'seed', '--epochs', '3', '--batch', '2').recipe;
 
 describe('train options', () => {
   it('--noise-snr sets the noise range and keeps the rest of the augmentation', () => {
@@ -43,5 +49,25 @@ describe('train options', () => {
   it('--folds and --val-speakers exclude each other', () => {
     expect(() => parse('--folds', '3', '--val-speakers', '17-20')).toThrow(/--folds and --val-speakers exclude each other/);
     expect(parse('--folds', '3').folds).toBe(3);
+  });
+
+  it('--grid sweeps the full grid; a recipe flag fixes its axis; no --grid, no grid', () => {
+    const grid = (...extra: string[]) => parseTrainOptions(['--manifest', 'x.csv', ...extra])!.grid;
+    expect(grid()).toBeNull();
+    const full = grid('--grid')!;
+    expect(gridRecipes(base(), full)).toHaveLength(40);
+    expect(full).toEqual(GRID);
+    const fixed = grid('--grid', '--lr', '5e-4', '--kernel', '3')!;
+    expect(fixed.lr).toEqual([5e-4]);
+    expect(fixed.kernelSize).toEqual([3]);
+    expect(fixed.activation).toEqual(SPEC_ACTIVATION);
+    expect(fixed.pooling).toEqual(SPEC_POOL);
+    const recipes = gridRecipes(base(), fixed);
+    expect(recipes).toHaveLength(SPEC_ACTIVATION.length * SPEC_POOL.length);
+    expect(recipes.every((r) => r.lr === 5e-4 && r.config.kernelSize === 3)).toBe(true);
+    // Without --grid the same flags still just set the recipe.
+    const plain = parseTrainOptions(['--manifest', 'x.csv', '--activation', 'sigmoid', '--pooling', 'max'])!;
+    expect(plain.grid).toBeNull();
+    expect(plain.recipe.config).toMatchObject({ activation: 'sigmoid', pooling: 'max' });
   });
 });

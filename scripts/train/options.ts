@@ -1,31 +1,15 @@
-// Command-line options of `npm run train` and the two recipes they start from:
-// `seed`, the report's exactly (raw Mel power, no augmentation, 50 epochs), and `live`,
-// the project's recipe for live windows (dB features, augmentation, loudness normalisation).
+// Command-line options of `npm run train`: flags -> RecipeOverrides -> the recipe
+// (src/training/recipe.ts builds and checks it), plus the run's data, output and grid flags.
+// Loads neither TF.js nor the trainer, so parsing (and --help) is quick and testable alone.
 import { parseArgs } from 'node:util';
-import { SEED_PRESET, validateConfig, type CnnConfig } from '../../src/model/config.ts';
-import { DEFAULT_AUGMENTATION, NO_AUGMENTATION, validateAugment, type AugmentOptions } from '../../src/training/augment.ts';
-import { DEFAULT_NORMALISATION, type LoudnessNormalisation } from '../../src/dsp/loudness.ts';
+import type { Activation, Pooling } from '../../src/model/config.ts';
+import type { FeatureType } from '../../src/dsp/params.ts';
+import { DEFAULT_AUGMENTATION } from '../../src/training/augment.ts';
+import { DEFAULT_NORMALISATION } from '../../src/dsp/loudness.ts';
 import { RAVDESS_VAL_SPEAKERS } from '../../src/training/split.ts';
+import { buildRecipe, RecipeError, type Recipe, type RecipeOverrides } from '../../src/training/recipe.ts';
+import { GRID, type GridAxes } from '../../src/training/grid.ts';
 import type { CorpusSource } from '../lib/corpus.ts';
-import { GRID, type GridAxes } from './grid.ts';
-
-export type Selection = 'ccc' | 'mse';
-
-/** Everything that defines a training run (recorded in the model card). */
-export interface Recipe {
-  preset: 'seed' | 'live';
-  config: CnnConfig;
-  epochs: number;
-  lr: number;
-  batchSize: number;
-  augment: AugmentOptions;
-  normalisation: LoudnessNormalisation | null;
-  /** Metric that picks the best epoch (and stops early). */
-  select: Selection;
-  /** Epochs without improvement before stopping; 0: never stop early. */
-  patience: number;
-  seed: number;
-}
 
 export interface TrainOptions {
   source: CorpusSource;
@@ -99,6 +83,24 @@ function num(v: string | undefined, name: string, check: (n: number) => boolean,
 }
 const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
 
+/** The flag behind each override, and how to satisfy what it needs, for RecipeError messages. */
+const OVERRIDE_FLAGS: Partial<Record<keyof RecipeOverrides, { flag: string; hint: string }>> = {
+  noiseSnrDb: { flag: '--noise-snr', hint: '--augment or --preset live' },
+  levelJitterDb: { flag: '--level-jitter', hint: '--preset live' },
+  maxBoostDb: { flag: '--max-boost', hint: '--normalise or --preset live' },
+};
+
+/** buildRecipe, with a RecipeError told in terms of the flags. */
+function recipeFromFlags(preset: Recipe['preset'], overrides: RecipeOverrides): Recipe {
+  try {
+    return buildRecipe(preset, overrides);
+  } catch (e) {
+    const names = e instanceof RecipeError && e.needs !== null ? OVERRIDE_FLAGS[e.field] : undefined;
+    if (e instanceof RecipeError && names) throw new Error(`${names.flag} needs ${e.needs} (${names.hint})`);
+    throw e;
+  }
+}
+
 export function parseTrainOptions(argv: string[]): TrainOptions | null {
   const { values: v } = parseArgs({
     args: argv,
@@ -141,41 +143,30 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
   if (!v.data === !v.manifest) throw new Error('give exactly one of --data DIR or --manifest FILE.csv');
   const source: CorpusSource = v.data ? { kind: 'ravdess', dir: v.data } : { kind: 'manifest', file: v.manifest! };
   if (v.preset !== 'seed' && v.preset !== 'live') throw new Error(`--preset must be seed or live, got "${v.preset}"`);
-  const live = v.preset === 'live';
   if (v.select !== 'ccc' && v.select !== 'mse') throw new Error(`--select must be ccc or mse, got "${v.select}"`);
-  const config = validateConfig({
-    ...SEED_PRESET,
-    features: v.features ?? (live ? 'db' : 'power'),
-    ...(v.kernel ? { kernelSize: Number(v.kernel) } : {}),
-    ...(v.activation ? { activation: v.activation } : {}),
-    ...(v.pooling ? { pooling: v.pooling } : {}),
-  });
-  // --no-augment wins; else --augment, else the preset's choice.
-  const baseAugment = v['no-augment'] ? NO_AUGMENTATION : v.augment || live ? DEFAULT_AUGMENTATION : NO_AUGMENTATION;
-  const snr = range(v['noise-snr'], 'noise-snr');
-  if (snr && !baseAugment.noise) throw new Error('--noise-snr needs augmentation (--augment or --preset live)');
-  const jitter = range(v['level-jitter'], 'level-jitter');
-  const normalise = v['no-normalise'] ? false : v.normalise ?? live;
-  if (jitter && (!normalise || baseAugment === NO_AUGMENTATION)) throw new Error('--level-jitter needs augmentation and loudness normalisation (--preset live)');
-  const augment = validateAugment({
-    ...baseAugment,
-    ...(snr && baseAugment.noise ? { noise: { ...baseAugment.noise, snrDb: snr } } : {}),
-    ...(jitter ? { levelDb: jitter } : {}),
-  });
-  const maxBoost = num(v['max-boost'], 'max-boost', (n) => n >= 0, 'a number of dB >= 0');
-  if (maxBoost !== undefined && !normalise) throw new Error('--max-boost needs loudness normalisation (--normalise or --preset live)');
-  const recipe: Recipe = {
-    preset: v.preset,
-    config,
-    epochs: num(v.epochs, 'epochs', positiveInt, 'a whole number > 0') ?? 50, // SPEC section 2 (the live recipe usually stops early: --patience)
-    lr: num(v.lr, 'lr', (n) => n > 0, 'a positive number') ?? 1e-4,
-    batchSize: num(v.batch, 'batch', positiveInt, 'a whole number > 0') ?? 4,
-    augment,
-    normalisation: normalise ? { ...DEFAULT_NORMALISATION, maxGainDb: maxBoost ?? DEFAULT_NORMALISATION.maxGainDb } : null,
+  // Only the flag syntax is checked here; buildRecipe checks the values (validateConfig) and
+  // what each needs. Strings are passed on as the types validateConfig then checks.
+  const recipe = recipeFromFlags(v.preset, {
+    config: {
+      features: v.features as FeatureType | undefined,
+      kernelSize: v.kernel ? Number(v.kernel) : undefined,
+      activation: (v.activation || undefined) as Activation | undefined,
+      pooling: (v.pooling || undefined) as Pooling | undefined,
+    },
+    // --no-augment wins over --augment; neither: the preset's choice.
+    augment: v['no-augment'] ? false : v.augment ? true : undefined,
+    normalise: v['no-normalise'] ? false : v.normalise,
+    noiseSnrDb: range(v['noise-snr'], 'noise-snr'),
+    levelJitterDb: range(v['level-jitter'], 'level-jitter'),
+    maxBoostDb: num(v['max-boost'], 'max-boost', (n) => n >= 0, 'a number of dB >= 0'),
+    epochs: num(v.epochs, 'epochs', positiveInt, 'a whole number > 0'),
+    lr: num(v.lr, 'lr', (n) => n > 0, 'a positive number'),
+    batchSize: num(v.batch, 'batch', positiveInt, 'a whole number > 0'),
     select: v.select,
-    patience: num(v.patience, 'patience', (n) => Number.isInteger(n) && n >= 0, 'a whole number >= 0') ?? 15,
-    seed: num(v.seed, 'seed', Number.isInteger, 'a whole number') ?? 0,
-  };
+    patience: num(v.patience, 'patience', (n) => Number.isInteger(n) && n >= 0, 'a whole number >= 0'),
+    seed: num(v.seed, 'seed', Number.isInteger, 'a whole number'),
+  });
+  const { config } = recipe;
   if (v.folds !== undefined && v['val-speakers'] !== undefined) {
     throw new Error('--folds and --val-speakers exclude each other (the folds validate every speaker in turn)');
   }

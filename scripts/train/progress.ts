@@ -1,18 +1,6 @@
 // The training progress line: epoch, step, loss and ETA. On a terminal it redraws one line;
 // otherwise (CI, a log file) it prints a line at each quarter of an epoch.
-
-export interface ProgressState {
-  label: string;
-  epoch: number;
-  epochs: number;
-  step: number;
-  steps: number;
-  loss: number;
-  /** Milliseconds per step so far (this epoch). */
-  msPerStep: number;
-  /** Steps left in the whole run. */
-  stepsLeft: number;
-}
+import type { ProgressReporter, ProgressState } from '../../src/training/train-loop.ts';
 
 function clock(ms: number): string {
   const s = Math.max(0, Math.round(ms / 1000));
@@ -22,7 +10,7 @@ function clock(ms: number): string {
   return h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${m}:${pad(s % 60)}`;
 }
 
-export class Progress {
+export class Progress implements ProgressReporter {
   private readonly tty: boolean;
   private lastQuarter = -1;
   private drawn = false;

@@ -1,9 +1,10 @@
 // The grid of `npm run train -- --grid` without training it: the 40 configurations of SPEC
-// section 2, axes fixed by flags, the mean over splits and the ranking of the results table.
+// section 2, the mean over splits and the ranking of the results table. (Axes fixed by
+// flags: scripts/train/options.test.ts.)
 import { describe, expect, it } from 'vitest';
-import type { ValenceMetrics } from '../../src/training/metrics.ts';
-import { GRID, gridRecipes, meanMetrics, rankRows } from './grid.ts';
-import { parseTrainOptions } from './options.ts';
+import type { ValenceMetrics } from './metrics.ts';
+import { gridRecipes, meanMetrics, rankRows } from './grid.ts';
+import { buildRecipe } from './recipe.ts';
 
 // SPEC section 2, written out here so the test does not read the grid from the code it checks.
 const SPEC_LR = [1e-3, 1e-4, 5e-4, 5e-5, 1e-5];
@@ -14,7 +15,7 @@ const specPoints = SPEC_LR.flatMap((lr) =>
   SPEC_ACTIVATION.flatMap((a) => SPEC_KERNEL.flatMap((k) => SPEC_POOL.map((p) => `${lr}|${a}|${k}|${p}`))),
 );
 
-const base = () => parseTrainOptions(['--manifest', 'x.csv', '--preset', 'seed', '--epochs', '3', '--batch', '2'])!.recipe;
+const base = () => buildRecipe('seed', { epochs: 3, batchSize: 2 });
 
 describe('gridRecipes', () => {
   it('gives each of the 40 SPEC configurations once and keeps the rest of the recipe', () => {
@@ -28,26 +29,6 @@ describe('gridRecipes', () => {
     for (const r of recipes) {
       expect({ ...r, lr: b.lr, config: { ...r.config, activation: b.config.activation, kernelSize: b.config.kernelSize, pooling: b.config.pooling } }).toEqual(b);
     }
-  });
-
-  it('--grid sweeps the full grid; a recipe flag fixes its axis; no --grid, no grid', () => {
-    const grid = (...extra: string[]) => parseTrainOptions(['--manifest', 'x.csv', ...extra])!.grid;
-    expect(grid()).toBeNull();
-    const full = grid('--grid')!;
-    expect(gridRecipes(base(), full)).toHaveLength(40);
-    expect(full).toEqual(GRID);
-    const fixed = grid('--grid', '--lr', '5e-4', '--kernel', '3')!;
-    expect(fixed.lr).toEqual([5e-4]);
-    expect(fixed.kernelSize).toEqual([3]);
-    expect(fixed.activation).toEqual(SPEC_ACTIVATION);
-    expect(fixed.pooling).toEqual(SPEC_POOL);
-    const recipes = gridRecipes(base(), fixed);
-    expect(recipes).toHaveLength(SPEC_ACTIVATION.length * SPEC_POOL.length);
-    expect(recipes.every((r) => r.lr === 5e-4 && r.config.kernelSize === 3)).toBe(true);
-    // Without --grid the same flags still just set the recipe.
-    const plain = parseTrainOptions(['--manifest', 'x.csv', '--activation', 'sigmoid', '--pooling', 'max'])!;
-    expect(plain.grid).toBeNull();
-    expect(plain.recipe.config).toMatchObject({ activation: 'sigmoid', pooling: 'max' });
   });
 });
 

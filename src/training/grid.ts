@@ -1,10 +1,9 @@
 // The report's hyper-parameter grid (SPEC section 2) as recipes, and the summary of a grid or
 // cross-validation: mean metrics over the splits and the results table, best row first.
-// Kept apart from train.ts so tests can check the whole grid without training it.
-import type { Activation, Pooling } from '../../src/model/config.ts';
-import type { ValenceMetrics } from '../../src/training/metrics.ts';
-import type { Recipe, Selection } from './options.ts';
-import { isBetter } from './run.ts';
+// Pure (no TF.js), so tests can check the whole grid without training it.
+import type { Activation, Pooling } from '../model/config.ts';
+import type { ValenceMetrics } from './metrics.ts';
+import { isBetter, type Recipe, type Selection } from './recipe.ts';
 
 /** The values each grid axis takes. */
 export interface GridAxes {

@@ -1,18 +1,18 @@
 // One training run: a recipe on one train/validation split. Batches are built (augmented
 // through the shared pipeline's windowFeatures) while the gradient workers compute the
 // previous step; every epoch ends with validation metrics, the best-epoch bookkeeping and
-// a checkpoint, so an interruption loses at most the epoch in progress.
+// a checkpoint, so an interruption loses at most the epoch in progress. Progress, files
+// and Ctrl-C are the caller's (RunControl): this module prints and writes nothing itself.
 import * as tf from '@tensorflow/tfjs';
-import { ParallelTrainer } from '../../src/model/train/parallel.ts';
-import { buildCnn } from '../../src/model/cnn.ts';
-import { predictValence } from '../../src/model/predict.ts';
-import { windowFeatures } from '../../src/dsp/pipeline.ts';
-import { augmentNormalisation, augmentWindow } from '../../src/training/augment.ts';
-import { allMetrics, type ValenceMetrics } from '../../src/training/metrics.ts';
-import { createRng, deriveSeed, shuffled } from '../../src/training/random.ts';
-import type { Recipe, Selection } from './options.ts';
-import type { Checkpoint, EpochRecord } from './checkpoint.ts';
-import type { Progress } from './progress.ts';
+import { ParallelTrainer } from '../model/train/parallel.ts';
+import { buildCnn } from '../model/cnn.ts';
+import { predictValence } from '../model/predict.ts';
+import { windowFeatures } from '../dsp/pipeline.ts';
+import { augmentNormalisation, augmentWindow } from './augment.ts';
+import { allMetrics, type ValenceMetrics } from './metrics.ts';
+import { createRng, deriveSeed, shuffled } from './random.ts';
+import { isBetter, type Recipe } from './recipe.ts';
+import type { BestEpoch, Checkpoint, EpochRecord } from './run-state.ts';
 
 /** A training clip: its whole 8 kHz signal (augmented each epoch) or fixed features. */
 export interface TrainItem {
@@ -26,12 +26,6 @@ export interface RunInput {
   val: { features: Float32Array[]; valence: number[] };
 }
 
-export interface BestEpoch {
-  epoch: number;
-  val: ValenceMetrics;
-  weights: Float32Array[];
-}
-
 export interface RunResult {
   history: EpochRecord[];
   best: BestEpoch | null;
@@ -39,8 +33,28 @@ export interface RunResult {
   stoppedEarly: boolean;
 }
 
+/** Where a run is, after each step (for a progress line). */
+export interface ProgressState {
+  label: string;
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  loss: number;
+  /** Milliseconds per step so far (this run). */
+  msPerStep: number;
+  /** Steps left in the whole run. */
+  stepsLeft: number;
+}
+
+/** Receives a run's progress: `update` after each step, `line` for each permanent message. */
+export interface ProgressReporter {
+  update(p: ProgressState): void;
+  line(text: string): void;
+}
+
 export interface RunControl {
-  progress: Progress;
+  progress: ProgressReporter;
   /** Shown before the progress line, e.g. "fold 2/3 ". */
   label?: string;
   threads: number;
@@ -54,19 +68,6 @@ export interface RunControl {
 
 const VAL_BATCH = 16;
 
-/** What isBetter compares: one epoch's metrics, or a mean over splits. */
-type Scores = Pick<ValenceMetrics, 'ccc' | 'mse'>;
-
-/** Whether `a` beats `b` on the selection metric (NaN never wins). */
-export function isBetter(a: Scores, b: Scores | null, select: Selection): boolean {
-  const va = select === 'ccc' ? a.ccc : a.mse;
-  if (!Number.isFinite(va)) return false;
-  if (!b) return true;
-  const vb = select === 'ccc' ? b.ccc : b.mse;
-  if (!Number.isFinite(vb)) return true;
-  return select === 'ccc' ? va > vb : va < vb;
-}
-
 function validate(model: tf.LayersModel, recipe: Recipe, val: RunInput['val']): ValenceMetrics {
   const preds = new Float32Array(val.features.length);
   for (let i = 0; i < val.features.length; i += VAL_BATCH) {
@@ -75,6 +76,10 @@ function validate(model: tf.LayersModel, recipe: Recipe, val: RunInput['val']): 
   return allMetrics(preds, Float32Array.from(val.valence));
 }
 
+/**
+ * Trains `recipe` on `input` (from `ctl.resume` when given) until its epochs end, patience
+ * runs out or `ctl.shouldStop()`; returns the history and the best epoch's weights.
+ */
 export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl): Promise<RunResult> {
   const { config } = recipe;
   const [h, w] = config.inputShape;
