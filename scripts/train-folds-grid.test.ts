@@ -1,8 +1,10 @@
 // `npm run train -- --folds K` and `--grid` as a user runs them, on a few real RAVDESS clips
 // through a CSV manifest, one epoch each: speaker-disjoint folds that validate every speaker
-// once, the mean of the folds, the whole 40-configuration grid with its best row kept, a grid
-// over folds ranked by --select mse, and clear errors for an impossible number of folds.
-// Every expected number is computed from what the run itself reports.
+// once, the mean of the folds, a grid (a slice of it: flags fix the other axes) with its best
+// row kept, a grid over folds ranked by --select mse, and clear errors for an impossible
+// number of folds. That --grid alone gives the 40 configurations of SPEC section 2 is checked
+// without training (scripts/train/options.test.ts, src/training/grid.test.ts). Every expected
+// number is computed from what the run itself reports.
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,18 +139,17 @@ describe.skipIf(!haveData)('npm run train --folds / --grid (smoke)', () => {
     expect(card.metrics.validation.ccc).toBeCloseTo(value(best.ccc), 12);
   });
 
-  it('--grid: all 40 SPEC configurations, each once in the table, best CCC first and kept', () => {
+  it('--grid: each configuration of the slice once in the table, best CCC first and kept', () => {
     const out = join(dir, 'grid');
-    // 2 training clips of speaker 01, validated on speaker 02's 2 clips.
-    const r = tsx('scripts/train.ts', [...base, '--grid', '--val-speakers', '02', '--limit', '2', '--out', out]);
+    // 2 training clips of speaker 01, validated on speaker 02's 2 clips; --lr and
+    // --activation fix those axes: kernel x pooling = 4 configurations.
+    const r = tsx('scripts/train.ts', [...base, '--grid', '--lr', '1e-3', '--activation', 'sigmoid', '--val-speakers', '02', '--limit', '2', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
 
-    // SPEC section 2's axes, written out here rather than read from the code under test.
-    const spec = [1e-3, 1e-4, 5e-4, 5e-5, 1e-5].flatMap((lr) =>
-      ['relu', 'sigmoid'].flatMap((a) => [3, 5].flatMap((k) => ['max', 'avg'].map((p) => configKey(lr, a, k, p)))),
-    );
+    // SPEC section 2's kernel and pooling axes, written out here rather than read from the code under test.
+    const spec = [3, 5].flatMap((k) => ['max', 'avg'].map((p) => configKey(1e-3, 'sigmoid', k, p)));
     const table = gridTable(r.stderr);
-    expect(table).toHaveLength(40);
+    expect(table).toHaveLength(spec.length);
     expect(table.map((t) => t.key).sort()).toEqual([...spec].sort());
 
     // Per-configuration results as the run recorded them (one split: the row is that run).
@@ -168,20 +169,20 @@ describe.skipIf(!haveData)('npm run train --folds / --grid (smoke)', () => {
     const card = cardOf(out);
     expect(configKey(card.recipe.lr, card.config.activation, card.config.kernelSize, card.config.pooling)).toBe(table[0].key);
     expect(card.metrics.validation.ccc).toBeCloseTo(ccc[0], 12);
-  }, 300_000); // 40 trainings: about 30 s on 2 idle cores; room for a busy machine
+  });
 
   it('--grid --folds 2 --select mse: rows are means over the folds, lowest MSE first, and its model is kept', () => {
     const out = join(dir, 'grid-folds');
-    // --lr and --kernel fix those axes: activation x pooling = 4 configurations x 2 folds.
-    const r = tsx('scripts/train.ts', [...base, '--grid', '--folds', '2', '--select', 'mse', '--lr', '1e-4', '--kernel', '3', '--out', out]);
+    // --lr, --kernel and --pooling fix those axes: activation = 2 configurations x 2 folds.
+    const r = tsx('scripts/train.ts', [...base, '--grid', '--folds', '2', '--select', 'mse', '--lr', '1e-4', '--kernel', '3', '--pooling', 'max', '--out', out]);
     expect(r.status, r.stderr).toBe(0);
 
     const table = gridTable(r.stderr);
-    const expectedKeys = ['relu', 'sigmoid'].flatMap((a) => ['max', 'avg'].map((p) => configKey(1e-4, a, 3, p)));
+    const expectedKeys = ['relu', 'sigmoid'].map((a) => configKey(1e-4, a, 3, 'max'));
     expect(table.map((t) => t.key).sort()).toEqual([...expectedKeys].sort());
 
     const runs = cardOf(out).metrics.folds!;
-    expect(runs).toHaveLength(8);
+    expect(runs).toHaveLength(expectedKeys.length * 2);
     const means = new Map<string, Record<(typeof METRICS)[number], number>>();
     for (const key of expectedKeys) {
       const mine = runs.filter((x) => rowKey(x) === key);

@@ -1,6 +1,8 @@
 // `npm run train` as a user runs it, on a few real RAVDESS clips through a CSV manifest:
 // a tiny smoke run whose card agrees with `npm run evaluate`, and Ctrl-C + --resume giving
-// the same run as an uninterrupted one.
+// the same run as that uninterrupted one. Each process costs seconds (TF.js, workers), so
+// the smoke run's model is shared: the resume test compares with it, and the refusal and
+// --overwrite tests reuse its folder.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,10 +44,13 @@ describe.skipIf(!haveData)('npm run train (smoke)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vm-train-'));
   const csv = haveData ? writeManifest(dir) : '';
   const tag = `${process.pid}-${Date.now()}`;
+  /** The smoke run's arguments, also the uninterrupted run the resume test compares with. */
+  const args = ['--manifest', csv, '--val-speakers', '17', '--epochs', '3', '--patience', '0', '--no-cache', '--threads', '1'];
+  const smoke = join(dir, `smoke-${tag}`);
 
-  it('trains one epoch from a manifest and writes a model that evaluate scores the same', () => {
-    const out = join(dir, `smoke-${tag}`);
-    const r = tsx('scripts/train.ts', ['--manifest', csv, '--val-speakers', '17', '--epochs', '1', '--out', out, '--no-cache']);
+  it('trains from a manifest and writes a model that evaluate scores the same', () => {
+    const out = smoke;
+    const r = tsx('scripts/train.ts', [...args, '--out', out]);
     expect(r.status, r.stderr).toBe(0);
     for (const f of ['model.json', 'weights.bin', 'card.json', 'README.md', 'model.safetensors']) {
       expect(existsSync(join(out, f)), f).toBe(true);
@@ -61,9 +66,8 @@ describe.skipIf(!haveData)('npm run train (smoke)', () => {
   });
 
   it('Ctrl-C keeps a checkpoint, and --resume ends where an uninterrupted run ends', async () => {
-    const args = ['--manifest', csv, '--val-speakers', '17', '--epochs', '3', '--patience', '0', '--no-cache', '--threads', '1'];
-    const straight = join(dir, `straight-${tag}`);
-    expect(tsx('scripts/train.ts', [...args, '--out', straight]).status).toBe(0);
+    const straight = smoke; // the first test's run, with the same arguments
+    expect(cardOf(straight).history.map((h) => h.epoch)).toEqual([1, 2, 3]);
 
     const resumed = join(dir, `resumed-${tag}`);
     const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/train.ts'), ...args, '--out', resumed], { cwd: REPO_ROOT });
@@ -90,7 +94,7 @@ describe.skipIf(!haveData)('npm run train (smoke)', () => {
   });
 
   it('refuses to overwrite a model folder, and names a missing data folder', () => {
-    const out = join(dir, `smoke-${tag}`);
+    const out = smoke;
     const r = tsx('scripts/train.ts', ['--manifest', csv, '--epochs', '1', '--out', out]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/already holds a model/);
@@ -99,10 +103,9 @@ describe.skipIf(!haveData)('npm run train (smoke)', () => {
     expect(m.stderr).toMatch(/no-such-folder/);
   });
 
-  it('--overwrite, which the refusal suggests, replaces the model', () => {
-    const out = join(dir, `smoke-${tag}`);
-    const args = ['--manifest', csv, '--val-speakers', '17', '--epochs', '1', '--seed', '1', '--out', out, '--no-cache', '--threads', '1', '--overwrite'];
-    const r = tsx('scripts/train.ts', args);
+  it('--overwrite, which the refusal suggests, replaces the model (on the default 2 gradient threads)', () => {
+    const out = smoke;
+    const r = tsx('scripts/train.ts', ['--manifest', csv, '--val-speakers', '17', '--epochs', '1', '--seed', '1', '--out', out, '--no-cache', '--overwrite']);
     expect(r.status, r.stderr).toBe(0);
     // The first test trained this folder with the default seed 0.
     const card = JSON.parse(readFileSync(join(out, 'card.json'), 'utf8')) as { recipe: { seed: number } };
