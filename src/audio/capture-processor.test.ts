@@ -9,7 +9,7 @@ import {
   type LevelMessage,
 } from './capture-protocol.ts';
 import { Float32RingBuffer, createRingBufferStorage, type RingLevel } from './ring-buffer.ts';
-import { heapBytesPerCall } from './test-allocation.ts';
+import { heapBytesPerCall } from './test-support.ts';
 
 const RATE = 48000;
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { Float32RingBuffer, createRingBufferStorage } from './ring-buffer.ts';
 import type { RingWorkerResult, RingWorkerTask } from './ring-buffer.test-worker.ts';
-import { heapBytesPerCall } from './test-allocation.ts';
+import { heapBytesPerCall } from './test-support.ts';
 
 function ring(capacity: number): Float32RingBuffer {
   return new Float32RingBuffer(createRingBufferStorage(capacity));

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { Adam } from './adam.ts';
-import { randomArray } from './test-util.ts';
+import { randomArray } from './test-support.ts';
 
 const sizes = [7, 3];
 const steps = 4;

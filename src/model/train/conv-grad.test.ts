@@ -15,7 +15,7 @@ import {
   poolBackward,
   poolForward,
 } from './conv-grad.ts';
-import { randomArray, relError, runOn } from './test-util.ts';
+import { randomArray, relError, runOn } from './test-support.ts';
 
 const TOL = 2e-5;
 

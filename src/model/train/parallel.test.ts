@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../config.ts';
 import { ParallelTrainer, shardSizes } from './parallel.ts';
 import { Trainer } from './train-step.ts';
-import { randomArray, setBackend } from './test-util.ts';
+import { randomArray, setBackend } from './test-support.ts';
 
 const config = validateConfig({
   kernelSize: 3,

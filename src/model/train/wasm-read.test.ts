@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
-import { randomArray, setBackend } from './test-util.ts';
+import { randomArray, setBackend } from './test-support.ts';
 import { readCounts, readInto } from './wasm-read.ts';
 import { winogradBackward, winogradForward } from './winograd.ts';
 

@@ -3,7 +3,7 @@
 // of stock ops on cpu.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { randomArray, relError, runOn, seededRandom } from './test-util.ts';
+import { randomArray, relError, runOn, seededRandom } from './test-support.ts';
 import { winogradMatrices } from './winograd-matrices.ts';
 import { WinogradWorkspace, winogradBackward, winogradForward } from './winograd.ts';
 
