@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Worker } from 'node:worker_threads';
 import { Float32RingBuffer, createRingBufferStorage } from './ring-buffer.ts';
-import type { RingWorkerResult, RingWorkerTask } from './ring-buffer.test-worker.ts';
+import type { RingWorkerResult, RingWorkerTask } from './test-support-ring-worker.ts';
 import { heapBytesPerCall } from './test-support.ts';
 
 function ring(capacity: number): Float32RingBuffer {
@@ -16,7 +16,7 @@ function seq(from: number, n: number): Float32Array {
 // registers tsx's loader in the worker and then imports the TypeScript helper ('tsx' is a
 // devDependency, resolved from the repository root where the tests run).
 const TSX_API = 'tsx/esm/api';
-const WORKER_URL = new URL('./ring-buffer.test-worker.ts', import.meta.url).href;
+const WORKER_URL = new URL('./test-support-ring-worker.ts', import.meta.url).href;
 const BOOTSTRAP = `import(${JSON.stringify(TSX_API)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL)}); })`;
 
 /** Runs one side of a shared ring in a worker thread. */
