@@ -2,7 +2,7 @@
 // loaded model has exactly the architecture its config describes. Layer names are stable
 // (pad1, conv1, pool1, ..., flatten, fc) because weight mapping goes by name.
 import * as tf from '@tensorflow/tfjs';
-import { flatSize, validateConfig, type CnnConfig } from './config.ts';
+import { flatSize, outputCount, validateConfig, type CnnConfig } from './config.ts';
 import { ModelError } from './errors.ts';
 
 export interface BuildOptions {
@@ -58,7 +58,8 @@ export function expectedLayers(config: CnnConfig): LayerSpec[] {
   });
   const flat = flatSize(config);
   specs.push({ name: 'flatten', className: 'Flatten', outputShape: [flat], weightShapes: [] });
-  specs.push({ name: FC_NAME, className: 'Dense', outputShape: [1], weightShapes: [[flat, 1], [1]] });
+  const outputs = outputCount(config);
+  specs.push({ name: FC_NAME, className: 'Dense', outputShape: [outputs], weightShapes: [[flat, outputs], [outputs]] });
   return specs;
 }
 
@@ -82,7 +83,7 @@ function torchLikeInit(fanIn: number, seed: number | undefined) {
 
 /**
  * The CNN for a config: per block zero padding -> conv (valid, stride 1) + activation ->
- * 2x2 pooling (stride 2, floor); flatten; dense(1). Input [batch, mels, frames, 1].
+ * 2x2 pooling (stride 2, floor); flatten; dense(outputs: valence[, arousal]). Input [batch, mels, frames, 1].
  */
 export function buildCnn(config: CnnConfig, options: BuildOptions = {}): tf.LayersModel {
   const c = validateConfig(config);
@@ -116,7 +117,7 @@ export function buildCnn(config: CnnConfig, options: BuildOptions = {}): tf.Laye
     cin = cout;
   });
   model.add(tf.layers.flatten({ name: 'flatten' }));
-  model.add(tf.layers.dense({ units: 1, name: FC_NAME, ...torchLikeInit(flatSize(c), seedAt(c.channels.length)) }));
+  model.add(tf.layers.dense({ units: outputCount(c), name: FC_NAME, ...torchLikeInit(flatSize(c), seedAt(c.channels.length)) }));
   return model;
 }
 
@@ -169,5 +170,6 @@ export function parameterCount(config: CnnConfig): number {
     total += cout * cin * config.kernelSize * config.kernelSize + cout;
     cin = cout;
   }
-  return total + flatSize(config) + 1;
+  const k = outputCount(config);
+  return total + (flatSize(config) + 1) * k;
 }

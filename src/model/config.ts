@@ -21,6 +21,21 @@ export interface CnnConfig {
   features: FeatureType;
   /** Input size [mels, frames] (SPEC: 64 x 121). */
   inputShape: [number, number];
+  /**
+   * Outputs of the last layer (SPEC section 3): 1, valence (absent means 1, as in every
+   * one-output config written before arousal); 2, valence then arousal.
+   */
+  outputs?: OutputCount;
+}
+
+export type OutputCount = 1 | 2;
+
+/** What each output predicts, in order (SPEC section 3). */
+export const OUTPUT_NAMES = ['valence', 'arousal'] as const;
+
+/** The number of outputs of a config (1 when it does not say). */
+export function outputCount(c: Pick<CnnConfig, 'outputs'>): OutputCount {
+  return c.outputs ?? 1;
 }
 
 /** The report's model, exactly (SPEC section 2). */
@@ -82,6 +97,9 @@ export function validateConfig(raw: unknown): CnnConfig {
     throw new ConfigError('model config: inputShape must be [mels, frames]');
   }
   c.inputShape.forEach((n, i) => posInt(n, `inputShape[${i}]`));
+  if (c.outputs !== undefined && c.outputs !== 1 && c.outputs !== 2) {
+    throw new ConfigError(`model config: outputs must be 1 (valence) or 2 (valence, arousal), got ${JSON.stringify(c.outputs)}`);
+  }
   const config: CnnConfig = {
     kernelSize: c.kernelSize!,
     padding: c.padding!,
@@ -90,6 +108,8 @@ export function validateConfig(raw: unknown): CnnConfig {
     channels: [...c.channels],
     features: c.features,
     inputShape: [c.inputShape[0], c.inputShape[1]],
+    // Kept only when 2, so a one-output config reads and writes exactly as before.
+    ...(c.outputs === 2 ? { outputs: 2 as const } : {}),
   };
   const [h, w] = featureMapShape(config);
   if (h < 1 || w < 1) {

@@ -1,8 +1,8 @@
-// Runs the CNN on Mel spectrograms: one valence number per spectrogram. Inputs are the
-// row-major mels x frames arrays of Spectrogram.data; the model sees them as NHWC
-// [batch, mels, frames, 1] (with one channel, NHWC is the same memory order).
+// Runs the CNN on Mel spectrograms: valence (and arousal, for a two-output model) per
+// spectrogram. Inputs are the row-major mels x frames arrays of Spectrogram.data; the model
+// sees them as NHWC [batch, mels, frames, 1] (with one channel, NHWC is the same memory order).
 import * as tf from '@tensorflow/tfjs';
-import type { CnnConfig } from './config.ts';
+import { outputCount, type CnnConfig } from './config.ts';
 import { ModelError } from './errors.ts';
 
 /** Packs spectrograms into one [batch, mels, frames, 1] tensor (caller disposes it). */
@@ -22,36 +22,68 @@ export function featuresToBatch(features: readonly Float32Array[], config: CnnCo
   return tf.tensor4d(batch, [features.length, mels, frames, 1]);
 }
 
+/** What a model reads from each spectrogram; arousal is null for a one-output model. */
+export interface Prediction {
+  valence: Float32Array;
+  arousal: Float32Array | null;
+}
+
+/** The model's raw [batch, outputs] output (caller disposes it). */
 function forward(model: tf.LayersModel, features: readonly Float32Array[], config: CnnConfig): tf.Tensor {
   return tf.tidy(() => {
     const out = model.predict(featuresToBatch(features, config));
-    if (Array.isArray(out)) throw new ModelError(`model has ${out.length} outputs, expected 1`);
-    return (out as tf.Tensor).reshape([-1]);
+    if (Array.isArray(out)) throw new ModelError(`model has ${out.length} output tensors, expected 1`);
+    const t = out as tf.Tensor;
+    const k = outputCount(config);
+    if (t.size !== features.length * k) throw new ModelError(`model gives ${t.size / features.length} value(s) per input, its config says ${k}`);
+    return t.reshape([-1]);
   });
+}
+
+/** Splits the flat [batch x outputs] values into the named outputs. */
+function split(values: Float32Array, config: CnnConfig): Prediction {
+  const k = outputCount(config);
+  if (k === 1) return { valence: Float32Array.from(values), arousal: null };
+  const n = values.length / k;
+  const valence = new Float32Array(n);
+  const arousal = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    valence[i] = values[i * k];
+    arousal[i] = values[i * k + 1];
+  }
+  return { valence, arousal };
+}
+
+const EMPTY: Prediction = Object.freeze({ valence: new Float32Array(0), arousal: null });
+
+/** Valence and arousal for each spectrogram (synchronous: blocks on the backend). */
+export function predict(model: tf.LayersModel, features: readonly Float32Array[], config: CnnConfig): Prediction {
+  if (features.length === 0) return { ...EMPTY, arousal: outputCount(config) === 2 ? new Float32Array(0) : null };
+  const out = forward(model, features, config);
+  try {
+    return split(out.dataSync() as Float32Array, config);
+  } finally {
+    out.dispose();
+  }
+}
+
+/** Valence and arousal for each spectrogram, reading the result without blocking (for WebGL in a worker or page). */
+export async function predictAsync(model: tf.LayersModel, features: readonly Float32Array[], config: CnnConfig): Promise<Prediction> {
+  if (features.length === 0) return { ...EMPTY, arousal: outputCount(config) === 2 ? new Float32Array(0) : null };
+  const out = forward(model, features, config);
+  try {
+    return split((await out.data()) as Float32Array, config);
+  } finally {
+    out.dispose();
+  }
 }
 
 /** Valence for each spectrogram (synchronous: blocks on the backend). */
 export function predictValence(model: tf.LayersModel, features: readonly Float32Array[], config: CnnConfig): Float32Array {
-  if (features.length === 0) return new Float32Array(0);
-  const out = forward(model, features, config);
-  try {
-    return Float32Array.from(out.dataSync() as Float32Array);
-  } finally {
-    out.dispose();
-  }
+  return predict(model, features, config).valence;
 }
 
-/** Valence for each spectrogram, reading the result without blocking (for WebGL in a worker or page). */
-export async function predictValenceAsync(
-  model: tf.LayersModel,
-  features: readonly Float32Array[],
-  config: CnnConfig,
-): Promise<Float32Array> {
-  if (features.length === 0) return new Float32Array(0);
-  const out = forward(model, features, config);
-  try {
-    return Float32Array.from((await out.data()) as Float32Array);
-  } finally {
-    out.dispose();
-  }
+/** Valence for each spectrogram, without blocking. */
+export async function predictValenceAsync(model: tf.LayersModel, features: readonly Float32Array[], config: CnnConfig): Promise<Float32Array> {
+  return (await predictAsync(model, features, config)).valence;
 }

@@ -1,10 +1,11 @@
-// Moves weights between PyTorch's names and layouts (SPEC section 2: convN.weight OIHW,
-// convN.bias, fc.weight [1, C*H*W] in (C,H,W) order, fc.bias [1]) and our NHWC LayersModel
-// (conv kernels HWIO, dense kernel [H*W*C, 1] in (H,W,C) order). Every name and shape is
+// Moves weights between PyTorch's names and layouts (SPEC sections 2-3: convN.weight OIHW,
+// convN.bias, fc.weight [K, C*H*W] in (C,H,W) order, fc.bias [K], K = 1 output (valence) or
+// 2 (row 0 valence, row 1 arousal)) and our NHWC LayersModel (conv kernels HWIO, dense
+// kernel [H*W*C, K] in (H,W,C) order). Every name and shape is
 // checked against the config first: a mismatched or corrupt file is refused whole, never
 // half-loaded.
 import * as tf from '@tensorflow/tfjs';
-import { featureMapShape, SEED_PRESET, validateConfig, type CnnConfig } from './config.ts';
+import { featureMapShape, outputCount, SEED_PRESET, validateConfig, type CnnConfig } from './config.ts';
 import { checkArchitecture, convName, FC_NAME } from './cnn.ts';
 import { ModelError } from './errors.ts';
 import type { NamedTensor, TensorMap } from './safetensors.ts';
@@ -20,8 +21,9 @@ export function torchParamShapes(config: CnnConfig): Map<string, number[]> {
     cin = cout;
   });
   const [h, w] = featureMapShape(config);
-  shapes.set(`${FC_NAME}.weight`, [1, cin * h * w]);
-  shapes.set(`${FC_NAME}.bias`, [1]);
+  const outputs = outputCount(config);
+  shapes.set(`${FC_NAME}.weight`, [outputs, cin * h * w]);
+  shapes.set(`${FC_NAME}.bias`, [outputs]);
   return shapes;
 }
 
@@ -50,6 +52,34 @@ export function chwToHwc(src: Float32Array, c: number, h: number, w: number): Fl
   const dst = new Float32Array(src.length);
   for (let cc = 0; cc < c; cc++)
     for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) dst[(y * w + x) * c + cc] = src[(cc * h + y) * w + x];
+  return dst;
+}
+
+/**
+ * PyTorch's linear weight [K, C*H*W] ((C,H,W) order per row) -> TF.js's dense kernel
+ * [H*W*C, K]; for K = 1 it is chwToHwc.
+ */
+export function linearTorchToDense(src: Float32Array, outputs: number, c: number, h: number, w: number): Float32Array {
+  const n = c * h * w;
+  if (outputs === 1) return chwToHwc(src, c, h, w);
+  const dst = new Float32Array(src.length);
+  for (let o = 0; o < outputs; o++) {
+    const row = chwToHwc(src.subarray(o * n, (o + 1) * n), c, h, w);
+    for (let j = 0; j < n; j++) dst[j * outputs + o] = row[j];
+  }
+  return dst;
+}
+
+/** Inverse of linearTorchToDense. */
+export function linearDenseToTorch(src: Float32Array, outputs: number, c: number, h: number, w: number): Float32Array {
+  const n = c * h * w;
+  if (outputs === 1) return hwcToChw(src, c, h, w);
+  const dst = new Float32Array(src.length);
+  const col = new Float32Array(n);
+  for (let o = 0; o < outputs; o++) {
+    for (let j = 0; j < n; j++) col[j] = src[j * outputs + o];
+    dst.set(hwcToChw(col, c, h, w), o * n);
+  }
   return dst;
 }
 
@@ -110,10 +140,11 @@ export function importTorchWeights(
   });
   const [h, w] = featureMapShape(config);
   const c = config.channels[config.channels.length - 1];
+  const outputs = outputCount(config);
   values.push({
     layer: FC_NAME,
-    kernel: chwToHwc(get(`${FC_NAME}.weight`), c, h, w),
-    kernelShape: [c * h * w, 1],
+    kernel: linearTorchToDense(get(`${FC_NAME}.weight`), outputs, c, h, w),
+    kernelShape: [c * h * w, outputs],
     bias: get(`${FC_NAME}.bias`),
   });
   tf.tidy(() => {
@@ -141,8 +172,9 @@ export function exportTorchWeights(model: tf.LayersModel, config: CnnConfig): Te
   const [kernel, bias] = read(FC_NAME);
   const [h, w] = featureMapShape(config);
   const c = config.channels[config.channels.length - 1];
-  out.set(`${FC_NAME}.weight`, { shape: shapes.get(`${FC_NAME}.weight`)!, data: hwcToChw(kernel, c, h, w) });
-  out.set(`${FC_NAME}.bias`, { shape: [1], data: Float32Array.from(bias) });
+  const outputs = outputCount(config);
+  out.set(`${FC_NAME}.weight`, { shape: shapes.get(`${FC_NAME}.weight`)!, data: linearDenseToTorch(kernel, outputs, c, h, w) });
+  out.set(`${FC_NAME}.bias`, { shape: [outputs], data: Float32Array.from(bias) });
   return out;
 }
 
@@ -181,5 +213,19 @@ export function configFromTorchTensors(
   };
   agree('kernelSize', kernelSize);
   agree('channels', channels);
-  return validateConfig({ ...SEED_PRESET, ...given, kernelSize, channels, ...(inputShape ? { inputShape: [...inputShape] } : {}) });
+  // The output count is fc.weight's rows (SPEC section 3): 1 valence, 2 valence and arousal.
+  const fc = tensors.get(`${FC_NAME}.weight`);
+  const outputs = fc && fc.shape.length === 2 ? fc.shape[0] : 1;
+  if (outputs !== 1 && outputs !== 2) throw new ModelError(`"${FC_NAME}.weight" has ${outputs} rows: a model has 1 output (valence) or 2 (valence, arousal)`);
+  if ('outputs' in given && outputCount({ outputs: given.outputs as 1 | 2 }) !== outputs) {
+    throw new ModelError(`config says outputs ${JSON.stringify(given.outputs)}, the weights have ${outputs}`);
+  }
+  return validateConfig({
+    ...SEED_PRESET,
+    ...given,
+    kernelSize,
+    channels,
+    ...(outputs === 2 ? { outputs } : {}),
+    ...(inputShape ? { inputShape: [...inputShape] } : {}),
+  });
 }
