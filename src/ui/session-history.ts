@@ -6,6 +6,8 @@ import { LitElement, css, html, nothing } from 'lit';
 import './valence-timeline.ts';
 import type { SessionRecord, SessionWithReadings } from '../storage/session-store.ts';
 import { exportFileName, sessionToCsv, sessionToJson } from '../storage/session-export.ts';
+import { downloadFile } from './download.ts';
+import { meanValence, meanValenceText } from './reading-text.ts';
 
 export interface SessionIdDetail {
   id: number;
@@ -138,24 +140,12 @@ export class SessionHistory extends LitElement {
     this.dispatchEvent(new CustomEvent<SessionIdDetail>(type, { detail: { id }, bubbles: true, composed: true }));
   }
 
-  /** Downloads text as a file (an object URL on a temporary link, released right after). */
-  private download(text: string, type: string, name: string): void {
-    const url = URL.createObjectURL(new Blob([text], { type }));
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    this.renderRoot.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
-  }
-
   private exportCsv(s: SessionWithReadings): void {
-    this.download(sessionToCsv(s), 'text/csv;charset=utf-8', exportFileName(s, 'csv'));
+    downloadFile(sessionToCsv(s), 'text/csv;charset=utf-8', exportFileName(s, 'csv'));
   }
 
   private exportJson(s: SessionWithReadings): void {
-    this.download(sessionToJson(s), 'application/json', exportFileName(s, 'json'));
+    downloadFile(sessionToJson(s), 'application/json', exportFileName(s, 'json'));
   }
 
   private askDelete(s: SessionRecord): void {
@@ -164,12 +154,10 @@ export class SessionHistory extends LitElement {
 
   private renderDetail(s: SessionWithReadings) {
     const duration = s.lastT ?? 0;
-    const voiced = s.readings.filter((r) => r.valence !== null);
-    const mean = voiced.length > 0 ? voiced.reduce((a, r) => a + (r.valence ?? 0), 0) / voiced.length : null;
     return html`<section class="detail" aria-label="Session details">
       <h3>${new Date(s.startedAt).toLocaleString()}</h3>
       <div class="muted">
-        ${formatDuration(duration)} · ${s.readings.length} readings${mean === null ? '' : ` · mean valence ${mean.toFixed(2)}`} ·
+        ${formatDuration(duration)} · ${s.readings.length} readings${meanValenceText(meanValence(s.readings))} ·
         model ${s.modelName} (${s.backend})${s.endedAt === null && s.id !== this.runningId ? ' · interrupted' : ''}
       </div>
       <vm-valence-timeline .readings=${s.readings} span-seconds=${Math.max(10, Math.ceil(duration))}></vm-valence-timeline>

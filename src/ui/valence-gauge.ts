@@ -3,9 +3,10 @@
 // Properties in, nothing out; the host reflects data-valence and data-state for styling
 // and tests, and a polite live region announces label and state changes.
 import { LitElement, css, html, nothing, svg } from 'lit';
+import type { GaugeState } from './reading-text.ts';
 import { NEUTRAL_BAND, clampValence, formatValence, valenceColor, valenceLabel } from './valence-scale.ts';
 
-export type GaugeState = 'idle' | 'listening' | 'no-speech' | 'reading' | 'error';
+export type { GaugeState } from './reading-text.ts';
 
 const STATE_TEXT: Record<GaugeState, string> = {
   idle: 'Not listening',

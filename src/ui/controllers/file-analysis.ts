@@ -1,0 +1,77 @@
+// Analyses a file the user picked: decodes it (src/audio/decode-audio-file.ts) and runs it
+// through the worker's live pipeline (AnalysisLoop), every reading point evaluated. The
+// readings go to the file's timeline and out from the host as a `vm-file-readings` event.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { decodeAudioFile } from '../../audio/decode-audio-file.ts';
+import type { AnalysisClient } from '../../worker/client.ts';
+import type { LiveReading } from '../../worker/protocol.ts';
+import { fileSummaryText } from '../reading-text.ts';
+import type { Reading } from '../timeline-geometry.ts';
+
+/** Detail of the `vm-file-readings` event: a file's readings, as analysed in the page. */
+export interface FileReadingsEventDetail {
+  name: string;
+  sampleRate: number;
+  /** 'wav' (src/audio/decode-wav.ts, the file's own rate, no resampling) or 'browser' (decodeAudioData). */
+  decoder: 'wav' | 'browser';
+  readings: LiveReading[];
+}
+
+export interface FileAnalysisDeps {
+  /** The analysis worker (null while the host is disconnected). */
+  client(): AnalysisClient | null;
+  /** Seconds between readings (the live setting). */
+  hopSeconds(): number;
+  /** The analysis ended, done or failed: the worker is free again. */
+  onFinished(): void;
+}
+
+export class FileAnalysisController implements ReactiveController {
+  /** The file's timeline (null valence: no speech). */
+  readings: readonly Reading[] = [];
+  busy = false;
+  /** Why the last file could not be analysed ('' for none). */
+  error = '';
+  /** One line about the analysed file ('' for none). */
+  summary = '';
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly deps: FileAnalysisDeps,
+  ) {
+    host.addController(this);
+  }
+
+  // Nothing to set up or release: the worker is the live session's, which terminates it.
+  hostConnected(): void {}
+
+  async analyse(file: File): Promise<void> {
+    const client = this.deps.client();
+    if (!client || this.busy) return;
+    this.busy = true;
+    this.error = '';
+    this.summary = '';
+    this.readings = [];
+    this.host.requestUpdate();
+    try {
+      const audio = await decodeAudioFile(file);
+      const samples = audio.samples.length; // before the samples are transferred to the worker
+      const readings = await client.analyzeFile(audio.samples, audio.sampleRate, this.deps.hopSeconds());
+      this.readings = readings.map((r) => ({ t: r.time, valence: r.speech ? r.valence : null }));
+      this.summary = fileSummaryText({ name: file.name, samples, sampleRate: audio.sampleRate, decoder: audio.decoder, readings });
+      this.host.dispatchEvent(
+        new CustomEvent<FileReadingsEventDetail>('vm-file-readings', {
+          detail: { name: file.name, sampleRate: audio.sampleRate, decoder: audio.decoder, readings },
+          bubbles: true,
+          composed: true,
+        }),
+      );
+    } catch (err) {
+      this.error = (err as Error).message;
+    } finally {
+      this.busy = false;
+      this.host.requestUpdate();
+      this.deps.onFinished();
+    }
+  }
+}

@@ -1,0 +1,169 @@
+// The app's models (ModelStore, IndexedDB): stores or refreshes the bundled model at start,
+// hands the ACTIVE stored model's files to the worker (so later starts, offline ones
+// included, take the model from the browser), and imports, switches and deletes models.
+// It also holds the worker's model status (loading / measuring / ready / failed). A change
+// made while the worker is busy (a session or a file analysis) waits until it is free.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { ModelStore, toModelFiles, type ModelFileLike, type ModelSummary } from '../../storage/model-store.ts';
+import type { AnalysisClient } from '../../worker/client.ts';
+import type { BackendPreference } from '../../model/backend-name.ts';
+import type { ModelStatusMessage } from '../../worker/protocol.ts';
+
+/** What the worker is doing, as far as a model change cares. */
+export type WorkerUse = 'free' | 'session' | 'file';
+
+export interface ModelLibraryDeps {
+  /** The analysis worker (null while the host is disconnected). */
+  client(): AnalysisClient | null;
+  workerUse(): WorkerUse;
+}
+
+const BACKENDS: readonly BackendPreference[] = ['auto', 'webgl', 'wasm', 'cpu'];
+
+function modelsUrl(): string {
+  return new URL('models/', document.baseURI).href;
+}
+
+export class ModelLibraryController implements ReactiveController {
+  /** The worker's model status. */
+  status: ModelStatusMessage = { type: 'model', state: 'loading' };
+  models: readonly ModelSummary[] = [];
+  activeModelId = '';
+  activeModelName = '';
+  /** Why the last import / switch / deletion failed, or why nothing can be stored ('' for none). */
+  error = '';
+  busy = false;
+  /** Says a chosen model waits for the worker to be free ('' for none). */
+  notice = '';
+  private store: ModelStore | null = null;
+  private reloadPending = false;
+  private backendPreference: BackendPreference = 'auto';
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    private readonly deps: ModelLibraryDeps,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    // ?backend=webgl|wasm|cpu forces a backend (benchmarks, troubleshooting); default: measure.
+    const asked = new URLSearchParams(location.search).get('backend') as BackendPreference | null;
+    this.backendPreference = asked && BACKENDS.includes(asked) ? asked : 'auto';
+  }
+
+  setStatus(status: ModelStatusMessage): void {
+    this.status = status;
+    this.host.requestUpdate();
+  }
+
+  /** No usable IndexedDB: the worker loads the bundled model from the models URL (and reports why not). */
+  storageUnavailable(error: Error): void {
+    this.error = `Models and sessions cannot be stored in this browser: ${error.message}`;
+    this.host.requestUpdate();
+    this.deps.client()?.init({ modelsUrl: modelsUrl() }, this.backendPreference);
+  }
+
+  /**
+   * Stores (or refreshes) the bundled model and hands the active stored model to the
+   * worker. With nothing stored and the bundled model unreachable, says which file and why.
+   */
+  async open(store: ModelStore): Promise<void> {
+    this.store = store;
+    let bundledError: Error | null = null;
+    try {
+      await store.ensureBundled((url) => fetch(url), modelsUrl());
+    } catch (e) {
+      bundledError = e as Error;
+    }
+    const stored = await store.activeId().catch(() => undefined);
+    if (stored === undefined && bundledError) {
+      this.setStatus({ type: 'model', state: 'failed', message: `The model could not be loaded: ${bundledError.message}` });
+    } else {
+      await this.loadActive();
+    }
+    await this.refresh();
+  }
+
+  importFiles(files: readonly ModelFileLike[]): void {
+    void this.act((store) => store.importModelFiles(files));
+  }
+
+  use(id: string): void {
+    void this.act((store) => store.setActive(id));
+  }
+
+  remove(id: string): void {
+    void this.act((store) => store.remove(id));
+  }
+
+  /** Loads a model change that waited, once the worker is free (after a session or a file). */
+  applyPending(): void {
+    if (!this.reloadPending || this.deps.workerUse() !== 'free') return;
+    this.reloadPending = false;
+    this.notice = '';
+    this.host.requestUpdate();
+    void this.loadActive();
+  }
+
+  private async refresh(): Promise<void> {
+    const store = this.store;
+    if (!store) return;
+    this.models = await store.list();
+    const active = await store.activeId();
+    if (active !== undefined) this.activeModelId = active;
+    this.host.requestUpdate();
+  }
+
+  /** Sends the active stored model to the worker (the URL fallback when none is stored). */
+  private async loadActive(): Promise<void> {
+    const client = this.deps.client();
+    if (!client) return;
+    const record = await this.store?.active().catch(() => undefined);
+    // Once a backend is chosen, a model switch keeps it instead of timing them all again.
+    const backend = this.status.state === 'ready' && this.status.backend ? this.status.backend : this.backendPreference;
+    if (!record) {
+      client.init({ modelsUrl: modelsUrl() }, backend);
+      return;
+    }
+    this.activeModelId = record.id;
+    this.activeModelName = record.name;
+    this.setStatus({ type: 'model', state: 'loading', name: record.name });
+    client.init({ model: toModelFiles(record) }, backend);
+  }
+
+  /** After a change of the active model: reload now, or once the worker is free. */
+  private async changed(): Promise<void> {
+    await this.refresh();
+    const use = this.deps.workerUse();
+    if (use === 'free') {
+      this.notice = '';
+      await this.loadActive();
+    } else {
+      this.reloadPending = true;
+      this.notice =
+        use === 'file'
+          ? 'The chosen model is loaded when the file analysis has finished.'
+          : 'The chosen model is used from the next session: the one running keeps its model until you stop.';
+    }
+    this.host.requestUpdate();
+  }
+
+  private async act(op: (store: ModelStore) => Promise<unknown>): Promise<void> {
+    const store = this.store;
+    if (!store || this.busy) return;
+    this.busy = true;
+    this.error = '';
+    this.host.requestUpdate();
+    try {
+      await op(store);
+      await this.changed();
+    } catch (e) {
+      this.error = (e as Error).message;
+      await this.refresh();
+    } finally {
+      this.busy = false;
+      this.host.requestUpdate();
+    }
+  }
+}

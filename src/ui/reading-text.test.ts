@@ -1,0 +1,131 @@
+import { describe, expect, it } from 'vitest';
+import type { LiveReading, ModelStatusMessage } from '../worker/protocol.ts';
+import {
+  costText,
+  fileSummaryText,
+  gaugeMessage,
+  gaugeState,
+  gaugeValence,
+  infoText,
+  meanValence,
+  meanValenceText,
+  type MonitorState,
+} from './reading-text.ts';
+
+const ready: ModelStatusMessage = { type: 'model', state: 'ready', backend: 'wasm' };
+const loading: ModelStatusMessage = { type: 'model', state: 'loading' };
+const failed: ModelStatusMessage = { type: 'model', state: 'failed', message: 'model.json: HTTP 404' };
+
+function reading(over: Partial<LiveReading> = {}): LiveReading {
+  return {
+    index: 4,
+    time: 2,
+    inputSamples: 88_200,
+    speech: true,
+    levelDb: -20,
+    valence: 0.3,
+    smoothed: 0.25,
+    skipped: 0,
+    timings: { resampleMs: 0.84, gateMs: 0.26, melMs: 12.6, cnnMs: 154.4 },
+    ...over,
+  };
+}
+
+const monitor = (over: Partial<MonitorState> = {}): MonitorState => ({
+  phase: 'running',
+  errorMessage: undefined,
+  model: ready,
+  last: reading(),
+  hopSeconds: 0.5,
+  ...over,
+});
+
+describe('the gauge', () => {
+  it('shows the smoothed valence only while listening to speech', () => {
+    expect(gaugeValence(monitor())).toBe(0.25);
+    expect(gaugeValence(monitor({ last: reading({ speech: false, valence: null, smoothed: null }) }))).toBeNull();
+    expect(gaugeValence(monitor({ phase: 'idle' }))).toBeNull();
+    expect(gaugeValence(monitor({ last: null }))).toBeNull();
+  });
+
+  it('states: error first, then idle, listening, no speech, reading', () => {
+    expect(gaugeState(monitor({ errorMessage: 'denied', phase: 'idle' }))).toBe('error');
+    expect(gaugeState(monitor({ model: failed }))).toBe('error');
+    expect(gaugeState(monitor({ phase: 'idle' }))).toBe('idle');
+    expect(gaugeState(monitor({ phase: 'starting' }))).toBe('idle');
+    expect(gaugeState(monitor({ last: null }))).toBe('listening');
+    expect(gaugeState(monitor({ last: reading({ speech: false }) }))).toBe('no-speech');
+    expect(gaugeState(monitor({ last: reading({ smoothed: null }) }))).toBe('listening');
+    expect(gaugeState(monitor())).toBe('reading');
+  });
+
+  it('messages: the error, the failed model, the model still loading, the wait for the first reading', () => {
+    expect(gaugeMessage(monitor({ errorMessage: 'Microphone access was denied', model: failed }))).toBe('Microphone access was denied');
+    expect(gaugeMessage(monitor({ model: failed, phase: 'idle' }))).toBe('model.json: HTTP 404');
+    expect(gaugeMessage(monitor({ model: loading }))).toBe('Listening… the model is still loading');
+    expect(gaugeMessage(monitor({ last: null, hopSeconds: 0.25 }))).toBe('Listening… first reading after 0.25 s');
+    expect(gaugeMessage(monitor())).toBeUndefined();
+    expect(gaugeMessage(monitor({ phase: 'idle', model: loading, last: null }))).toBeUndefined();
+  });
+});
+
+describe('the info line', () => {
+  it('names the device, rate, transport and seconds received', () => {
+    // 66150 samples at 44100 Hz: 1.5 s.
+    expect(infoText({ deviceLabel: 'USB mic', sampleRate: 44100, mode: 'ring' }, 66_150, 0)).toBe(
+      'USB mic · 44100 Hz · shared ring buffer · 1.5 s received',
+    );
+    expect(infoText({ deviceLabel: '', sampleRate: 48000, mode: 'message' }, 120_000, 3)).toBe(
+      'Microphone · 48000 Hz · message fallback · 2.5 s received · 3 readings skipped to keep up',
+    );
+    expect(infoText(null, 1000, 2)).toBe('');
+  });
+});
+
+describe('the cost line', () => {
+  it('lists the stages of a speech reading, one decimal under 10 ms, and the latency', () => {
+    expect(costText(reading(), true, 225.4)).toBe(
+      'Last reading: resample 0.8 ms · Mel 13 ms · CNN 154 ms · on screen 225 ms after the audio',
+    );
+    expect(costText(reading(), true, null)).toBe('Last reading: resample 0.8 ms · Mel 13 ms · CNN 154 ms');
+  });
+
+  it('says no CNN ran on silence', () => {
+    expect(costText(reading({ speech: false }), true, 9.96)).toBe(
+      'Last reading: no speech (resample 0.8 ms · gate 0.3 ms; no CNN run) · on screen 10.0 ms after the audio',
+    );
+  });
+
+  it('is empty when not listening or before the first reading', () => {
+    expect(costText(reading(), false, 12)).toBe('');
+    expect(costText(null, true, null)).toBe('');
+  });
+});
+
+describe('mean valence', () => {
+  it('averages the readings with a value and signs the text', () => {
+    expect(meanValence([{ valence: 0.5 }, { valence: null }, { valence: -0.1 }])).toBeCloseTo(0.2, 12);
+    expect(meanValence([{ valence: null }])).toBeNull();
+    expect(meanValence([])).toBeNull();
+    expect(meanValenceText(0.2)).toBe(' · mean valence +0.20');
+    expect(meanValenceText(-0.125)).toBe(' · mean valence -0.13');
+    expect(meanValenceText(null)).toBe('');
+  });
+});
+
+describe('the file summary', () => {
+  it('names the file, its length, the decoder, the readings and their mean over speech', () => {
+    const readings = [
+      reading({ valence: 0.4 }),
+      reading({ speech: false, valence: null }),
+      reading({ valence: -0.1 }),
+      reading({ valence: null }), // speech but no model: not counted as voiced
+    ];
+    expect(fileSummaryText({ name: 'a.wav', samples: 88_200, sampleRate: 44_100, decoder: 'wav', readings })).toBe(
+      'a.wav: 2.0 s at 44100 Hz (WAV decoder, no resampling) · 4 readings, 2 with speech · mean valence +0.15',
+    );
+    expect(fileSummaryText({ name: 'b.mp3', samples: 72_000, sampleRate: 48_000, decoder: 'browser', readings: [] })).toBe(
+      'b.mp3: 1.5 s at 48000 Hz (browser decoder, at 48000 Hz) · 0 readings, 0 with speech',
+    );
+  });
+});

@@ -1,0 +1,109 @@
+// What the live monitor says about its state in words: the gauge's state and message, the
+// capture line and the cost line under it, and the one-line summary of an analysed file.
+// Pure functions of the app's state (no Lit, no DOM), so they are tested in Node.
+import type { LiveReading, ModelStatusMessage } from '../worker/protocol.ts';
+import { formatValence } from './valence-scale.ts';
+
+/** What the gauge shows; it reflects this as its data-state attribute. */
+export type GaugeState = 'idle' | 'listening' | 'no-speech' | 'reading' | 'error';
+
+/** Where the live session is: 'starting' while the microphone opens. */
+export type SessionPhase = 'idle' | 'starting' | 'running';
+
+/** The state the gauge is drawn from. */
+export interface MonitorState {
+  phase: SessionPhase;
+  /** A capture or worker error to show (undefined: none). */
+  errorMessage: string | undefined;
+  /** The worker's model status. */
+  model: ModelStatusMessage;
+  /** The latest reading of the running session (null before the first). */
+  last: LiveReading | null;
+  /** Seconds between readings. */
+  hopSeconds: number;
+}
+
+/** The capture facts the info line names (a CaptureSession has them). */
+export interface CaptureInfo {
+  deviceLabel: string;
+  sampleRate: number;
+  mode: 'ring' | 'message';
+}
+
+/** The gauge's number: the smoothed valence while listening to speech, else none. */
+export function gaugeValence(s: Pick<MonitorState, 'phase' | 'last'>): number | null {
+  return s.phase === 'running' && s.last?.speech ? s.last.smoothed : null;
+}
+
+export function gaugeState(s: Pick<MonitorState, 'phase' | 'errorMessage' | 'model' | 'last'>): GaugeState {
+  if (s.errorMessage || s.model.state === 'failed') return 'error';
+  if (s.phase !== 'running') return 'idle';
+  if (!s.last) return 'listening';
+  if (!s.last.speech) return 'no-speech';
+  return s.last.smoothed === null ? 'listening' : 'reading';
+}
+
+/** Replaces the gauge's status line; undefined keeps the gauge's own text for its state. */
+export function gaugeMessage(s: MonitorState): string | undefined {
+  if (s.errorMessage) return s.errorMessage;
+  if (s.model.state === 'failed') return s.model.message;
+  if (s.phase === 'running' && s.model.state !== 'ready') return 'Listening… the model is still loading';
+  if (s.phase === 'running' && !s.last) return `Listening… first reading after ${s.hopSeconds} s`;
+  return undefined;
+}
+
+/** "Mic · 48000 Hz · shared ring buffer · 3.2 s received"; '' when not capturing. */
+export function infoText(capture: CaptureInfo | null, receivedSamples: number, skipped: number): string {
+  if (!capture) return '';
+  const transport = capture.mode === 'ring' ? 'shared ring buffer' : 'message fallback';
+  const seconds = (receivedSamples / capture.sampleRate).toFixed(1);
+  const skippedText = skipped > 0 ? ` · ${skipped} readings skipped to keep up` : '';
+  return `${capture.deviceLabel || 'Microphone'} · ${capture.sampleRate} Hz · ${transport} · ${seconds} s received${skippedText}`;
+}
+
+/** Milliseconds as shown: one decimal under 10 ms, none from 10 ms. */
+function ms(x: number): string {
+  return x >= 10 ? x.toFixed(0) : x.toFixed(1);
+}
+
+/** What the last reading cost, stage by stage, and how late it reached the screen. */
+export function costText(last: LiveReading | null, running: boolean, latencyMs: number | null): string {
+  if (!last || !running) return '';
+  const t = last.timings;
+  const latency = latencyMs === null ? '' : ` · on screen ${ms(latencyMs)} ms after the audio`;
+  const stages = last.speech
+    ? `resample ${ms(t.resampleMs)} ms · Mel ${ms(t.melMs)} ms · CNN ${ms(t.cnnMs)} ms`
+    : `no speech (resample ${ms(t.resampleMs)} ms · gate ${ms(t.gateMs)} ms; no CNN run)`;
+  return `Last reading: ${stages}${latency}`;
+}
+
+/** Mean of the readings that have a valence; null when none has. */
+export function meanValence(readings: readonly { valence: number | null }[]): number | null {
+  const voiced = readings.filter((r): r is { valence: number } => r.valence !== null);
+  return voiced.length > 0 ? voiced.reduce((a, r) => a + r.valence, 0) / voiced.length : null;
+}
+
+/** " · mean valence +0.12", or '' when there is no mean. */
+export function meanValenceText(mean: number | null): string {
+  return mean === null ? '' : ` · mean valence ${formatValence(mean)}`;
+}
+
+/** An analysed file, as its summary line names it. */
+export interface FileSummary {
+  name: string;
+  samples: number;
+  sampleRate: number;
+  decoder: 'wav' | 'browser';
+  readings: readonly LiveReading[];
+}
+
+/** "a.wav: 12.2 s at 44100 Hz (WAV decoder, no resampling) · 24 readings, 18 with speech · mean valence +0.12" */
+export function fileSummaryText(f: FileSummary): string {
+  const seconds = f.samples / f.sampleRate;
+  const voiced = f.readings.filter((r) => r.speech && r.valence !== null);
+  const how = f.decoder === 'wav' ? 'WAV decoder, no resampling' : `browser decoder, at ${f.sampleRate} Hz`;
+  return (
+    `${f.name}: ${seconds.toFixed(1)} s at ${f.sampleRate} Hz (${how}) · ${f.readings.length} readings, ` +
+    `${voiced.length} with speech${meanValenceText(meanValence(voiced))}`
+  );
+}
