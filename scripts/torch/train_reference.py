@@ -22,14 +22,16 @@ WINDOW = 61500
 
 
 class SeedCNN(nn.Module):
-    def __init__(self, channels=(16, 32, 64, 128), k=5, pad=7):
+    """The seed CNN; outputs=2 adds arousal as the linear layer's second row (SPEC section 3)."""
+
+    def __init__(self, channels=(16, 32, 64, 128), k=5, pad=7, outputs=1):
         super().__init__()
         chans = (1,) + tuple(channels)
         for i in range(len(channels)):
             setattr(self, f"conv{i+1}", nn.Conv2d(chans[i], chans[i + 1], k, 1, pad))
         self.n = len(channels)
         self.pool = nn.AvgPool2d(2)
-        self.fc = nn.Linear(128 * 13 * 16, 1)
+        self.fc = nn.Linear(128 * 13 * 16, outputs)
 
     def forward(self, x):
         for i in range(self.n):

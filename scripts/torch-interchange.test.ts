@@ -1,0 +1,87 @@
+// The safetensors interchange of two-output models against PyTorch itself (SPEC
+// sections 2-3: fc.weight [K, C*H*W], row 0 valence, row 1 arousal): TF.js weights exported
+// and run by PyTorch, and PyTorch weights imported by `npm run import-torch` and run by TF.js,
+// give the same outputs. Runs where Debian's python3-torch is installed (.ci/run installs it).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as tf from '@tensorflow/tfjs';
+import { initNodeBackend } from '../src/model/backend.ts';
+import { SEED_PRESET, type CnnConfig } from '../src/model/config.ts';
+import { buildCnn } from '../src/model/cnn.ts';
+import { predict } from '../src/model/predict.ts';
+import { exportTorchWeights } from '../src/model/torch-weights.ts';
+import { serializeSafetensors } from '../src/model/safetensors.ts';
+import { loadModelDir } from './lib/model-files.ts';
+import { REPO_ROOT } from './lib/repo-root.ts';
+import { runScript } from './lib/test-support.ts';
+
+const PYTHON = '/usr/bin/python3';
+const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+const SCRIPT = join(REPO_ROOT, 'scripts/torch/forward_reference.py');
+const TOL = 1e-4; // SPEC section 5's CNN tolerance
+const N = 2;
+const SIZE = 64 * 121;
+
+const dir = mkdtempSync(join(tmpdir(), 'vm-interchange-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(async () => {
+  await initNodeBackend('wasm');
+});
+
+const readF32 = (path: string) => {
+  const b = readFileSync(path);
+  return new Float32Array(b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength));
+};
+const python = (args: string[]) => {
+  const r = spawnSync(PYTHON, [SCRIPT, ...args], { encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`forward_reference.py failed: ${r.stderr}`);
+};
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => Array.from(a).reduce((m, v, i) => Math.max(m, Math.abs(v - b[i])), 0);
+
+/** Row-major [N, K] outputs of a prediction. */
+const rows = (p: { valence: Float32Array; arousal: Float32Array | null }) =>
+  Array.from(p.valence).flatMap((v, i) => (p.arousal ? [v, p.arousal[i]] : [v]));
+
+describe.skipIf(!hasTorch)('safetensors interchange with PyTorch', () => {
+  // One output is covered by ../shared/reference's seed_cnn fixtures (check-reference).
+  for (const outputs of [2] as const) {
+    it(`exports a ${outputs}-output TF.js model that PyTorch runs to the same outputs`, () => {
+      const config: CnnConfig = { ...SEED_PRESET, features: 'db', ...(outputs === 2 ? { outputs } : {}) };
+      const model = buildCnn(config, { seed: 40 + outputs });
+      const inputs = Array.from({ length: N }, (_, b) => Float32Array.from({ length: SIZE }, (_, i) => -40 + 20 * Math.sin(i * 0.37 + b)));
+      const ours = rows(predict(model, inputs, config));
+      const weights = join(dir, `tf-${outputs}.safetensors`);
+      writeFileSync(weights, serializeSafetensors(exportTorchWeights(model, config), { features: 'db' }));
+      const inPath = join(dir, `tf-${outputs}-in.bin`);
+      const joined = new Float32Array(N * SIZE);
+      inputs.forEach((x, b) => joined.set(x, b * SIZE));
+      writeFileSync(inPath, new Uint8Array(joined.buffer));
+      python(['forward', weights, inPath, String(N), join(dir, `tf-${outputs}-out.bin`)]);
+      const theirs = readF32(join(dir, `tf-${outputs}-out.bin`));
+      expect(theirs.length).toBe(N * outputs);
+      expect(maxDiff(ours, theirs)).toBeLessThan(TOL);
+      model.dispose();
+    });
+
+    it(`imports ${outputs}-output PyTorch weights (npm run import-torch) that TF.js runs to the same outputs`, async () => {
+      const weights = join(dir, `pt-${outputs}.safetensors`);
+      const inPath = join(dir, `pt-${outputs}-in.bin`);
+      const outPath = join(dir, `pt-${outputs}-out.bin`);
+      python(['random', String(outputs), String(7 + outputs), weights, inPath, String(N), outPath]);
+      const folder = join(dir, `imported-${outputs}`);
+      const r = runScript('scripts/import-torch.ts', [weights, '--out', folder]);
+      expect(r.status, r.stderr).toBe(0);
+      const { model, config } = await loadModelDir(folder);
+      expect(config.outputs ?? 1).toBe(outputs);
+      const x = readF32(inPath);
+      const inputs = Array.from({ length: N }, (_, b) => x.slice(b * SIZE, (b + 1) * SIZE));
+      const ours = rows(predict(model, inputs, config));
+      expect(maxDiff(ours, readF32(outPath))).toBeLessThan(TOL);
+      model.dispose();
+      tf.disposeVariables();
+    });
+  }
+});
