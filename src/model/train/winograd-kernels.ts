@@ -1,5 +1,5 @@
 // What each generated Winograd transform of one F(m, r) does, and its data layouts
-// (winograd-kernels.generated.ts implements this for every tile; winograd.ts calls them).
+// (winograd-kernels/*.generated.ts implement this, one module per tile; winograd.ts calls them).
 // S = N * tiles: every phase tensor is one image whose columns are the samples' tiles side
 // by side, and xi = 0 .. alpha - 1 numbers the phases.
 

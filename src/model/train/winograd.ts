@@ -13,9 +13,9 @@
 // Every phase tensor is one image [1, rows, S, C] with S = N * tiles: a k x 1 kernel never
 // mixes columns, so the samples' tiles can sit side by side. The transforms are straight-line
 // code generated from the matrices (winograd-matrices.ts, winograd-codegen.ts) and committed
-// as winograd-kernels.generated.ts; the phase convolutions run on the active backend (wasm).
+// in winograd-kernels/, one module per tile; the phase convolutions run on the active backend (wasm).
 import * as tf from '@tensorflow/tfjs';
-import { WINOGRAD_KERNELS } from './winograd-kernels.generated.ts';
+import { WINOGRAD_KERNELS } from './winograd-kernels/index.generated.ts';
 import { kernelKey, type WinogradKernels } from './winograd-kernels.ts';
 import { readInto } from './wasm-read.ts';
 
