@@ -25,6 +25,8 @@ function reading(over: Partial<LiveReading> = {}): LiveReading {
     levelDb: -20,
     valence: 0.3,
     smoothed: 0.25,
+    arousal: null,
+    smoothedArousal: null,
     skipped: 0,
     timings: { resampleMs: 0.84, gateMs: 0.26, melMs: 12.6, cnnMs: 154.4 },
     ...over,

@@ -1,14 +1,16 @@
 // The worker's update loop in Node: readings at t_k equal to LiveWindow's own, no queue
 // when behind, the gate skipping the CNN on silence, smoothing, the file timeline
 // (analyzeSignal: every reading point, as analyze --timeline and the app's file analysis
-// read), and no tensor leak over 1000 updates with a real TF.js model.
+// read), arousal from a two-output model (null from a one-output one), and no tensor leak
+// over 1000 updates with a real TF.js model.
 import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
-import { AnalysisLoop, analyzeSignal } from './analysis-loop.ts';
+import { AnalysisLoop, analyzeSignal, type PredictFn } from './analysis-loop.ts';
+import { windowPredictor, windowPredictorAsync } from './window-predictor.ts';
 import { LiveWindow, readingInputSamples } from '../dsp/live-window.ts';
 import { speechGate } from '../dsp/speech-gate.ts';
 import { buildCnn } from '../model/cnn.ts';
-import { predictValenceAsync } from '../model/predict.ts';
+import { predict } from '../model/predict.ts';
 import { initNodeBackend } from '../model/backend.ts';
 import { SEED_PRESET, type CnnConfig } from '../model/config.ts';
 
@@ -24,13 +26,15 @@ function voice(n: number, from = 0, rate = RATE): Float32Array {
   return x;
 }
 
-/** A predict function that is a plain sum of the features: cheap and exact to check. */
+/** A "valence" that is a plain mean of the features: cheap and exact to check. */
 const sumPredict = (f: Float32Array) => f.reduce((a, b) => a + b, 0) / f.length;
+/** sumPredict as a one-output model. */
+const sumModel: PredictFn = (f) => ({ valence: sumPredict(f), arousal: null });
 
 describe('AnalysisLoop', () => {
   it('gives LiveWindow readings (the analyze --timeline pipeline) and the same gate', async () => {
     const x = voice(RATE * 3);
-    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', predict: sumPredict });
+    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', predict: sumModel });
     const got = [];
     for (let i = 0; i < x.length; i += 128) {
       const r = await loop.process(x.subarray(i, i + 128));
@@ -50,7 +54,7 @@ describe('AnalysisLoop', () => {
   });
 
   it('never queues: a late chunk yields only its newest reading and counts the rest', async () => {
-    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', predict: sumPredict });
+    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', predict: sumModel });
     const r = await loop.process(voice(RATE * 2.2));
     expect(r?.time).toBe(2);
     expect(r?.skipped).toBe(3);
@@ -59,24 +63,33 @@ describe('AnalysisLoop', () => {
 
   it('shows no speech for silence and runs no model then', async () => {
     let calls = 0;
-    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', predict: () => (calls++, 0.5) });
+    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', predict: () => (calls++, { valence: 0.5, arousal: null }) });
     const noise = Float32Array.from({ length: RATE }, (_, i) => 1e-4 * Math.sin(i * 1.7));
     const r = await loop.process(noise);
-    expect(r).toMatchObject({ speech: false, valence: null, smoothed: null });
+    expect(r).toMatchObject({ speech: false, valence: null, smoothed: null, arousal: null, smoothedArousal: null });
     expect(r?.timings.cnnMs).toBe(0);
     expect(calls).toBe(0);
   });
 
-  it('smooths over time when asked, and resets on silence', async () => {
+  it('smooths over time when asked (valence and arousal alike), and resets on silence', async () => {
     const values = [1, 0, 0];
+    const arousals = [-1, 0.5, 0];
     let k = 0;
-    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', smoothingSeconds: 1, predict: () => values[k++] });
+    const predict: PredictFn = () => ({ valence: values[k], arousal: arousals[k++] });
+    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', smoothingSeconds: 1, predict });
     const half = RATE / 2;
     const r1 = await loop.process(voice(half));
     const r2 = await loop.process(voice(half, half));
     expect(r1?.smoothed).toBe(1);
     expect(r2?.valence).toBe(0);
     expect(r2?.smoothed).toBeCloseTo(Math.exp(-0.5), 12);
+    expect(r1?.smoothedArousal).toBe(-1);
+    expect(r2?.arousal).toBe(0.5);
+    const a = Math.exp(-0.5);
+    expect(r2?.smoothedArousal).toBeCloseTo(a * -1 + (1 - a) * 0.5, 12);
+    // Silence resets both: the next speech reading starts afresh.
+    const r3 = await loop.process(new Float32Array(RATE * 2));
+    expect(r3).toMatchObject({ speech: false, smoothed: null, smoothedArousal: null });
   });
 
   it('analyzeSignal evaluates every reading point of a whole signal, as LiveWindow reads it', async () => {
@@ -84,7 +97,7 @@ describe('AnalysisLoop', () => {
     const x = new Float32Array(Math.round(RATE * 5.3));
     x.set(voice(x.length - 2 * RATE, 2 * RATE), 2 * RATE);
     let calls = 0;
-    const predict = (f: Float32Array) => (calls++, sumPredict(f));
+    const predict: PredictFn = (f) => (calls++, sumModel(f));
     const got = await analyzeSignal(x, { inputRate: RATE, hopSeconds: 0.5, features: 'db', predict });
     const want: { time: number; inputSamples: number; valence: number; speech: boolean }[] = [];
     new LiveWindow(RATE, { hopSeconds: 0.5, features: 'db' }).push(x, (p) =>
@@ -105,13 +118,45 @@ describe('AnalysisLoop', () => {
     expect(calls).toBe(got.filter((r) => r.speech).length);
   });
 
+  it('fills arousal from a two-output model and null from a one-output one, each from one forward pass', async () => {
+    await initNodeBackend('wasm');
+    // 2 s of silence, then voice: the first readings gated (no valence, no arousal).
+    const x = new Float32Array(Math.round(RATE * 4.3));
+    x.set(voice(x.length - 2 * RATE, 2 * RATE), 2 * RATE);
+    for (const outputs of [1, 2] as const) {
+      const config: CnnConfig = { ...SEED_PRESET, channels: [2], features: 'db', outputs };
+      const model = buildCnn(config, { seed: 3 });
+      try {
+        const want: { valence: number; arousal: number | null }[] = [];
+        new LiveWindow(RATE, { hopSeconds: 0.5, features: 'db' }).push(x, (p) => {
+          const out = predict(model, [Float32Array.from(p.features().data)], config);
+          want.push({ valence: out.valence[0], arousal: out.arousal ? out.arousal[0] : null });
+        });
+        let calls = 0;
+        const once = windowPredictor(model, config);
+        const got = await analyzeSignal(x, { inputRate: RATE, hopSeconds: 0.5, features: 'db', predict: (f) => (calls++, once(f)) });
+        expect(got.length).toBe(want.length);
+        expect(calls).toBe(got.filter((r) => r.speech).length);
+        expect(got.filter((r) => !r.speech).length).toBeGreaterThan(0);
+        got.forEach((r, i) => {
+          expect(r.valence).toBe(r.speech ? want[i].valence : null);
+          expect(r.arousal).toBe(r.speech && outputs === 2 ? want[i].arousal : null);
+          expect(r.smoothedArousal).toBe(r.arousal);
+          if (outputs === 2 && r.speech) expect(r.arousal).not.toBe(r.valence);
+        });
+      } finally {
+        model.dispose();
+      }
+    }
+  });
+
   it('keeps tf.memory() flat over 1000 updates with a real model', async () => {
     await initNodeBackend('wasm');
     // A one-block CNN on the real input shape: the same tensor code path, 1000 passes fast.
     const config: CnnConfig = { ...SEED_PRESET, channels: [2], features: 'db' };
     const model = buildCnn(config, { seed: 1 });
     try {
-      const predict = async (f: Float32Array) => (await predictValenceAsync(model, [f], config))[0];
+      const predict = windowPredictorAsync(model, config);
       const loop = new AnalysisLoop({ inputRate: 8000, hopSeconds: 0.0625, features: 'db', predict });
       const chunk = 500; // one reading per chunk at 8 kHz and a 62.5 ms hop
       const counts: number[] = [];

@@ -1,6 +1,7 @@
 // The live monitor's update loop, free of browser APIs so Node tests can run it: input
 // chunks at the capture rate go through the one LiveWindow, the speech gate and an
-// injected predict function, and come out as readings. It never queues: each process()
+// injected predict function (valence, and arousal for a two-output model, from one pass),
+// and come out as readings. It never queues: each process()
 // call evaluates only the newest reading point its chunk reaches and counts the older ones
 // as skipped, so a caller that hands over everything that arrived while the previous
 // reading was computed catches up at once. analyzeSignal() is the file timeline: a whole
@@ -11,9 +12,19 @@ import { DEFAULT_HOP_SECONDS, type FeatureType } from '../dsp/params.ts';
 import { speechGate, type SpeechGateOptions } from '../dsp/speech-gate.ts';
 import type { LiveReading } from './protocol.ts';
 import type { LoudnessNormalisation } from '../dsp/loudness.ts';
+import { ExpSmoother } from './smoother.ts';
 
-/** Valence of one window's features (mels x frames, row-major); may be async (WebGL). */
-export type PredictFn = (features: Float32Array) => number | Promise<number>;
+/** The model's outputs for one window: arousal is null for a one-output model. */
+export interface WindowPrediction {
+  valence: number;
+  arousal: number | null;
+}
+
+/**
+ * The model on one window's features (mels x frames, row-major), one forward pass; may be
+ * async (WebGL). windowPredictor() makes one from a TF.js model.
+ */
+export type PredictFn = (features: Float32Array) => WindowPrediction | Promise<WindowPrediction>;
 
 export interface AnalysisLoopOptions {
   /** Capture sample rate (Hz). */
@@ -25,8 +36,9 @@ export interface AnalysisLoopOptions {
   /** Seconds between readings (default 0.5). */
   hopSeconds?: number;
   /**
-   * Smoothing time constant in seconds for `smoothed` (exponential, over speech readings;
-   * reset by silence). 0 or absent: no smoothing, `smoothed` equals `valence`.
+   * Smoothing time constant in seconds for `smoothed` and `smoothedArousal` (exponential,
+   * over speech readings; reset by silence). 0 or absent: no smoothing, `smoothed` equals
+   * `valence` and `smoothedArousal` equals `arousal`.
    */
   smoothingSeconds?: number;
   gate?: SpeechGateOptions;
@@ -50,15 +62,14 @@ export class AnalysisLoop {
   readonly inputRate: number;
   readonly hopSeconds: number;
   private readonly live: LiveWindow;
-  private readonly smoothingSeconds: number;
   private readonly gate: SpeechGateOptions | undefined;
   private readonly now: () => number;
   private predict: PredictFn | null;
   private skipped = 0;
   /** Resampling time since the last reading: input arrives in many small chunks. */
   private resampleMs = 0;
-  private smoothed: number | null = null;
-  private lastSmoothedTime = 0;
+  private readonly smoothValence: ExpSmoother;
+  private readonly smoothArousal: ExpSmoother;
 
   constructor(opts: AnalysisLoopOptions) {
     this.inputRate = opts.inputRate;
@@ -68,9 +79,8 @@ export class AnalysisLoop {
       features: opts.features,
       normalisation: opts.normalisation ?? null,
     });
-    const s = opts.smoothingSeconds ?? 0;
-    if (!(Number.isFinite(s) && s >= 0)) throw new RangeError(`smoothingSeconds must be >= 0, got ${s}`);
-    this.smoothingSeconds = s;
+    this.smoothValence = new ExpSmoother(opts.smoothingSeconds ?? 0);
+    this.smoothArousal = new ExpSmoother(opts.smoothingSeconds ?? 0);
     this.gate = opts.gate;
     this.predict = opts.predict;
     this.now = opts.now ?? (() => performance.now());
@@ -126,10 +136,11 @@ export class AnalysisLoop {
     if (c === null) return null;
 
     let valence: number | null = null;
+    let arousal: number | null = null;
     let cnnMs = 0;
     if (c.features && this.predict) {
       const p0 = this.now();
-      valence = await this.predict(c.features);
+      ({ valence, arousal } = await this.predict(c.features));
       cnnMs = this.now() - p0;
     }
     const skipped = this.skipped;
@@ -143,26 +154,12 @@ export class AnalysisLoop {
       speech: c.speech,
       levelDb: Number.isFinite(c.levelDb) ? c.levelDb : null,
       valence,
-      smoothed: this.smooth(valence, c.point.time),
+      smoothed: this.smoothValence.next(valence, c.point.time),
+      arousal,
+      smoothedArousal: this.smoothArousal.next(arousal, c.point.time),
       skipped,
       timings: { resampleMs, gateMs: c.gateMs, melMs: c.melMs, cnnMs },
     };
-  }
-
-  /** Exponential smoothing over time (skipped readings widen the step); null resets it. */
-  private smooth(valence: number | null, time: number): number | null {
-    if (valence === null) {
-      this.smoothed = null;
-      return null;
-    }
-    if (this.smoothingSeconds === 0 || this.smoothed === null) {
-      this.smoothed = valence;
-    } else {
-      const a = Math.exp(-(time - this.lastSmoothedTime) / this.smoothingSeconds);
-      this.smoothed = a * this.smoothed + (1 - a) * valence;
-    }
-    this.lastSmoothedTime = time;
-    return this.smoothed;
   }
 }
 

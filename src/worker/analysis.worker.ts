@@ -8,10 +8,10 @@
 import { Float32RingBuffer } from '../audio/ring-buffer.ts';
 import { chooseBackend, type Runner } from '../model/browser-backend.ts';
 import { bundleFromFiles, fetchModelFiles, type ModelFiles } from '../model/load-model-url.ts';
-import { predictValenceAsync } from '../model/predict.ts';
-import type { CnnConfig } from '../model/config.ts';
+import { outputCount, type CnnConfig } from '../model/config.ts';
 import { normalisationFromCard, type LoudnessNormalisation } from '../dsp/loudness.ts';
 import { AnalysisLoop, analyzeSignal, type PredictFn } from './analysis-loop.ts';
+import { windowPredictorAsync } from './window-predictor.ts';
 import type { AnalyzeFileCommand, InitCommand, StartCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
 
 interface WorkerScope {
@@ -31,6 +31,8 @@ interface ModelRunner extends Runner {
   config: CnnConfig;
   /** Loudness normalisation the model was trained with (from its card). */
   normalisation: LoudnessNormalisation | null;
+  /** Valence and arousal of one window, one forward pass (what the loop runs). */
+  read: PredictFn;
 }
 
 let model: ModelRunner | null = null;
@@ -58,15 +60,26 @@ async function init(cmd: InitCommand): Promise<void> {
   try {
     const choice = await chooseBackend<ModelRunner>(cmd.backend, async () => {
       const bundle = await bundleFromFiles(files);
+      const read = windowPredictorAsync(bundle.model, bundle.config);
       return {
         config: bundle.config,
         normalisation: normalisationFromCard(bundle.card),
-        predict: async (features) => (await predictValenceAsync(bundle.model, [features], bundle.config))[0],
+        read,
+        // The backend trials time the same pass the readings run.
+        predict: async (features) => (await read(features)).valence,
         dispose: () => bundle.model.dispose(),
       };
     });
     model = choice.runner;
-    post({ type: 'model', state: 'ready', name: files.name, backend: choice.backend, reason: choice.reason, trials: choice.trials });
+    post({
+      type: 'model',
+      state: 'ready',
+      name: files.name,
+      backend: choice.backend,
+      reason: choice.reason,
+      trials: choice.trials,
+      outputs: outputCount(choice.runner.config),
+    });
     pump();
   } catch (e) {
     modelFailed = true;
@@ -88,15 +101,13 @@ async function analyzeFile(cmd: AnalyzeFileCommand): Promise<void> {
       smoothingSeconds: 0,
       features: m.config.features,
       normalisation: m.normalisation,
-      predict: predictOf(m),
+      predict: m.read,
     });
     post({ type: 'file-readings', id: cmd.id, readings });
   } catch (e) {
     post({ type: 'error', fileId: cmd.id, message: `The file could not be analysed: ${(e as Error).message}` });
   }
 }
-
-const predictOf = (m: ModelRunner): PredictFn => (features) => m.predict(features);
 
 /** One capture session's state. */
 interface Session {
@@ -188,7 +199,7 @@ function pump(): void {
     smoothingSeconds: s.cmd.smoothingSeconds,
     features: model?.config.features ?? 'db', // without a model no features are computed
     normalisation: model?.normalisation ?? null,
-    predict: model ? predictOf(model) : null,
+    predict: model ? model.read : null,
   }));
   const chunk = concat(s.pending, s.pendingSamples);
   const arrivedAt = s.pendingAt;

@@ -1,6 +1,7 @@
 // Messages between the page and the analysis worker (src/worker/analysis.worker.ts).
 // Types only, so the page's bundle does not pull in TF.js.
 import type { BackendName, BackendPreference, BackendTrial } from '../model/backend-name.ts';
+import type { OutputCount } from '../model/config.ts';
 
 /** Cost of one reading's stages, in milliseconds. */
 export interface StageTimings {
@@ -30,6 +31,13 @@ export interface LiveReading {
   valence: number | null;
   /** The valence after the optional smoothing (equal to valence without smoothing). */
   smoothed: number | null;
+  /**
+   * The CNN's arousal (SPEC section 3), from the same forward pass as valence; null for a
+   * one-output model and wherever valence is null.
+   */
+  arousal: number | null;
+  /** The arousal after the same smoothing as `smoothed` (equal to arousal without smoothing). */
+  smoothedArousal: number | null;
   /** Reading points passed over since the previous reading because analysis was behind. */
   skipped: number;
   timings: StageTimings;
@@ -111,6 +119,8 @@ export interface ModelStatusMessage {
   backend?: BackendName;
   reason?: string;
   trials?: BackendTrial[];
+  /** Outputs of the model (ready): 1, valence; 2, valence and arousal (readings then carry arousal). */
+  outputs?: OutputCount;
   /** Explanation for the user (failed). */
   message?: string;
 }
