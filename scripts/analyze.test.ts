@@ -1,14 +1,27 @@
-// The analyze CLI as a user runs it: real files, the bundled model, bad files among good ones.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// The analyze CLI as a user runs it: real files, the bundled model, bad files among good
+// ones; and a two-output model, whose arousal column must equal the model's own outputs.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { runScript } from './lib/test-support.ts';
+import type * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RAVDESS_DATA, runScript } from './lib/test-support.ts';
+import { saveModelDir } from './lib/model-files.ts';
+import { readAudioFile } from './lib/audio-file.ts';
 import { SHARED_REFERENCE } from '../src/model/reference-fixtures.ts';
 import { decodeWav } from '../src/audio/decode-wav.ts';
 import { wavBytes } from '../src/audio/test-support.ts';
+import { initNodeBackend } from '../src/model/backend.ts';
+import { buildCnn } from '../src/model/cnn.ts';
+import { SEED_PRESET, type CnnConfig } from '../src/model/config.ts';
+import { predict } from '../src/model/predict.ts';
+import { clipFeatures } from '../src/dsp/pipeline.ts';
+import { toMono } from '../src/dsp/mono.ts';
+import { analyzeSignal } from '../src/worker/analysis-loop.ts';
+import { windowPredictor } from '../src/worker/window-predictor.ts';
 
 const SPEECH = join(SHARED_REFERENCE, 'speech0_source_22050.wav');
+const RAVDESS_CLIP = join(RAVDESS_DATA, 'Actor_18', '03-01-05-02-01-01-18.wav');
 
 function analyze(...args: string[]) {
   const r = runScript('scripts/analyze.ts', args, 120_000);
@@ -18,9 +31,14 @@ function analyze(...args: string[]) {
 interface Row {
   file: string;
   valence: number;
+  arousal?: number | null;
   time?: number;
   seconds?: number;
+  speech?: 'yes' | 'no';
 }
+
+/** The rows of a --json run (its last line). */
+const jsonRows = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!) as Row[];
 
 describe('npm run analyze', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vm-analyze-'));
@@ -30,8 +48,10 @@ describe('npm run analyze', () => {
     writeFileSync(broken, 'RIFF\x10\x00\x00\x00WAVEjunkjunk');
     const r = analyze('--json', SPEECH, broken, join(dir, 'missing.wav'));
     expect(r.code).toBe(1);
-    const rows = JSON.parse(r.stdout.trim().split('\n').pop()!) as Row[];
+    const rows = jsonRows(r.stdout);
     expect(rows.map((x) => x.file)).toEqual([SPEECH]);
+    // The bundled model has one output: no arousal anywhere.
+    expect(Object.keys(rows[0])).toEqual(['file', 'seconds', 'valence']);
     expect(Math.abs(rows[0].valence)).toBeLessThanOrEqual(1.5);
     expect(r.stderr).toMatch(/broken\.wav: broken WAV file/);
     expect(r.stderr).toMatch(/missing\.wav: no such file/);
@@ -71,5 +91,90 @@ describe('npm run analyze', () => {
     const r = analyze('--hop', '0', SPEECH);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--hop must be a positive number/);
+  });
+});
+
+describe('npm run analyze with a two-output model (valence, arousal)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vm-analyze-2out-'));
+  const modelDir = join(dir, 'model');
+  const config: CnnConfig = { ...SEED_PRESET, features: 'db', outputs: 2 };
+  let model: tf.LayersModel;
+  beforeAll(async () => {
+    await initNodeBackend('wasm');
+    model = buildCnn(config, { seed: 23 });
+    await saveModelDir(modelDir, model, config, { name: 'two-output test model' });
+  });
+  afterAll(() => {
+    model.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const monoOf = (file: string) => {
+    const audio = readAudioFile(file);
+    return { mono: toMono(audio.channels), rate: audio.sampleRate };
+  };
+
+  it("clip mode: valence and arousal are predict()'s on the clip's features (the report's rule), in JSON, CSV and the table", () => {
+    const files = [SPEECH, RAVDESS_CLIP];
+    const want = files.map((f) => {
+      const { mono, rate } = monoOf(f);
+      const out = predict(model, [clipFeatures(mono, rate, 'db', null).data], config);
+      return { valence: out.valence[0], arousal: out.arousal![0] };
+    });
+    const json = analyze('--json', '--model', modelDir, ...files);
+    expect(json.code).toBe(0);
+    const rows = jsonRows(json.stdout);
+    expect(rows.map((r) => Object.keys(r))).toEqual(files.map(() => ['file', 'seconds', 'valence', 'arousal']));
+    rows.forEach((r, i) => {
+      expect(r.valence).toBe(want[i].valence);
+      expect(r.arousal).toBe(want[i].arousal);
+    });
+    expect(rows[0].arousal).not.toBe(rows[0].valence);
+
+    const csv = analyze('--csv', '--model', modelDir, ...files).stdout.trim().split('\n');
+    expect(csv[0]).toBe('file,seconds,valence,arousal');
+    csv.slice(1).forEach((line, i) => {
+      const c = line.split(',');
+      expect(Number(c[2])).toBe(want[i].valence);
+      expect(Number(c[3])).toBe(want[i].arousal);
+    });
+
+    const table = analyze('--model', modelDir, SPEECH).stdout.trim().split('\n');
+    expect(table[0].split(/\s+/)).toEqual(['file', 'seconds', 'valence', 'arousal']);
+    expect(table[2].split(/\s+/).slice(2)).toEqual([want[0].valence.toFixed(3), want[0].arousal.toFixed(3)]);
+  });
+
+  it('--timeline: valence and arousal are analyzeSignal\'s readings (the app\'s file timeline); both empty where the gate finds no speech', async () => {
+    const { mono, rate } = monoOf(SPEECH);
+    const want = await analyzeSignal(mono, {
+      inputRate: rate,
+      hopSeconds: 0.5,
+      features: 'db',
+      normalisation: null,
+      predict: windowPredictor(model, config),
+    });
+    expect(want.some((r) => !r.speech)).toBe(true);
+    expect(want.some((r) => r.speech)).toBe(true);
+
+    const json = analyze('--timeline', '--json', '--model', modelDir, SPEECH);
+    expect(json.code).toBe(0);
+    const rows = jsonRows(json.stdout);
+    expect(rows.map((r) => r.time)).toEqual(want.map((r) => Number(r.time.toFixed(6))));
+    rows.forEach((r, i) => {
+      expect(Object.keys(r)).toEqual(['file', 'time', 'valence', 'arousal', 'speech']);
+      expect(r.speech).toBe(want[i].speech ? 'yes' : 'no');
+      expect(r.valence).toBe(want[i].valence);
+      expect(r.arousal).toBe(want[i].arousal);
+      expect(r.arousal === null).toBe(r.speech === 'no');
+    });
+
+    const csv = analyze('--timeline', '--gate', '--csv', '--model', modelDir, SPEECH).stdout.trim().split('\n');
+    expect(csv[0]).toBe('file,time,valence,arousal,speech');
+    csv.slice(1).forEach((line, i) => {
+      const [, , valence, arousal, speech] = line.split(',');
+      expect(speech).toBe(want[i].speech ? 'yes' : 'no');
+      expect(valence).toBe(want[i].valence === null ? '' : String(want[i].valence));
+      expect(arousal).toBe(want[i].arousal === null ? '' : String(want[i].arousal));
+    });
   });
 });

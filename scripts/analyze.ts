@@ -1,4 +1,5 @@
-// npm run analyze -- FILE... : the valence of audio files, with the bundled model or --model.
+// npm run analyze -- FILE... : the valence of audio files, with the bundled model or --model
+// (and their arousal, in a column of its own, when the model has two outputs).
 // Per file, the report's rule (first 61500 samples at 8 kHz, zero-padded at the end); with
 // --timeline, the live monitor's readings over the file, from the code the app runs
 // (analyzeSignal in src/worker/analysis-loop.ts: live window, speech gate, CNN).
@@ -8,9 +9,10 @@ import { DEFAULT_HOP_SECONDS } from '../src/dsp/params.ts';
 import { clipFeatures } from '../src/dsp/pipeline.ts';
 import { toMono } from '../src/dsp/mono.ts';
 import { normalisationFromCard } from '../src/dsp/loudness.ts';
-import { predictValence } from '../src/model/predict.ts';
+import { outputCount } from '../src/model/config.ts';
 import { initNodeBackend } from '../src/model/backend.ts';
 import { analyzeSignal } from '../src/worker/analysis-loop.ts';
+import { windowPredictor } from '../src/worker/window-predictor.ts';
 import { loadModelDir } from './lib/model-files.ts';
 import { defaultModelDir } from './lib/default-model.ts';
 import { readAudioFile } from './lib/audio-file.ts';
@@ -20,13 +22,14 @@ import { runCli } from './lib/cli.ts';
 const USAGE = `usage: npm run analyze -- FILE... [options]
 
 Prints the valence (-1 negative .. +1 positive) of each audio file (WAV: any rate, any
-channel count, 8/16/24/32-bit integer or 32/64-bit float).
+channel count, 8/16/24/32-bit integer or 32/64-bit float), and its arousal in a column
+of its own when the model has two outputs (valence, arousal).
 
 options:
   --model DIR      model folder (model.json + weights); default: the bundled model
   --timeline       the live monitor's readings over each file, one every --hop seconds;
-                   where its speech gate finds no speech the valence is empty (the
-                   monitor shows "no speech" and runs no CNN)
+                   where its speech gate finds no speech the valence (and arousal)
+                   is empty (the monitor shows "no speech" and runs no CNN)
   --gate           with --timeline: add the monitor's speech gate as a column (speech:
                    yes/no; "no" is where the monitor shows "no speech"); --json always has it
   --hop SECONDS    spacing of timeline readings (default ${DEFAULT_HOP_SECONDS})
@@ -86,6 +89,10 @@ async function analyze(opts: Options): Promise<number> {
     return 2;
   }
   const { model, config } = loaded;
+  // One forward pass per clip or reading gives both outputs; arousal only where the model has it.
+  const read = windowPredictor(model, config);
+  const withArousal = outputCount(config) === 2;
+  const arousalOf = (a: number | null): Row => (withArousal ? { arousal: a } : {});
   // A model trained with loudness normalisation gets the same on every window (its card says).
   const normalisation = normalisationFromCard(loaded.card);
   const rows: Row[] = [];
@@ -96,8 +103,8 @@ async function analyze(opts: Options): Promise<number> {
       const mono = toMono(audio.channels);
       const seconds = mono.length / audio.sampleRate;
       if (!opts.timeline) {
-        const [valence] = predictValence(model, [clipFeatures(mono, audio.sampleRate, config.features, normalisation).data], config);
-        rows.push({ file, seconds: Number(seconds.toFixed(3)), valence });
+        const { valence, arousal } = read(clipFeatures(mono, audio.sampleRate, config.features, normalisation).data);
+        rows.push({ file, seconds: Number(seconds.toFixed(3)), valence, ...arousalOf(arousal) });
         continue;
       }
       // The app's file timeline: the same loop, gate and CNN as the live monitor.
@@ -106,10 +113,10 @@ async function analyze(opts: Options): Promise<number> {
         hopSeconds: opts.hop,
         features: config.features,
         normalisation,
-        predict: (features) => predictValence(model, [features], config)[0],
+        predict: read,
       });
       for (const r of readings) {
-        rows.push({ file, time: Number(r.time.toFixed(6)), valence: r.valence, speech: r.speech ? 'yes' : 'no' });
+        rows.push({ file, time: Number(r.time.toFixed(6)), valence: r.valence, ...arousalOf(r.arousal), speech: r.speech ? 'yes' : 'no' });
       }
     } catch (e) {
       failures++;
@@ -117,14 +124,15 @@ async function analyze(opts: Options): Promise<number> {
     }
   }
   model.dispose();
-  const columns = opts.timeline ? ['file', 'time', 'valence', ...(opts.gate ? ['speech'] : [])] : ['file', 'seconds', 'valence'];
+  const outputs = ['valence', ...(withArousal ? ['arousal'] : [])];
+  const columns = opts.timeline ? ['file', 'time', ...outputs, ...(opts.gate ? ['speech'] : [])] : ['file', 'seconds', ...outputs];
   if (opts.format === 'json') {
     console.log(JSON.stringify(rows));
   } else if (opts.format === 'csv') {
     console.log(toCsv(columns, rows));
   } else if (rows.length > 0) {
     const shown = rows.map((r) => ({ ...r, file: opts.files.length > 1 ? String(r.file) : basename(String(r.file)) }));
-    console.log(toTable(columns, shown, { seconds: 2, time: 2, valence: 3 }));
+    console.log(toTable(columns, shown, { seconds: 2, time: 2, valence: 3, arousal: 3 }));
   }
   return failures > 0 ? 1 : 0;
 }
