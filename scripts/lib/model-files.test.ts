@@ -1,5 +1,6 @@
-// Model folders on disk: save -> load gives the same predictions, an overwrite leaves no
-// temporary files, and missing, corrupt or mixed-up files are refused with clear messages.
+// Model folders on disk: save -> load gives the same predictions (one output or two), an
+// overwrite leaves no temporary files, and missing, corrupt or mixed-up files are refused
+// with clear messages.
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initNodeBackend } from '../../src/model/backend.ts';
 import { buildCnn } from '../../src/model/cnn.ts';
 import { ModelError } from '../../src/model/errors.ts';
-import { predictValence } from '../../src/model/predict.ts';
+import { predict, predictValence } from '../../src/model/predict.ts';
+import { SEED_PRESET, type CnnConfig } from '../../src/model/config.ts';
 import { importTorchWeights } from '../../src/model/torch-weights.ts';
 import { maxAbsDiff } from '../../src/dsp/compare.ts';
 import { firstBitDifference, modelCases } from '../../src/model/test-support.ts';
@@ -45,6 +47,21 @@ describe('model folders', () => {
     expect(maxAbsDiff(p, fx.expected)).toBeLessThanOrEqual(1e-4);
     loaded.model.dispose();
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('saves and loads a two-output model (valence, arousal) with both outputs identical', async () => {
+    const config: CnnConfig = { ...SEED_PRESET, features: 'db', channels: [4], outputs: 2 };
+    const two = buildCnn(config, { seed: 9 });
+    const dir = join(root, 'two-outputs');
+    await saveModelDir(dir, two, config, card);
+    const loaded = await loadModelDir(dir);
+    expect(loaded.config).toEqual(config);
+    const a = predict(two, fx.inputs, config);
+    const b = predict(loaded.model, fx.inputs, loaded.config);
+    expect(firstBitDifference(b.valence, a.valence)).toBe(-1);
+    expect(firstBitDifference(b.arousal!, a.arousal!)).toBe(-1);
+    two.dispose();
+    loaded.model.dispose();
   });
 
   it('overwrites an existing model in place, leaving no temporary files', async () => {

@@ -1,5 +1,6 @@
-// TF.js model.json + weights: an exact round trip carrying our config and card, the
-// standard loader reading the same files, and refusal of corrupt or mismatched artifacts.
+// TF.js model.json + weights: an exact round trip carrying our config and card (one output
+// or two), the standard loader reading the same files, and refusal of corrupt or
+// mismatched artifacts (a wrong output count among them).
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -14,7 +15,7 @@ import { initNodeBackend } from './backend.ts';
 import { buildCnn } from './cnn.ts';
 import { SEED_PRESET, type CnnConfig } from './config.ts';
 import { ModelError } from './errors.ts';
-import { predictValence } from './predict.ts';
+import { predict, predictValence } from './predict.ts';
 import { exportTorchWeights, importTorchWeights } from './torch-weights.ts';
 import { maxAbsDiff } from '../dsp/compare.ts';
 import { expectNoLeak, firstBitDifference, modelCases, type LoadedModelCase } from './test-support.ts';
@@ -100,6 +101,22 @@ describe('model artifacts', () => {
     });
   });
 
+  it('round-trips a two-output model (valence, arousal): both outputs bit-identical', async () => {
+    const config: CnnConfig = { ...SEED_PRESET, channels: [4, 8], outputs: 2 };
+    await expectNoLeak(async () => {
+      const m = buildCnn(config, { seed: 6 });
+      const art = await modelToArtifacts(m, config, {});
+      const back = await modelFromArtifacts(JSON.parse(JSON.stringify(art.modelJson)), art.weights);
+      expect(back.config).toEqual(config);
+      const a = predict(m, fx.inputs, config);
+      const b = predict(back.model, fx.inputs, back.config);
+      expect(firstBitDifference(b.valence, a.valence)).toBe(-1);
+      expect(firstBitDifference(b.arousal!, a.arousal!)).toBe(-1);
+      m.dispose();
+      back.model.dispose();
+    });
+  });
+
   it('refuses to save a model under a config it was not built for, or a card that is not an object', async () => {
     await expect(modelToArtifacts(model, { ...fx.config, activation: 'sigmoid' })).rejects.toThrow(ModelError);
     await expect(modelToArtifacts(model, fx.config, [] as unknown as Record<string, unknown>)).rejects.toThrow(
@@ -121,6 +138,29 @@ describe('model artifacts', () => {
       'a config that does not match the topology',
       () => [jsonWith((j) => (j.userDefinedMetadata.config = { ...fx.config, activation: 'sigmoid' })), saved.weights],
       /activation "relu", the config needs "sigmoid"/,
+    ],
+    [
+      'a config asking for 3 outputs',
+      () => [jsonWith((j) => (j.userDefinedMetadata.config = { ...fx.config, outputs: 3 })), saved.weights],
+      /model.json: model config: outputs must be 1 \(valence\) or 2 \(valence, arousal\), got 3/,
+    ],
+    [
+      'a two-output config on a one-output model',
+      () => [jsonWith((j) => (j.userDefinedMetadata.config = { ...fx.config, outputs: 2 })), saved.weights],
+      /the last layer \("fc"\) gives 1 output\(s\), its config says 2$/,
+    ],
+    [
+      'a last layer with 3 outputs',
+      () => [
+        jsonWith((j) => {
+          for (const w of (j.weightsManifest as { weights: { name: string; shape: number[] }[] }[])[0].weights) {
+            if (w.name === 'fc/kernel') w.shape = [w.shape[0], 3];
+            if (w.name === 'fc/bias') w.shape = [3];
+          }
+        }),
+        saved.weights,
+      ],
+      /gives 3 output\(s\), its config says 1; a model gives 1 output \(valence\) or 2 \(valence, arousal\)/,
     ],
     ['a missing checksum', () => [jsonWith((j) => delete j.userDefinedMetadata.weightsCrc32), saved.weights], /weightsCrc32 is missing/],
     ['truncated weights', () => [saved.modelJson, saved.weights.slice(0, saved.weights.byteLength - 4)], /weights are \d+ bytes, model.json describes \d+/],

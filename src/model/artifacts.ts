@@ -2,10 +2,11 @@
 // buffer), with our metadata (CnnConfig, model card, weights checksum) in model.json's
 // userDefinedMetadata. Pure (no file system): the browser fetches/stores the two parts,
 // scripts/lib/model-files.ts writes them to a folder. Anything corrupt or not matching its
-// config is refused with a ModelError naming the problem.
+// config is refused with a ModelError naming the problem. A model has one output (valence)
+// or two (valence, arousal; SPEC section 3), as its config says.
 import * as tf from '@tensorflow/tfjs';
-import { validateConfig, type CnnConfig } from './config.ts';
-import { checkArchitecture } from './cnn.ts';
+import { outputCount, validateConfig, type CnnConfig } from './config.ts';
+import { checkArchitecture, FC_NAME } from './cnn.ts';
 import { crc32Hex } from './crc32.ts';
 import { ModelError } from './errors.ts';
 
@@ -136,6 +137,20 @@ function weightSpecsOf(json: Record<string, unknown>): tf.io.WeightsManifestEntr
   return specs;
 }
 
+/**
+ * The last layer's width (its bias length) against the config's output count, before any
+ * weights are read: a wrong count is named as such rather than as a layer-shape mismatch.
+ */
+function checkOutputs(specs: tf.io.WeightsManifestEntry[], config: CnnConfig): void {
+  const bias = specs.find((s) => s.name === `${FC_NAME}/bias`);
+  if (!bias || bias.shape.length !== 1) return; // checkArchitecture names a missing or odd layer
+  const got = bias.shape[0];
+  const want = outputCount(config);
+  if (got === want) return;
+  const supported = got === 1 || got === 2 ? '' : '; a model gives 1 output (valence) or 2 (valence, arousal)';
+  throw new ModelError(`model.json: the last layer ("${FC_NAME}") gives ${got} output(s), its config says ${want}${supported}`);
+}
+
 /** Size, checksum and finiteness of the weights buffer against model.json. */
 function checkWeights(specs: tf.io.WeightsManifestEntry[], bytes: Uint8Array, crc: string): void {
   const counts = specs.map((s) => s.shape.reduce((a, b) => a * b, 1));
@@ -170,6 +185,7 @@ export async function modelFromArtifacts(modelJson: unknown, weights: ArrayBuffe
   if (!isObject(modelJson.modelTopology)) throw new ModelError('model.json has no modelTopology');
   const meta = readMetadata(modelJson.userDefinedMetadata);
   const specs = weightSpecsOf(modelJson);
+  checkOutputs(specs, meta.config);
   const bytes = weights instanceof Uint8Array ? weights : new Uint8Array(weights);
   checkWeights(specs, bytes, meta.weightsCrc32);
   const weightData = bytes.slice().buffer;

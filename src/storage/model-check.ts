@@ -3,8 +3,9 @@
 // repeats the architecture check on real layers). A model is refused, with a message that
 // says what is wrong, when its config is invalid, it reads other features than the app
 // computes (input size, feature type, signal parameters on its card), or its weights do not
-// match model.json (size, shapes, checksum, non-finite values).
-import { featureMapShape, validateConfig, type CnnConfig } from '../model/config.ts';
+// match model.json (size, shapes, checksum, non-finite values). One output (valence) or two
+// (valence, arousal; SPEC section 3) are accepted, with the last layer's shapes to match.
+import { featureMapShape, outputCount, validateConfig, type CnnConfig } from '../model/config.ts';
 import { crc32Hex } from '../model/crc32.ts';
 import { ModelError } from '../model/errors.ts';
 import { MEL, TARGET_RATE, WINDOW_FRAMES, WINDOW_LENGTH } from '../dsp/params.ts';
@@ -48,10 +49,15 @@ function expectedWeights(c: CnnConfig): Map<string, number[]> {
     cin = cout;
   });
   const [h, w] = featureMapShape(c);
-  out.set('fc/kernel', [cin * h * w, 1]);
-  out.set('fc/bias', [1]);
+  const k = outputCount(c);
+  out.set('fc/kernel', [cin * h * w, k]);
+  out.set('fc/bias', [k]);
   return out;
 }
+
+/** What the config's output count means, for messages about the last layer. */
+const outputsText = (c: CnnConfig): string =>
+  outputCount(c) === 2 ? '2 outputs: valence, arousal' : '1 output: valence';
 
 /** The card's signal description, where it has one, must be the app's (else readings would be meaningless). */
 function checkSignal(card: Record<string, unknown>, config: CnnConfig): void {
@@ -133,7 +139,8 @@ export function checkModelJson(modelJson: Record<string, unknown>, cardJson?: un
       const shape = want.get(w.name);
       if (!shape) throw new ModelError(`model.json: unexpected weight "${w.name}" for this config`);
       if (JSON.stringify(shape) !== JSON.stringify(w.shape)) {
-        throw new ModelError(`model.json: weight "${w.name}" has shape ${JSON.stringify(w.shape)}, the config needs ${JSON.stringify(shape)}`);
+        const why = w.name.startsWith('fc/') ? ` (${outputsText(config)})` : '';
+        throw new ModelError(`model.json: weight "${w.name}" has shape ${JSON.stringify(w.shape)}, the config needs ${JSON.stringify(shape)}${why}`);
       }
       seen.add(w.name);
     }
