@@ -7,31 +7,35 @@
 // and after the last round. Reported: the median over all rounds' steps, the range of the
 // per-round medians, and process CPU per step (process.cpuUsage, all threads).
 //
-//   tsx scripts/bench-train.ts [--steps 8] [--warmup 2] [--rounds 3] [--threads 2] [--naive] [--no-torch] [--json]
+//   tsx scripts/bench-train.ts [--steps 8] [--warmup 2] [--rounds 3] [--threads 2] [--outputs 1] [--naive] [--no-torch] [--json]
 //
+// --outputs 2: the seed CNN with two outputs (valence, arousal); PyTorch's step is the
+// one-output model's either way.
 // --json: the last line is one JSON object {ms_per_step, torch_ms_per_step?, ratio?, ...}.
 // ms_per_step is the parallel step (threads > 1) or the single-thread step (threads 1).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { SEED_PRESET, type CnnConfig } from '../src/model/config.ts';
+import { outputCount, SEED_PRESET, type CnnConfig } from '../src/model/config.ts';
 import { useWasmBackend } from '../src/model/backend.ts';
 import { conv2dFast } from '../src/model/train/conv-grad.ts';
 import { ParallelTrainer } from '../src/model/train/parallel.ts';
-import { paramShapes, Trainer, type GradOptions } from '../src/model/train/train-step.ts';
+import { paramShapes } from '../src/model/train/params.ts';
+import { Trainer, type GradOptions } from '../src/model/train/train-step.ts';
 
 interface Args {
   steps: number;
   warmup: number;
   rounds: number;
   threads: number;
+  outputs: 1 | 2;
   naive: boolean;
   torch: boolean;
   json: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { steps: 8, warmup: 2, rounds: 3, threads: 2, naive: false, torch: true, json: false };
+  const a: Args = { steps: 8, warmup: 2, rounds: 3, threads: 2, outputs: 1, naive: false, torch: true, json: false };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
     const num = () => {
@@ -43,6 +47,11 @@ function parseArgs(argv: string[]): Args {
     else if (f === '--warmup') a.warmup = num();
     else if (f === '--rounds') a.rounds = num();
     else if (f === '--threads') a.threads = num();
+    else if (f === '--outputs') {
+      const k = num();
+      if (k !== 1 && k !== 2) throw new Error('--outputs needs 1 or 2');
+      a.outputs = k;
+    }
     else if (f === '--naive') a.naive = true;
     else if (f === '--no-torch') a.torch = false;
     else if (f === '--json') a.json = true;
@@ -85,16 +94,18 @@ class Samples {
   }
 }
 
-function batch(config: CnnConfig): { x: tf.Tensor4D; y: tf.Tensor1D } {
+/** One output: targets [BATCH]; two: [BATCH, 2]. */
+function batch(config: CnnConfig): { x: tf.Tensor4D; y: tf.Tensor } {
   const [h, w] = config.inputShape;
+  const k = outputCount(config);
   return {
     x: tf.randomUniform([BATCH, h, w, 1], 0, 1, 'float32', 1) as tf.Tensor4D,
-    y: tf.randomUniform([BATCH], -1, 1, 'float32', 2) as tf.Tensor1D,
+    y: tf.randomUniform(k === 1 ? [BATCH] : [BATCH, k], -1, 1, 'float32', 2),
   };
 }
 
 /** tf.grads over a forward that uses conv2dFast and TF.js's own gradients elsewhere, tf.train.adam. */
-function autodiffStep(config: CnnConfig, x: tf.Tensor4D, y: tf.Tensor1D): { step: () => void; dispose: () => void } {
+function autodiffStep(config: CnnConfig, x: tf.Tensor4D, y: tf.Tensor): { step: () => void; dispose: () => void } {
   const seedTrainer = new Trainer(config);
   const vars = seedTrainer.params.map((p, i) => tf.variable(tf.tensor(p, paramShapes(config)[i])));
   const opt = tf.train.adam(1e-4, 0.9, 0.999, 1e-8);
@@ -107,7 +118,7 @@ function autodiffStep(config: CnnConfig, x: tf.Tensor4D, y: tf.Tensor1D): { step
         h = tf.avgPool(tf.relu(z), 2, 2, 'valid');
       }
       const out = tf.add(tf.matMul(tf.reshape(h, [BATCH, -1]) as tf.Tensor2D, vars[2 * nb] as tf.Variable<tf.Rank.R2>), vars[2 * nb + 1]);
-      return tf.mean(tf.square(tf.sub(out, tf.reshape(y, [BATCH, 1])))) as tf.Scalar;
+      return tf.mean(tf.square(tf.sub(out, tf.reshape(y, [BATCH, outputCount(config)])))) as tf.Scalar;
     });
   return {
     step: () => {
@@ -147,9 +158,9 @@ interface Variant {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const log = (s: string) => console.log(s);
-  const config = SEED_PRESET;
+  const config: CnnConfig = args.outputs === 2 ? { ...SEED_PRESET, outputs: 2 } : SEED_PRESET;
   await useWasmBackend();
-  log(`seed CNN, batch ${BATCH}, input 1x${config.inputShape.join('x')}; ${args.rounds} interleaved rounds of ${args.steps} steps after ${args.warmup} warm-up`);
+  log(`seed CNN${args.outputs === 2 ? ' with two outputs' : ''}, batch ${BATCH}, input 1x${config.inputShape.join('x')}; ${args.rounds} interleaved rounds of ${args.steps} steps after ${args.warmup} warm-up`);
   const { x, y } = batch(config);
 
   // The step without Winograd (direct XNNPACK convolutions everywhere), for comparison.
@@ -207,7 +218,7 @@ async function main(): Promise<void> {
   if (args.naive) {
     await tf.setBackend('cpu');
     const cx = tf.tensor(x.dataSync(), x.shape) as tf.Tensor4D;
-    const cy = tf.tensor(y.dataSync(), y.shape) as tf.Tensor1D;
+    const cy = tf.tensor(y.dataSync(), y.shape);
     const cpu = autodiffStep(config, cx, cy);
     const t0 = performance.now();
     cpu.step();
@@ -229,6 +240,7 @@ async function main(): Promise<void> {
     single_thread_ms_per_step: Number(singleMs.toFixed(2)),
     autodiff_ms_per_step: Number(variants[variants.length - 1].samples.ms.toFixed(2)),
     threads: args.threads,
+    outputs: args.outputs,
   };
   if (args.threads > 1) result.direct_conv_ms_per_step = Number(variants[2].samples.ms.toFixed(2));
   if (naiveMs !== null) result.naive_cpu_ms_per_step = Number(naiveMs.toFixed(0));

@@ -1,13 +1,16 @@
 // Worker thread of the data-parallel trainer (parallel.ts): its own TF.js wasm instance
-// computes the loss share and gradients of one shard of each batch into this worker's
-// shared gradient buffer, and runs Adam on its slice of the shared parameters. Protocol:
-// WorkerRequest / WorkerReply in parallel.ts.
+// computes the loss share and gradients of one shard of each batch (its rows of x and of the
+// targets, scaled by the whole batch's known labels) into this worker's shared gradient
+// buffer, and runs Adam on its slice of the shared parameters. Protocol: WorkerRequest /
+// WorkerReply in parallel.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { adamUpdateRange } from './adam.ts';
 import { useWasmBackend } from '../backend.ts';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './parallel.ts';
-import { lossAndGradients, paramShapes, tensorViews, uploadParams } from './train-step.ts';
+import { outputCount } from '../config.ts';
+import { paramShapes, sizeOf, tensorViews } from './params.ts';
+import { lossAndGradients, uploadParams } from './train-step.ts';
 import { WinogradWorkspace } from './winograd.ts';
 
 const port = parentPort;
@@ -15,7 +18,8 @@ if (!port) throw new Error('grad-worker.ts must run in a worker thread');
 const init = workerData as WorkerInit;
 const { config, grad } = init;
 const shapes = paramShapes(config);
-const sizes = shapes.map((s) => s.reduce((a, b) => a * b, 1));
+const sizes = shapes.map(sizeOf);
+const outputs = outputCount(config);
 const params = tensorViews(init.params, sizes);
 const myGrads = tensorViews(init.grads[init.index], sizes);
 const workspace = new WinogradWorkspace();
@@ -32,7 +36,8 @@ function handle(msg: Exclude<WorkerRequest, { type: 'exit' }>): WorkerReply {
   const out = tf.tidy(() => {
     const { params: ps, flipped } = uploadParams(shapes, params, grad);
     const x = tf.tensor4d(msg.x, msg.xShape); // lossAndGradients checks it against the config
-    const r = lossAndGradients(config, ps, x, tf.tensor1d(msg.y), msg.batchTotal, flipped, grad, workspace);
+    const y = tf.tensor2d(msg.y, [msg.xShape[0], outputs]); // rows of outputs, NaN = unknown
+    const r = lossAndGradients(config, ps, x, y, msg.labelTotal, flipped, grad, workspace);
     return [r.loss, ...r.grads];
   });
   try {

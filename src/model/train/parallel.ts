@@ -14,8 +14,9 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type * as tf from '@tensorflow/tfjs';
-import type { CnnConfig } from '../config.ts';
+import { outputCount, type CnnConfig } from '../config.ts';
 import type { AdamOptions } from './adam.ts';
+import { readTargets } from './targets.ts';
 import { Trainer, type FlatState, type GradOptions, type TrainerOptions, type TrainerState } from './train-step.ts';
 
 /** What a worker gets at start (workerData). */
@@ -32,7 +33,8 @@ export interface WorkerInit {
 }
 
 export type WorkerRequest =
-  | { type: 'grads'; id: number; x: Float32Array; xShape: [number, number, number, number]; y: Float32Array; batchTotal: number }
+  /** y: the shard's targets, row-major [rows, outputs], NaN = unknown; labelTotal: the whole batch's known labels. */
+  | { type: 'grads'; id: number; x: Float32Array; xShape: [number, number, number, number]; y: Float32Array; labelTotal: number }
   | { type: 'adam'; id: number; step: number; from: number; to: number; options: AdamOptions; workers: number }
   /** Ends the thread at once with this exit code (tests use it to simulate a crash). */
   | { type: 'exit'; code: number };
@@ -217,7 +219,11 @@ export class ParallelTrainer {
     if (this.busy) throw new Error('ParallelTrainer: the previous step has not finished (await it first)');
   }
 
-  /** One Adam step on the batch (x [N, H, W, 1], y [N]); returns the batch's MSE before it. */
+  /**
+   * One Adam step on the batch (x [N, H, W, 1], y [N, K] or [N], NaN = unknown); returns the
+   * batch's masked MSE before it. As Trainer.step: a batch without a known label is a step
+   * with zero gradients.
+   */
   async step(x: tf.Tensor4D, y: tf.Tensor): Promise<number> {
     this.usable();
     this.busy = true;
@@ -230,12 +236,15 @@ export class ParallelTrainer {
 
   private async runStep(x: tf.Tensor4D, y: tf.Tensor): Promise<number> {
     const n = x.shape[0];
-    if (y.size !== n) throw new Error(`expected ${n} targets, got ${y.size}`);
+    const k = outputCount(this.trainer.config);
+    // The known labels are counted over the whole batch: each shard's loss and gradients are
+    // its share of the batch's mean, so they add up to it.
+    const targets = readTargets(y, n, k);
     const sizes = shardSizes(n, this.workers.length);
     const [, h, w, c] = x.shape;
     const per = h * w * c;
     const xs = x.dataSync() as Float32Array;
-    const ys = y.dataSync() as Float32Array;
+    const ys = targets.values;
     let offset = 0;
     // Phase 1: gradients. Workers without a shard (n < threads) leave stale values in their
     // buffer, so only the first sizes.length buffers are summed.
@@ -244,7 +253,8 @@ export class ParallelTrainer {
         const from = offset;
         offset += m;
         const xShard = xs.slice(from * per, (from + m) * per);
-        return this.workers[i].request({ type: 'grads', x: xShard, xShape: [m, h, w, c], y: ys.slice(from, from + m), batchTotal: n });
+        const yShard = ys.slice(from * k, (from + m) * k);
+        return this.workers[i].request({ type: 'grads', x: xShard, xShape: [m, h, w, c], y: yShard, labelTotal: targets.known });
       }),
     );
     let loss = 0;

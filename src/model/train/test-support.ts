@@ -76,3 +76,20 @@ export function referenceGradients(config: CnnConfig, params: tf.Tensor[], x: tf
   const { value, grads } = tf.valueAndGrads(f)(params);
   return [value, ...grads];
 }
+
+/**
+ * The masked loss of a one- or two-output model with stock ops, and its gradients (tf.grads):
+ * sum of squared errors over the labels that are not NaN / their count, the unknown ones
+ * dropped by tf.where (not by a 0 / 1 mask, as the fast path does). y is [n, K].
+ */
+export function referenceMaskedGradients(config: CnnConfig, params: tf.Tensor[], x: tf.Tensor4D, y: tf.Tensor2D): tf.Tensor[] {
+  const known = tf.logicalNot(tf.isNaN(y));
+  const count = tf.sum(tf.cast(known, 'float32'));
+  const f = (...ps: tf.Tensor[]) => {
+    const out = referenceForward(config, ps, x);
+    const err = tf.where(known, tf.sub(out, y), tf.zerosLike(out));
+    return tf.div(tf.sum(tf.square(err)), count) as tf.Scalar;
+  };
+  const { value, grads } = tf.valueAndGrads(f)(params);
+  return [value, ...grads];
+}

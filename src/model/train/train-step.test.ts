@@ -3,7 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { validateConfig, type CnnConfig } from '../config.ts';
-import { forward, initParams, lossAndGradients, paramShapes, Trainer, type GradOptions, type TrainerState } from './train-step.ts';
+import { initParams, paramShapes } from './params.ts';
+import { forward, lossAndGradients, Trainer, type GradOptions, type TrainerState } from './train-step.ts';
 import { randomArray, referenceForward, referenceGradients, relError, runOn, setBackend } from './test-support.ts';
 
 const small = (over: Partial<CnnConfig>): CnnConfig =>

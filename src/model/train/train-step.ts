@@ -1,16 +1,17 @@
-// One training step of the valence CNN (forward, MSE loss, hand-written backward, Adam) for
+// One training step of the CNN (forward, masked MSE loss, hand-written backward, Adam) for
 // any CnnConfig, on whatever TF.js backend is active (meant for wasm; the cpu backend gives
 // the reference in tests). Convolutions: Winograd along time (winograd.ts) after the first
-// block, direct XNNPACK convolutions with the gradients of conv-grad.ts in the first.
+// block, direct XNNPACK convolutions with the gradients of conv-grad.ts in the first; the
+// last layer and the loss: output-grad.ts.
 //
 // Parameter layout = the LayersModel of cnn.ts, so `model.setWeights(trainer.weightTensors())`
 // loads trained weights and `trainer.setWeights(model.getWeights())` starts from a model:
 //   [conv1 kernel HWIO [k,k,Cin,Cout], conv1 bias [Cout], ..., convN kernel, convN bias,
-//    fc kernel [flat, 1] (flat in NHWC = (H, W, C) order), fc bias [1]].
-// Inputs are NHWC [N, mels, frames, 1]; targets [N] or [N, 1].
+//    fc kernel [flat, K] (flat in NHWC = (H, W, C) order), fc bias [K]], K = outputCount(config).
+// Inputs are NHWC [N, mels, frames, 1]; targets [N, K] (or [N] when K = 1), NaN where a label
+// is unknown (targets.ts): the loss is the mean squared error over the known labels.
 import * as tf from '@tensorflow/tfjs';
-import { createRng } from '../../training/random.ts';
-import { flatSize, type CnnConfig } from '../config.ts';
+import { outputCount, type CnnConfig } from '../config.ts';
 import { Adam, type AdamOptions } from './adam.ts';
 import {
   activate,
@@ -21,42 +22,12 @@ import {
   poolBackward,
   poolForward,
 } from './conv-grad.ts';
+import { outputLossAndGradients } from './output-grad.ts';
+import { initParams, paramShapes, sizeOf, tensorViews } from './params.ts';
+import { readTargets } from './targets.ts';
 import { WinogradWorkspace, winogradBackward, winogradForward, type WinogradSaved } from './winograd.ts';
 
-/** Parameter shapes in LayersModel order. */
-export function paramShapes(config: CnnConfig): number[][] {
-  const k = config.kernelSize;
-  const shapes: number[][] = [];
-  let cin = 1;
-  for (const cout of config.channels) {
-    shapes.push([k, k, cin, cout], [cout]);
-    cin = cout;
-  }
-  shapes.push([flatSize(config), 1], [1]);
-  return shapes;
-}
-
-const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-/** PyTorch's default init: U(+-1/sqrt(fan_in)) for every weight and bias of a layer. */
-export function initParams(config: CnnConfig, seed = 1): Float32Array[] {
-  const rand = createRng(seed); // mulberry32: reproducible without TF.js
-  const shapes = paramShapes(config);
-  const out: Float32Array[] = [];
-  for (let i = 0; i < shapes.length; i += 2) {
-    const kernel = shapes[i];
-    const fanIn = sizeOf(kernel) / kernel[kernel.length - 1];
-    const bound = 1 / Math.sqrt(fanIn);
-    for (const shape of [kernel, shapes[i + 1]]) {
-      const a = new Float32Array(sizeOf(shape));
-      for (let j = 0; j < a.length; j++) a[j] = (2 * rand() - 1) * bound;
-      out.push(a);
-    }
-  }
-  return out;
-}
-
-/** Model output [N, 1] for inputs [N, H, W, 1], with the same ops the step trains. */
+/** Model output [N, K] for inputs [N, H, W, 1], with the same ops the step trains. */
 export function forward(config: CnnConfig, params: readonly tf.Tensor[], x: tf.Tensor4D): tf.Tensor2D {
   return tf.tidy(() => {
     let h = x;
@@ -93,7 +64,10 @@ export function winogradTile(m: number, kernelSize: number, cin: number): number
 }
 
 export interface Gradients {
-  /** Sum of squared errors of this batch divided by batchTotal (the MSE when it is the whole batch). */
+  /**
+   * Sum of squared errors over this shard's known labels divided by labelTotal (the masked
+   * MSE when the shard is the whole batch).
+   */
   loss: tf.Scalar;
   /** One per parameter, same order and shapes. */
   grads: tf.Tensor[];
@@ -120,15 +94,17 @@ export function uploadParams(
 }
 
 /**
- * Loss and gradients for the MSE over a batch of batchTotal samples, of which x holds some
- * (a shard, for data-parallel steps: the shards' losses and gradients add up to the batch's).
+ * Loss and gradients for the MSE over the known labels of a batch that has labelTotal of
+ * them, of which x and y hold some (a shard, for data-parallel steps: the shards' losses
+ * and gradients add up to the batch's). labelTotal defaults to this shard's known labels.
+ * A shard with no known label gives loss 0 and zero gradients without running the model.
  */
 export function lossAndGradients(
   config: CnnConfig,
   params: readonly tf.Tensor[],
   x: tf.Tensor4D,
   y: tf.Tensor,
-  batchTotal: number = x.shape[0],
+  labelTotal?: number,
   flippedKernels?: readonly tf.Tensor4D[],
   options: GradOptions = {},
   workspace?: WinogradWorkspace,
@@ -137,11 +113,16 @@ export function lossAndGradients(
   const nb = config.channels.length;
   if (params.length !== 2 * nb + 2) throw new Error(`expected ${2 * nb + 2} parameter tensors, got ${params.length}`);
   const n = x.shape[0];
-  if (y.size !== n) throw new Error(`expected ${n} targets, got ${y.size}`);
+  const targets = readTargets(y, n, outputCount(config));
+  const total = labelTotal ?? targets.known;
+  if (!Number.isInteger(total) || total < targets.known) {
+    throw new Error(`labelTotal must be a whole number >= this shard's ${targets.known} known labels, got ${labelTotal}`);
+  }
   const [hIn, wIn] = config.inputShape;
   if (x.shape[1] !== hIn || x.shape[2] !== wIn || x.shape[3] !== 1) {
     throw new Error(`input must be [N, ${hIn}, ${wIn}, 1], got [${x.shape.join(', ')}]`);
   }
+  if (targets.known === 0) return { loss: tf.scalar(0), grads: params.map((p) => tf.zerosLike(p)) };
   return tf.tidy(() => {
     const inputs: tf.Tensor4D[] = [];
     const saved: (WinogradSaved | null)[] = [];
@@ -168,20 +149,11 @@ export function lossAndGradients(
       pools.push(h);
     }
     const flat = tf.reshape(h, [n, -1]) as tf.Tensor2D;
-    const wFc = params[2 * nb] as tf.Tensor2D;
-    const out = tf.add(tf.matMul(flat, wFc), params[2 * nb + 1]);
-    const diff = tf.sub(out, tf.reshape(y, [n, 1]));
-    const loss = tf.div(tf.sum(tf.square(diff)), batchTotal) as tf.Scalar;
-
+    const fc = outputLossAndGradients(flat, params[2 * nb] as tf.Tensor2D, params[2 * nb + 1], targets, total);
     const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * nb + 2);
-    const dOut = tf.mul(diff, 2 / batchTotal) as tf.Tensor2D; // [n, 1]
-    // matMul with transposeA takes a slow path on wasm; transposing first is cheap here.
-    grads[2 * nb] = tf.matMul(tf.transpose(flat), dOut);
-    grads[2 * nb + 1] = tf.sum(dOut, 0);
-    // dOut wFc^T as a broadcast product (an outer product: the inner size is 1). Not a matMul:
-    // wasm caches its XNNPACK matMul operator by the B tensor's data, and a reshape of wFc
-    // shares wFc's data, so the forward's cached [flat, 1] operator would be reused (NaNs).
-    let dh = tf.reshape(tf.mul(dOut, tf.reshape(wFc, [1, -1])), h.shape) as tf.Tensor4D;
+    grads[2 * nb] = fc.dw;
+    grads[2 * nb + 1] = fc.db;
+    let dh = tf.reshape(fc.dFlat, h.shape) as tf.Tensor4D;
     for (let i = nb - 1; i >= 0; i--) {
       // (The pooling and activation backward as one JS pass over the values ran 1.5-2.5x
       // slower than these wasm ops.)
@@ -194,7 +166,7 @@ export function lossAndGradients(
       grads[2 * i + 1] = g.db;
       if (g.dx) dh = g.dx;
     }
-    return { loss, grads };
+    return { loss: fc.loss, grads };
   });
 }
 
@@ -228,16 +200,6 @@ export interface FlatState {
   params: Float32Array;
   m: Float32Array;
   v: Float32Array;
-}
-
-/** Per-tensor views into a flat array. */
-export function tensorViews(flat: Float32Array, sizes: readonly number[]): Float32Array[] {
-  let offset = 0;
-  return sizes.map((n) => {
-    const view = flat.subarray(offset, offset + n);
-    offset += n;
-    return view;
-  });
 }
 
 function checkState(config: CnnConfig, state: TrainerState): void {
@@ -331,11 +293,11 @@ export class Trainer {
   }
 
   /** Gradients for a shard as Float32Arrays, plus its loss share (see lossAndGradients). */
-  gradients(x: tf.Tensor4D, y: tf.Tensor, batchTotal: number = x.shape[0]): { loss: number; grads: Float32Array[] } {
+  gradients(x: tf.Tensor4D, y: tf.Tensor, labelTotal?: number): { loss: number; grads: Float32Array[] } {
     // No copies needed: these tensors are disposed before Adam touches the arrays.
     const { params, flipped } = uploadParams(this.shapes, this.params, this.grad);
     try {
-      const r = lossAndGradients(this.config, params, x, y, batchTotal, flipped, this.grad, this.workspace);
+      const r = lossAndGradients(this.config, params, x, y, labelTotal, flipped, this.grad, this.workspace);
       const loss = r.loss.dataSync()[0];
       const grads = r.grads.map((g) => g.dataSync() as Float32Array);
       tf.dispose([r.loss, ...r.grads]);
@@ -345,7 +307,12 @@ export class Trainer {
     }
   }
 
-  /** One Adam step on the batch (x [N, H, W, 1], y [N]); returns the batch's MSE before it. */
+  /**
+   * One Adam step on the batch (x [N, H, W, 1], y [N, K] or [N], NaN = unknown); returns the
+   * batch's masked MSE before it. A batch without any known label still takes its Adam step,
+   * with zero gradients (as PyTorch's Adam does for zero gradients: the moments decay and the
+   * step count advances), so every batch is one step on every trainer.
+   */
   step(x: tf.Tensor4D, y: tf.Tensor): number {
     const { loss, grads } = this.gradients(x, y);
     this.adam.update(this.params, grads);
