@@ -1,6 +1,7 @@
-// npm run train: trains the valence CNN on a RAVDESS-layout folder or a CSV manifest with
-// the project's one signal pipeline, on TF.js wasm with gradient workers, and writes
-// models/NAME (TF.js model + card + README + PyTorch safetensors). See --help.
+// npm run train: trains the valence CNN on one or several corpora (RAVDESS or TurEV-DB
+// folders, CSV manifests) with the project's one signal pipeline, on TF.js wasm with
+// gradient workers, and writes models/NAME (TF.js model + card + README + PyTorch
+// safetensors). See --help.
 import { createHash } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -10,13 +11,15 @@ import { buildCnn } from '../src/model/cnn.ts';
 import { exportTorchWeights } from '../src/model/torch-weights.ts';
 import { serializeSafetensors } from '../src/model/safetensors.ts';
 import { MEL, TARGET_RATE, WINDOW_LENGTH } from '../src/dsp/params.ts';
-import { kFoldBySpeaker, speakersOf, splitBySpeakers, type Split } from '../src/training/split.ts';
+import { kFoldBySpeaker, speakersOf } from '../src/training/split.ts';
+import { splitCorpora } from '../src/training/corpus-split.ts';
+import { scoresLine } from '../src/training/train-loop.ts';
 import type { ValenceMetrics } from '../src/training/metrics.ts';
 import { isBetter, needsSignals, recipeKey, type Recipe } from '../src/training/recipe.ts';
 import { gridRecipes, meanMetrics, rankRows, type MeanMetrics } from '../src/training/grid.ts';
 import { trainRun } from '../src/training/train-loop.ts';
 import type { BestEpoch, EpochRecord } from '../src/training/run-state.ts';
-import { readCorpus } from './lib/corpus.ts';
+import { readCorpora, type NamedCorpus } from './lib/corpus.ts';
 import { FeatureCache } from './lib/feature-cache.ts';
 import { saveModelDir } from './lib/model-files.ts';
 import { setDefaultModel } from './lib/model-index.ts';
@@ -24,8 +27,8 @@ import { toTable } from './lib/format-table.ts';
 import { USAGE, parseTrainOptions, type TrainOptions } from './train/options.ts';
 import { Progress } from './train/progress.ts';
 import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint } from './train/checkpoint.ts';
-import { describeFailures, loadSplit, type LoadedSplit } from './train/load-split.ts';
-import { cardData, renderCard, type TrainedCard } from './train/model-card.ts';
+import { describeFailures, loadSplit, type LoadedSplit, type SplitClips } from './train/load-split.ts';
+import { cardData, renderCard, type CorpusRole, type TrainedCard } from './train/model-card.ts';
 import { runCli } from './lib/cli.ts';
 
 let stopRequested = false;
@@ -59,23 +62,18 @@ async function train(opts: TrainOptions): Promise<number> {
     return 2;
   }
   const backend = await initNodeBackend('wasm');
-  const corpus = readCorpus(opts.source);
-  for (const note of corpus.notes) progress.line(`note: ${note}`);
-  if (corpus.clips.length === 0) throw new Error('the corpus has no clips');
-  const speakers = speakersOf(corpus.clips);
-  progress.line(`corpus: ${corpus.clips.length} clips, ${speakers.length} speakers; backend ${backend}, ${opts.threads} gradient threads`);
-
-  let splits: { name: string; split: Split }[];
-  if (opts.folds > 0) {
-    splits = kFoldBySpeaker(corpus.clips, opts.folds, opts.recipe.seed).map((split, i) => ({ name: `fold ${i + 1}/${opts.folds}`, split }));
-  } else {
-    const split = splitBySpeakers(corpus.clips, opts.valSpeakers);
-    splits = [{ name: `validation speakers ${opts.valSpeakers}`, split }];
+  const corpora = readCorpora(opts.sources);
+  let clipCount = 0;
+  let speakerCount = 0;
+  for (const c of corpora) {
+    for (const note of c.notes) progress.line(`note: ${c.name}: ${note}`);
+    const n = speakersOf(c.clips).length;
+    clipCount += c.clips.length;
+    speakerCount += n;
+    progress.line(`corpus ${c.name} (${c.layout}): ${c.clips.length} clips, ${n} speakers`);
   }
-  if (opts.limit) {
-    const limit = opts.limit;
-    splits = splits.map(({ name, split }) => ({ name, split: { train: split.train.slice(0, limit), val: split.val.slice(0, limit) } }));
-  }
+  progress.line(`backend ${backend}, ${opts.threads} gradient threads`);
+  const splits = makeSplits(opts, corpora);
 
   const recipes: Recipe[] = opts.grid ? gridRecipes(opts.recipe, opts.grid) : [opts.recipe];
   if (opts.resume && (recipes.length > 1 || splits.length > 1)) throw new Error('--resume works for a single run (not with --grid or --folds)');
@@ -89,9 +87,9 @@ async function train(opts: TrainOptions): Promise<number> {
     return {
       date: new Date().toISOString().slice(0, 10),
       command: `npm run train -- ${process.argv.slice(2).join(' ')}`,
-      data: cardData(opts.source, {
-        clips: corpus.clips.length,
-        speakers: speakers.length,
+      data: cardData(splits.find((x) => x.name === splitName)?.roles ?? splits[0].roles, {
+        clips: clipCount,
+        speakers: speakerCount,
         split: splitName + (opts.limit ? ` (limited to ${opts.limit} clips per split)` : ''),
         skipped,
       }),
@@ -105,8 +103,13 @@ async function train(opts: TrainOptions): Promise<number> {
         features: recipe.config.features,
         windowRule: 'first 61500 samples, zero-padded at the end (validation); live windows as SPEC section 1',
       },
-      metrics: { validation: { epoch: best.epoch, ...best.val }, ...(foldRows.length > 1 ? { folds: foldRows } : {}) },
-      history: history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, val: { ...h.val } })),
+      metrics: {
+        validation: { epoch: best.epoch, ...best.val },
+        ...(best.corpora ? { corpora: best.corpora } : {}),
+        ...(best.holdout ? { holdout: best.holdout } : {}),
+        ...(foldRows.length > 1 ? { folds: foldRows } : {}),
+      },
+      history: history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, val: { ...h.val }, ...(h.corpora ? { corpora: h.corpora } : {}), ...(h.holdout ? { holdout: h.holdout } : {}) })),
       timing: { msPerStep: (seconds * 1000) / Math.max(1, steps), threads: opts.threads, seconds },
     };
   };
@@ -125,7 +128,8 @@ async function train(opts: TrainOptions): Promise<number> {
     for (const { name, split } of splits) {
       const dataKey = `${name}|${recipe.config.features}|${JSON.stringify(recipe.normalisation)}|${needsSignals(recipe)}`;
       if (!loaded.has(dataKey)) {
-        progress.line(`loading ${name}: ${split.train.length} train, ${split.val.length} validation clips`);
+        const valCount = split.val.reduce((a, v) => a + v.clips.length, 0);
+        progress.line(`loading ${name}: ${split.train.length} train, ${valCount} validation${split.holdout ? `, ${split.holdout.clips.length} held-out` : ''} clips`);
         const l = loadSplit(cache, split, recipe, progress);
         describeFailures(l.failures, progress);
         skipped = Math.max(skipped, l.failures.length);
@@ -196,7 +200,73 @@ async function train(opts: TrainOptions): Promise<number> {
     `saved ${opts.out} (best epoch ${best.epoch}: val MSE ${best.val.mse.toFixed(4)}, CCC ${best.val.ccc.toFixed(4)})` +
       (opts.makeDefault ? '; now the default model' : ''),
   );
+  if (best.holdout) progress.line(`held-out corpus at that epoch:\n${scoresLine(best.holdout)}`);
   return stopRequested ? 130 : 0;
+}
+
+/** One train/validation split of the run, with each corpus's role in it (for the card). */
+interface NamedSplit {
+  name: string;
+  split: SplitClips;
+  roles: CorpusRole[];
+}
+
+/** Each corpus's speakers on each side of a split. */
+function rolesOf(corpora: readonly NamedCorpus[], split: SplitClips): CorpusRole[] {
+  return corpora.map((c) => {
+    const val = split.val.find((v) => v.corpus === c.name);
+    return {
+      name: c.name,
+      layout: c.layout,
+      source: c.source,
+      clips: c.clips.length,
+      speakers: speakersOf(c.clips).length,
+      trainSpeakers: speakersOf(split.train.filter((x) => x.corpus === c.name)),
+      valSpeakers: val ? speakersOf(val.clips) : [],
+      heldOut: split.holdout?.corpus === c.name,
+    };
+  });
+}
+
+/** The run's splits: k folds of one corpus, or every corpus split by its own speakers (one corpus maybe held out). */
+function makeSplits(opts: TrainOptions, corpora: readonly NamedCorpus[]): NamedSplit[] {
+  let splits: { name: string; split: SplitClips }[];
+  if (opts.folds > 0) {
+    const [only] = corpora;
+    splits = kFoldBySpeaker(only.clips, opts.folds, opts.recipe.seed).map((s, i) => ({
+      name: `fold ${i + 1}/${opts.folds}`,
+      split: { train: s.train, val: [{ corpus: only.name, clips: s.val }], holdout: null },
+    }));
+  } else {
+    const lists = new Map(opts.valSpeakers.map((f) => [f.corpus ?? corpora[0].name, f.list]));
+    const s = splitCorpora(corpora, lists, opts.holdout);
+    const given = opts.valSpeakers.length === 1 && opts.valSpeakers[0].corpus === null ? opts.valSpeakers[0].list : null;
+    const name =
+      corpora.length === 1
+        ? `validation speakers ${given ?? s.val[0].speakers.join(',')}`
+        : [...s.val.map((v) => `${v.corpus}: validation speakers ${v.speakers.join(',')}`), ...(s.holdout ? [`${s.holdout.corpus}: held out`] : [])].join('; ');
+    splits = [{ name, split: { train: s.train, val: s.val.map((v) => ({ corpus: v.corpus, clips: v.clips })), holdout: s.holdout } }];
+  }
+  return splits.map(({ name, split }) => {
+    const limited: SplitClips = opts.limit
+      ? {
+          train: limitPerCorpus(split.train, opts.limit),
+          val: split.val.map((v) => ({ corpus: v.corpus, clips: v.clips.slice(0, opts.limit!) })),
+          holdout: split.holdout ? { corpus: split.holdout.corpus, clips: split.holdout.clips.slice(0, opts.limit) } : null,
+        }
+      : split;
+    return { name, split: limited, roles: rolesOf(corpora, limited) };
+  });
+}
+
+/** At most `limit` clips of each corpus (a smoke run still sees every corpus). */
+function limitPerCorpus<T extends { corpus: string }>(clips: readonly T[], limit: number): T[] {
+  const seen = new Map<string, number>();
+  return clips.filter((c) => {
+    const k = (seen.get(c.corpus) ?? 0) + 1;
+    seen.set(c.corpus, k);
+    return k <= limit;
+  });
 }
 
 runCli('train', USAGE, parseTrainOptions, train);

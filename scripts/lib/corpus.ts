@@ -112,7 +112,6 @@ export function readManifestCsv(file: string, corpus = basename(file, extname(fi
       speaker = basename(dirname(path));
       fromFolder++;
     }
-    if (row.valence === null) throw new CorpusError(`${file}:${row.line}: rows without a valence are not read yet`);
     return { path, valence: row.valence, arousal: row.arousal, speaker, corpus };
   });
   const notes: string[] = [];
@@ -202,6 +201,15 @@ export function readCorpus(source: CorpusSource): CorpusListing {
 export interface NamedCorpus extends CorpusListing {
   name: string;
   source: CorpusSource;
+  /** How its labels were read: from RAVDESS or TurEV-DB names (SPEC section 3), or a manifest's own. */
+  layout: 'ravdess' | 'turev' | 'manifest';
+}
+
+/** The layout a source is read with (a 'folder' is detected). */
+export function layoutOf(source: CorpusSource): NamedCorpus['layout'] {
+  if (source.kind === 'manifest') return 'manifest';
+  if (source.kind !== 'folder') return source.kind;
+  return detectLayout(source.dir) ?? 'manifest';
 }
 
 /** Reads several corpora; their names (folder / manifest base names) must differ. */
@@ -212,7 +220,8 @@ export function readCorpora(sources: readonly CorpusSource[]): NamedCorpus[] {
     const name = corpusName(source);
     if (seen.has(name)) throw new CorpusError(`two corpora are named "${name}" (${describeSource(seen.get(name)!)} and ${describeSource(source)}): rename one folder or manifest`);
     seen.set(name, source);
-    return { name, source, ...readCorpus(source) };
+    const listing = readCorpus(source);
+    return { name, source, layout: layoutOf(source), ...listing };
   });
 }
 

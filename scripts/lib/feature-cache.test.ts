@@ -143,10 +143,10 @@ describe('bulk loading', () => {
     const broken = join(root, 'broken.wav');
     writeFileSync(broken, 'RIFF\x10\x00\x00\x00WAVEjunkjunk');
     const clips: Clip[] = [
-      { path: good1.path, valence: 0.5, speaker: 's1' },
-      { path: broken, valence: 0, speaker: 's1' },
-      { path: join(root, 'missing.wav'), valence: 0, speaker: 's2' },
-      { path: good2.path, valence: -0.5, speaker: 's2' },
+      { path: good1.path, valence: 0.5, speaker: 's1', arousal: null, corpus: 'c' },
+      { path: broken, valence: 0, speaker: 's1', arousal: null, corpus: 'c' },
+      { path: join(root, 'missing.wav'), valence: 0, speaker: 's2', arousal: null, corpus: 'c' },
+      { path: good2.path, valence: -0.5, speaker: 's2', arousal: null, corpus: 'c' },
     ];
     const progress: LoadProgress[] = [];
     const cache = new FeatureCache({ dir });

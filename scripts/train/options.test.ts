@@ -71,3 +71,44 @@ describe('train options', () => {
     expect(plain.recipe.config).toMatchObject({ activation: 'sigmoid', pooling: 'max' });
   });
 });
+
+describe('train options: several corpora', () => {
+  it('takes --data and --manifest repeated, in order, folders with their layout detected', () => {
+    const o = parseTrainOptions(['--data', 'a/ravdess', '--data', 'b/turev', '--manifest', 'c.csv'])!;
+    expect(o.sources).toEqual([
+      { kind: 'folder', dir: 'a/ravdess' },
+      { kind: 'folder', dir: 'b/turev' },
+      { kind: 'manifest', file: 'c.csv' },
+    ]);
+    expect(o.valSpeakers).toEqual([]);
+    expect(o.holdout).toBeNull();
+    expect(o.recipe.balance).toBe('corpus');
+    expect(o.recipe.config.outputs ?? 1).toBe(1);
+  });
+
+  it('reads NAME=LIST validation speakers, --holdout-corpus, --outputs, --balance, --speed, --spec-mask', () => {
+    const o = parseTrainOptions([
+      '--data', 'r', '--data', 't', '--val-speakers', 'r=17-20', '--val-speakers', 't=1157,1234',
+      '--holdout-corpus', 'x', '--outputs', '2', '--balance', 'none', '--speed', '0.9,1.1', '--spec-mask',
+    ])!;
+    expect(o.valSpeakers).toEqual([
+      { corpus: 'r', list: '17-20' },
+      { corpus: 't', list: '1157,1234' },
+    ]);
+    expect(o.holdout).toBe('x');
+    expect(o.recipe.config.outputs).toBe(2);
+    expect(o.recipe.balance).toBe('none');
+    expect(o.recipe.augment.speed).toEqual([0.9, 1.1]);
+    expect(o.recipe.specMask).not.toBeNull();
+    expect(parse('--val-speakers', '3,7').valSpeakers).toEqual([{ corpus: null, list: '3,7' }]);
+  });
+
+  it('names what is wrong', () => {
+    expect(() => parseTrainOptions([])).toThrow(/at least one --data DIR or --manifest/);
+    expect(() => parseTrainOptions(['--data', 'r', '--data', 't', '--val-speakers', '17-20'])).toThrow(/NAME=LIST/);
+    expect(() => parse('--outputs', '3')).toThrow(/--outputs must be 1 .* or 2/);
+    expect(() => parse('--balance', 'sqrt')).toThrow(/--balance must be corpus or none/);
+    expect(() => parse('--no-augment', '--speed', '0.9,1.1')).toThrow(/--speed needs augmentation/);
+    expect(() => parseTrainOptions(['--data', 'r', '--data', 't', '--folds', '3'])).toThrow(/--folds works on one corpus/);
+  });
+});

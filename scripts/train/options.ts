@@ -6,17 +6,26 @@ import type { Activation, Pooling } from '../../src/model/config.ts';
 import type { FeatureType } from '../../src/dsp/params.ts';
 import { DEFAULT_AUGMENTATION } from '../../src/training/augment.ts';
 import { DEFAULT_NORMALISATION } from '../../src/dsp/loudness.ts';
-import { RAVDESS_VAL_SPEAKERS } from '../../src/training/split.ts';
 import { buildRecipe, RecipeError, type Recipe, type RecipeOverrides } from '../../src/training/recipe.ts';
 import { GRID, type GridAxes } from '../../src/training/grid.ts';
 import type { CorpusSource } from '../lib/corpus.ts';
 
+/** A --val-speakers value: a list for the one corpus (corpus null), or NAME=LIST for one of several. */
+export interface ValSpeakersFlag {
+  corpus: string | null;
+  list: string;
+}
+
 export interface TrainOptions {
-  source: CorpusSource;
+  /** The corpora, in the order given (--data folders have their layout detected). */
+  sources: CorpusSource[];
   recipe: Recipe;
   /** Output model folder. */
   out: string;
-  valSpeakers: string;
+  /** Validation speakers per corpus; a corpus not named takes the last fifth of its speakers. */
+  valSpeakers: ValSpeakersFlag[];
+  /** --holdout-corpus: a corpus scored but never trained on (leave-one-corpus-out). */
+  holdout: string | null;
   folds: number;
   /** --grid: the axes to sweep (the report's, less any fixed by a flag); null without --grid. */
   grid: GridAxes | null;
@@ -30,15 +39,23 @@ export interface TrainOptions {
   overwrite: boolean;
 }
 
-export const USAGE = `usage: npm run train -- (--data DIR | --manifest FILE.csv) [options]
+export const USAGE = `usage: npm run train -- (--data DIR | --manifest FILE.csv)... [options]
 
 Trains the valence CNN and writes models/NAME (TF.js model, card, PyTorch safetensors).
 
-data:
-  --data DIR            RAVDESS-layout folder (Actor_XX/03-01-EE-II-SS-RR-AA.wav)
-  --manifest FILE.csv   rows path,valence[,speaker] (paths relative to the CSV)
-  --val-speakers LIST   validation speakers, e.g. 17-20 or 3,7,ann (default ${RAVDESS_VAL_SPEAKERS})
-  --folds K             K-fold cross-validation by speaker (reports mean metrics)
+data (each repeatable: several corpora train together, each split by its own speakers):
+  --data DIR            a corpus folder: RAVDESS (Actor_XX/03-01-EE-II-SS-RR-AA.wav) or
+                        TurEV-DB (Angry/1157_kz_acik.wav) layout, detected; labels from
+                        the names (SPEC section 3: valence and arousal, map v1)
+  --manifest FILE.csv   rows path,valence[,speaker[,arousal]] (paths relative to the CSV;
+                        an empty cell is an unknown label); the corpus is named for the file
+  --val-speakers LIST   validation speakers, e.g. 17-20 or 3,7,ann; with several corpora
+                        NAME=LIST for one of them (repeatable). Default per corpus: the last
+                        fifth of its speakers in sorted order (RAVDESS actors 01-20: 17-20)
+  --holdout-corpus NAME train without corpus NAME and score it every epoch (leave-one-
+                        corpus-out); the other corpora's validation speakers choose the epoch
+  --balance corpus|none  corpus (default): each epoch draws equally from every corpus
+  --folds K             K-fold cross-validation by speaker, one corpus (reports mean metrics)
   --grid                the report's grid: lr x activation x kernel x pooling (with --folds
                         or the validation split); prints a table, keeps the best; --lr,
                         --activation, --kernel or --pooling fix that axis to one value
@@ -52,7 +69,12 @@ recipe (--preset sets them all; the flags after it override):
   --noise-snr LO,HI     SNR range of the noise augmentation in dB (default ${DEFAULT_AUGMENTATION.noise!.snrDb.join(',')})
   --level-jitter LO,HI  with normalisation: move its target by a random LO..HI dB per
                         window (default ${DEFAULT_AUGMENTATION.levelDb!.join(',')})
-  --select ccc|mse      best-epoch metric on validation (default ccc)
+  --outputs 1|2         1: valence (default); 2: valence and arousal (masked loss where a
+                        label is unknown)
+  --speed LO,HI         speed perturbation, e.g. 0.9,1.1 (needs augmentation; default off)
+  --spec-mask           SpecAugment-style time and frequency masks (default off)
+  --select ccc|mse      best-epoch metric on validation (default ccc; the mean over the
+                        training corpora of their valence metric)
   --patience N          stop after N epochs without improvement (0: never; default 15)
   --kernel N --activation relu|sigmoid --pooling avg|max
 run:
@@ -87,6 +109,7 @@ const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
 const OVERRIDE_FLAGS: Partial<Record<keyof RecipeOverrides, { flag: string; hint: string }>> = {
   noiseSnrDb: { flag: '--noise-snr', hint: '--augment or --preset live' },
   levelJitterDb: { flag: '--level-jitter', hint: '--preset live' },
+  speed: { flag: '--speed', hint: '--augment or --preset live' },
   maxBoostDb: { flag: '--max-boost', hint: '--normalise or --preset live' },
 };
 
@@ -105,9 +128,14 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
   const { values: v } = parseArgs({
     args: argv,
     options: {
-      data: { type: 'string' },
-      manifest: { type: 'string' },
-      'val-speakers': { type: 'string' },
+      data: { type: 'string', multiple: true },
+      manifest: { type: 'string', multiple: true },
+      'val-speakers': { type: 'string', multiple: true },
+      'holdout-corpus': { type: 'string' },
+      balance: { type: 'string' },
+      outputs: { type: 'string' },
+      speed: { type: 'string' },
+      'spec-mask': { type: 'boolean', default: false },
       folds: { type: 'string' },
       grid: { type: 'boolean', default: false },
       preset: { type: 'string', default: 'live' },
@@ -140,8 +168,20 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
     },
   });
   if (v.help) return null;
-  if (!v.data === !v.manifest) throw new Error('give exactly one of --data DIR or --manifest FILE.csv');
-  const source: CorpusSource = v.data ? { kind: 'ravdess', dir: v.data } : { kind: 'manifest', file: v.manifest! };
+  const sources: CorpusSource[] = [
+    ...(v.data ?? []).map((dir): CorpusSource => ({ kind: 'folder', dir })),
+    ...(v.manifest ?? []).map((file): CorpusSource => ({ kind: 'manifest', file })),
+  ];
+  if (sources.length === 0) throw new Error('give at least one --data DIR or --manifest FILE.csv');
+  const valSpeakers = (v['val-speakers'] ?? []).map((text): ValSpeakersFlag => {
+    const m = /^([^=]+)=(.+)$/.exec(text);
+    return m ? { corpus: m[1].trim(), list: m[2] } : { corpus: null, list: text };
+  });
+  if (valSpeakers.some((f) => f.corpus === null) && (sources.length > 1 || valSpeakers.length > 1)) {
+    throw new Error('with several corpora, give --val-speakers as NAME=LIST (NAME: the corpus folder or manifest name)');
+  }
+  if (v.balance !== undefined && v.balance !== 'corpus' && v.balance !== 'none') throw new Error(`--balance must be corpus or none, got "${v.balance}"`);
+  if (v.outputs !== undefined && v.outputs !== '1' && v.outputs !== '2') throw new Error(`--outputs must be 1 (valence) or 2 (valence and arousal), got "${v.outputs}"`);
   if (v.preset !== 'seed' && v.preset !== 'live') throw new Error(`--preset must be seed or live, got "${v.preset}"`);
   if (v.select !== 'ccc' && v.select !== 'mse') throw new Error(`--select must be ccc or mse, got "${v.select}"`);
   // Only the flag syntax is checked here; buildRecipe checks the values (validateConfig) and
@@ -152,7 +192,11 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
       kernelSize: v.kernel ? Number(v.kernel) : undefined,
       activation: (v.activation || undefined) as Activation | undefined,
       pooling: (v.pooling || undefined) as Pooling | undefined,
+      outputs: v.outputs === '2' ? 2 : v.outputs === '1' ? 1 : undefined,
     },
+    speed: range(v.speed, 'speed'),
+    specMask: v['spec-mask'],
+    balance: v.balance as Recipe['balance'] | undefined,
     // --no-augment wins over --augment; neither: the preset's choice.
     augment: v['no-augment'] ? false : v.augment ? true : undefined,
     normalise: v['no-normalise'] ? false : v.normalise,
@@ -170,12 +214,16 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
   if (v.folds !== undefined && v['val-speakers'] !== undefined) {
     throw new Error('--folds and --val-speakers exclude each other (the folds validate every speaker in turn)');
   }
+  if (v.folds !== undefined && (sources.length > 1 || v['holdout-corpus'] !== undefined)) {
+    throw new Error('--folds works on one corpus (with several, each is split by its own --val-speakers)');
+  }
   const name = v.name ?? `${recipe.preset}-${config.features}`;
   return {
-    source,
+    sources,
     recipe,
     out: v.out ?? `models/${name}`,
-    valSpeakers: v['val-speakers'] ?? RAVDESS_VAL_SPEAKERS,
+    valSpeakers,
+    holdout: v['holdout-corpus'] ?? null,
     folds: num(v.folds, 'folds', (n) => Number.isInteger(n) && n >= 2, 'a whole number >= 2') ?? 0,
     // A flag given with --grid fixes its axis (it would otherwise be silently overridden).
     grid: v.grid

@@ -81,9 +81,9 @@ describe('describeCorpus', () => {
   it('counts clips and speakers', () => {
     expect(
       describeCorpus([
-        { path: 'a', valence: 0, speaker: 's1' },
-        { path: 'b', valence: 0, speaker: 's1' },
-        { path: 'c', valence: 0, speaker: 's2' },
+        { path: 'a', valence: 0, arousal: null, speaker: 's1', corpus: 'c' },
+        { path: 'b', valence: 0, arousal: null, speaker: 's1', corpus: 'c' },
+        { path: 'c', valence: 0, arousal: null, speaker: 's2', corpus: 'c' },
       ]),
     ).toEqual({ clips: 3, speakers: 2 });
   });

@@ -7,14 +7,14 @@
 export interface Clip {
   /** Absolute (or cwd-relative) path of the audio file. */
   path: string;
-  /** Valence label in [-1, 1]. */
-  valence: number;
-  /** Arousal label in [-1, 1]; null or absent: unknown. */
-  arousal?: number | null;
-  /** Speaker id: splits never put one speaker on both sides. */
+  /** Valence label in [-1, 1]; null: unknown (no part in that dimension's loss or metrics). */
+  valence: number | null;
+  /** Arousal label in [-1, 1]; null: unknown. */
+  arousal: number | null;
+  /** Speaker id within its corpus: splits never put one speaker on both sides. */
   speaker: string;
   /** The corpus the clip belongs to (its folder's or manifest's name). */
-  corpus?: string;
+  corpus: string;
 }
 
 /** A manifest row before its path is resolved; `speaker` is absent when the row has none. */

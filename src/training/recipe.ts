@@ -3,10 +3,12 @@
 // `live`, the project's recipe for live windows (dB features, augmentation, loudness
 // normalisation). Pure: the command line turns flags into RecipeOverrides, this builds and
 // checks the recipe, so tests and tools can make one without parsing flags or loading TF.js.
-import { SEED_PRESET, validateConfig, type CnnConfig } from '../model/config.ts';
+import { SEED_PRESET, validateConfig, type CnnConfig, type OutputCount } from '../model/config.ts';
 import { DEFAULT_NORMALISATION, type LoudnessNormalisation } from '../dsp/loudness.ts';
 import type { ValenceMetrics } from './metrics.ts';
 import { DEFAULT_AUGMENTATION, NO_AUGMENTATION, validateAugment, type AugmentOptions } from './augment.ts';
+import { DEFAULT_SPEC_MASK, validateSpecMask, type SpecMaskOptions } from './spec-mask.ts';
+import type { Balance } from './balance.ts';
 
 export type Preset = 'seed' | 'live';
 export type Selection = 'ccc' | 'mse';
@@ -25,12 +27,16 @@ export interface Recipe {
   /** Epochs without improvement before stopping; 0: never stop early. */
   patience: number;
   seed: number;
+  /** How an epoch draws from several corpora (src/training/balance.ts); one corpus: no effect. */
+  balance: Balance;
+  /** SpecAugment-style masks on training windows; null: none. */
+  specMask: SpecMaskOptions | null;
 }
 
 /** What may differ from a preset; an absent field keeps the preset's value. */
 export interface RecipeOverrides {
   /** CNN settings over SEED_PRESET (features default: power for seed, dB for live); checked by validateConfig. */
-  config?: Partial<Pick<CnnConfig, 'features' | 'kernelSize' | 'activation' | 'pooling'>>;
+  config?: Partial<Pick<CnnConfig, 'features' | 'kernelSize' | 'activation' | 'pooling'>> & { outputs?: OutputCount };
   /** Default 50 (SPEC section 2; the live recipe usually stops early: patience). */
   epochs?: number;
   /** Default 1e-4. */
@@ -53,6 +59,12 @@ export interface RecipeOverrides {
   levelJitterDb?: [number, number];
   /** Normalisation's largest boost in dB (needs normalisation). */
   maxBoostDb?: number;
+  /** Speed perturbation factor range (needs augmentation). */
+  speed?: [number, number];
+  /** SpecAugment-style masks (DEFAULT_SPEC_MASK) on or off; default off. */
+  specMask?: boolean;
+  /** Default 'corpus'. */
+  balance?: Balance;
 }
 
 /** An override that cannot apply; `needs` says what it requires, or `problem` what is wrong with it. */
@@ -84,6 +96,7 @@ export function buildRecipe(preset: Preset, o: RecipeOverrides = {}): Recipe {
     ...(o.config?.kernelSize !== undefined ? { kernelSize: o.config.kernelSize } : {}),
     ...(o.config?.activation !== undefined ? { activation: o.config.activation } : {}),
     ...(o.config?.pooling !== undefined ? { pooling: o.config.pooling } : {}),
+    ...(o.config?.outputs !== undefined ? { outputs: o.config.outputs } : {}),
   });
   const augmentOn = o.augment ?? live;
   const baseAugment = augmentOn ? DEFAULT_AUGMENTATION : NO_AUGMENTATION;
@@ -92,11 +105,16 @@ export function buildRecipe(preset: Preset, o: RecipeOverrides = {}): Recipe {
   const jitter = o.levelJitterDb;
   const normalise = o.normalise ?? live;
   if (jitter && (!normalise || !augmentOn)) throw new RecipeError('levelJitterDb', 'augmentation and loudness normalisation');
+  if (o.speed && !augmentOn) throw new RecipeError('speed', 'augmentation');
   const augment = validateAugment({
     ...baseAugment,
     ...(snr && baseAugment.noise ? { noise: { ...baseAugment.noise, snrDb: snr } } : {}),
     ...(jitter ? { levelDb: jitter } : {}),
+    ...(o.speed ? { speed: o.speed } : {}),
   });
+  if (o.balance !== undefined && o.balance !== 'corpus' && o.balance !== 'none') {
+    throw new RecipeError('balance', null, `must be "corpus" or "none", got ${JSON.stringify(o.balance)}`);
+  }
   const maxBoost = o.maxBoostDb;
   if (maxBoost !== undefined && !normalise) throw new RecipeError('maxBoostDb', 'loudness normalisation');
   return {
@@ -112,12 +130,14 @@ export function buildRecipe(preset: Preset, o: RecipeOverrides = {}): Recipe {
     select: o.select ?? 'ccc',
     patience: checked('patience', o.patience ?? 15, (n) => Number.isInteger(n) && n >= 0, 'a whole number >= 0'),
     seed: checked('seed', o.seed ?? 0, Number.isInteger, 'a whole number'),
+    balance: o.balance ?? 'corpus',
+    specMask: o.specMask ? validateSpecMask(DEFAULT_SPEC_MASK) : null,
   };
 }
 
 /** Whether training needs each clip's whole signal (augmented per epoch) rather than fixed features. */
 export function needsSignals(r: Recipe): boolean {
-  return r.augment.placement !== 'start' || r.augment.gainDb !== null || r.augment.noise !== null;
+  return r.augment.placement !== 'start' || r.augment.gainDb !== null || r.augment.noise !== null || !!r.augment.speed;
 }
 
 /** The recipe less what a resumed run may change (epochs, patience): a checkpoint must match it. */

@@ -3,18 +3,26 @@
 // Types only; scripts/train/checkpoint.ts writes and reads checkpoints on disk.
 import type { TrainerState } from '../model/train/train-step.ts';
 import type { ValenceMetrics } from './metrics.ts';
+import type { CorpusScores } from './score.ts';
 
 export interface EpochRecord {
   epoch: number;
   trainLoss: number;
   seconds: number;
+  /** What chooses the epoch: the validation corpora's valence metrics (their mean with several). */
   val: ValenceMetrics;
+  /** Each validation corpus apart, both dimensions (absent in checkpoints made before corpora). */
+  corpora?: CorpusScores[];
+  /** The held-out corpus (leave-one-corpus-out): scored, never used to choose. */
+  holdout?: CorpusScores;
 }
 
 /** The epoch that scored best on validation so far, with the weights it ended with. */
 export interface BestEpoch {
   epoch: number;
   val: ValenceMetrics;
+  corpora?: CorpusScores[];
+  holdout?: CorpusScores;
   weights: Float32Array[];
 }
 

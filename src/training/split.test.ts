@@ -8,7 +8,7 @@ import { SplitError, kFoldBySpeaker, matchesSpeakers, parseSpeakerList, selectSp
 function corpus(speakers: string[], perSpeaker: number | ((s: string) => number) = 3): Clip[] {
   return speakers.flatMap((speaker) => {
     const n = typeof perSpeaker === 'number' ? perSpeaker : perSpeaker(speaker);
-    return Array.from({ length: n }, (_, i) => ({ path: `${speaker}/${i}.wav`, valence: 0, speaker }));
+    return Array.from({ length: n }, (_, i) => ({ path: `${speaker}/${i}.wav`, valence: 0, arousal: null, speaker, corpus: 'c' }));
   });
 }
 

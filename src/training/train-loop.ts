@@ -1,29 +1,55 @@
-// One training run: a recipe on one train/validation split. Batches are built (augmented
-// through the shared pipeline's windowFeatures) while the gradient workers compute the
-// previous step; every epoch ends with validation metrics, the best-epoch bookkeeping and
-// a checkpoint, so an interruption loses at most the epoch in progress. Progress, files
-// and Ctrl-C are the caller's (RunControl): this module prints and writes nothing itself.
+// One training run: a recipe on one train/validation split, over one or several corpora.
+// Batches are built (augmented through the shared pipeline's windowFeatures, drawn evenly
+// from the corpora) while the gradient workers compute the previous step; every epoch ends
+// with validation metrics per corpus and per dimension, the held-out corpus's score, the
+// best-epoch bookkeeping and a checkpoint, so an interruption loses at most the epoch in
+// progress. Progress, files and Ctrl-C are the caller's (RunControl): this module prints
+// and writes nothing itself.
 import * as tf from '@tensorflow/tfjs';
 import { ParallelTrainer } from '../model/train/parallel.ts';
 import { buildCnn } from '../model/cnn.ts';
-import { predictValence } from '../model/predict.ts';
+import { outputCount } from '../model/config.ts';
 import { windowFeatures } from '../dsp/pipeline.ts';
 import { augmentNormalisation, augmentWindow } from './augment.ts';
-import { allMetrics, type ValenceMetrics } from './metrics.ts';
-import { createRng, deriveSeed, shuffled } from './random.ts';
+import { applySpecMask } from './spec-mask.ts';
+import { epochOrder } from './balance.ts';
+import { createRng, deriveSeed } from './random.ts';
 import { isBetter, type Recipe } from './recipe.ts';
+import { scoreSet, summarise, type CorpusScores, type EvalSet, type Labels } from './score.ts';
 import type { BestEpoch, Checkpoint, EpochRecord } from './run-state.ts';
 
 /** A training clip: its whole 8 kHz signal (augmented each epoch) or fixed features. */
-export interface TrainItem {
-  valence: number;
+export interface TrainItem extends Labels {
+  corpus: string;
   signal?: Float32Array;
   features?: Float32Array;
 }
 
 export interface RunInput {
   train: TrainItem[];
-  val: { features: Float32Array[]; valence: number[] };
+  /** One set per training corpus: they choose the epoch. */
+  val: EvalSet[];
+  /** A corpus held out whole, scored every epoch and never used to choose. */
+  holdout?: EvalSet | null;
+}
+
+/** Targets of a batch as the trainer takes them: [n] for one output, [n, 2] row-major; NaN where unknown. */
+export function batchTargets(items: readonly Labels[], outputs: 1 | 2): Float32Array {
+  const y = new Float32Array(items.length * outputs);
+  items.forEach((l, i) => {
+    y[i * outputs] = l.valence ?? NaN;
+    if (outputs === 2) y[i * outputs + 1] = l.arousal ?? NaN;
+  });
+  return y;
+}
+
+const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : 'n/a');
+
+/** One line of a corpus's scores, e.g. "turev-16k (held out)  valence CCC 0.1234 ...  arousal CCC ...". */
+export function scoresLine(s: CorpusScores, tag = ''): string {
+  const dim = (name: string, m: CorpusScores['valence']) =>
+    m ? `${name} CCC ${fmt(m.ccc)} r ${fmt(m.pearson)} MSE ${fmt(m.mse)} sign ${Number.isFinite(m.sign_acc) ? m.sign_acc.toFixed(3) : 'n/a'}` : '';
+  return [`  ${s.corpus}${tag}`, `n ${s.valence?.n ?? s.arousal?.n ?? 0}`, dim('valence', s.valence), dim('arousal', s.arousal)].filter((x) => x !== '').join('  ');
 }
 
 export interface RunResult {
@@ -66,15 +92,6 @@ export interface RunControl {
   onBest?: (best: BestEpoch, history: readonly EpochRecord[]) => Promise<void>;
 }
 
-const VAL_BATCH = 16;
-
-function validate(model: tf.LayersModel, recipe: Recipe, val: RunInput['val']): ValenceMetrics {
-  const preds = new Float32Array(val.features.length);
-  for (let i = 0; i < val.features.length; i += VAL_BATCH) {
-    preds.set(predictValence(model, val.features.slice(i, i + VAL_BATCH), recipe.config), i);
-  }
-  return allMetrics(preds, Float32Array.from(val.valence));
-}
 
 /**
  * Trains `recipe` on `input` (from `ctl.resume` when given) until its epochs end, patience
@@ -86,7 +103,11 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
   const per = h * w;
   const n = input.train.length;
   if (n === 0) throw new Error('no training clips');
-  if (input.val.features.length === 0) throw new Error('no validation clips');
+  if (input.val.length === 0 || input.val.every((v) => v.features.length === 0)) throw new Error('no validation clips');
+  const outputs = outputCount(config);
+  const corpusOf = input.train.map((t) => t.corpus);
+  /** Per-corpus lines only say more than the summary with several sets or a second dimension. */
+  const detailed = input.val.length > 1 || !!input.holdout || outputs === 2;
   const steps = Math.ceil(n / recipe.batchSize);
   const trainer = await ParallelTrainer.create(config, {
     threads: ctl.threads,
@@ -103,10 +124,7 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
   let stepsDone = 0;
   try {
     for (let epoch = (ctl.resume?.epoch ?? 0) + 1; epoch <= recipe.epochs; epoch++) {
-      const order = shuffled(
-        Array.from({ length: n }, (_, i) => i),
-        createRng(deriveSeed(recipe.seed, epoch)),
-      );
+      const order = epochOrder(corpusOf, recipe.balance, createRng(deriveSeed(recipe.seed, epoch)));
       const augRng = createRng(deriveSeed(recipe.seed, 100_000 + epoch));
       const batch = (s: number) => {
         const idx = order.slice(s * recipe.batchSize, (s + 1) * recipe.batchSize);
@@ -121,8 +139,10 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
               augmentNormalisation(recipe.normalisation, recipe.augment, augRng),
             ).data;
           x.set(f, j * per);
+          // Masks go on the batch's copy, never on cached features.
+          if (recipe.specMask) applySpecMask(x.subarray(j * per, (j + 1) * per), h, w, recipe.specMask, augRng);
         });
-        return { x, y: Float32Array.from(idx, (k) => input.train[k].valence) };
+        return { x, y: batchTargets(idx.map((k) => input.train[k]), outputs), b: idx.length };
       };
       const epochStart = performance.now();
       let lossSum = 0;
@@ -133,9 +153,9 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
           break;
         }
         const cur = next;
-        const b = cur.y.length;
+        const b = cur.b;
         const xT = tf.tensor4d(cur.x, [b, h, w, 1]);
-        const yT = tf.tensor1d(cur.y);
+        const yT = outputs === 1 ? tf.tensor1d(cur.y) : tf.tensor2d(cur.y, [b, outputs]);
         const pending = trainer.step(xT, yT);
         if (s + 1 < steps) next = batch(s + 1); // overlaps the workers' gradient computation
         let loss: number;
@@ -162,19 +182,32 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
       const weights = trainer.trainer.weightTensors();
       model.setWeights(weights);
       tf.dispose(weights);
-      const val = validate(model, recipe, input.val);
-      const record: EpochRecord = { epoch, trainLoss: lossSum / n, seconds: (performance.now() - epochStart) / 1000, val };
+      const corpora = input.val.filter((v) => v.features.length > 0).map((v) => scoreSet(model, config, v));
+      const holdout = input.holdout && input.holdout.features.length > 0 ? scoreSet(model, config, input.holdout) : undefined;
+      const val = summarise(corpora);
+      const record: EpochRecord = {
+        epoch,
+        trainLoss: lossSum / n,
+        seconds: (performance.now() - epochStart) / 1000,
+        val,
+        ...(detailed ? { corpora } : {}),
+        ...(holdout ? { holdout } : {}),
+      };
       history.push(record);
       const improved = isBetter(val, best?.val ?? null, recipe.select);
       if (improved) {
-        best = { epoch, val, weights: trainer.params.map((p) => p.slice()) };
+        best = { epoch, val, ...(detailed ? { corpora } : {}), ...(holdout ? { holdout } : {}), weights: trainer.params.map((p) => p.slice()) };
         await ctl.onBest?.(best, history);
       }
       ctl.progress.line(
         `${ctl.label ?? ''}epoch ${epoch}/${recipe.epochs}  train MSE ${record.trainLoss.toFixed(4)}  ` +
-          `val MSE ${val.mse.toFixed(4)}  CCC ${val.ccc.toFixed(4)}  r ${val.pearson.toFixed(4)}  ` +
+          `val${corpora.length > 1 ? ' (mean over corpora)' : ''} MSE ${val.mse.toFixed(4)}  CCC ${val.ccc.toFixed(4)}  r ${val.pearson.toFixed(4)}  ` +
           `sign ${val.sign_acc.toFixed(3)}  (${record.seconds.toFixed(1)} s)${improved ? '  * best' : ''}`,
       );
+      if (detailed) {
+        for (const c of corpora) ctl.progress.line(scoresLine(c));
+        if (holdout) ctl.progress.line(scoresLine(holdout, ' (held out)'));
+      }
       ctl.onEpochEnd?.({ recipeKey: ctl.recipeKey, epoch, history, best, trainer: trainer.trainer.state() });
       if (recipe.patience > 0 && best && epoch - best.epoch >= recipe.patience) {
         stoppedEarly = true;
