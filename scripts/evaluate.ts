@@ -1,57 +1,73 @@
-// npm run evaluate -- --model DIR (--data DIR | --manifest FILE.csv) [--json]: scores a model
-// on a labelled corpus with the metrics of SPEC section 4 (n, MSE, CCC, Pearson r, sign
-// accuracy). Each clip is scored by the report's rule, as analyze does (first 61500 samples
-// at 8 kHz, zero-padded at the end), after the loudness normalisation the model's card names.
-// Features come from the on-disk cache (scripts/lib/feature-cache.ts).
+// npm run evaluate -- --model DIR (--data DIR | --manifest FILE.csv)... [--json]: scores a
+// model on one or more labelled corpora with the metrics of SPEC section 4 (n, MSE, CCC,
+// Pearson r, sign accuracy) for valence and, for a two-output model, arousal: each corpus
+// apart and, with several, all clips pooled. Each clip is scored by the report's rule, as
+// analyze does (first 61500 samples at 8 kHz, zero-padded at the end), after the loudness
+// normalisation the model's card names. Features come from the on-disk cache
+// (scripts/lib/feature-cache.ts). Speakers the card lists as training speakers are scored
+// with a warning.
 import { parseArgs } from 'node:util';
-import { predictValence } from '../src/model/predict.ts';
+import { predict } from '../src/model/predict.ts';
 import { initNodeBackend } from '../src/model/backend.ts';
-import { allMetrics, type ValenceMetrics } from '../src/training/metrics.ts';
+import { outputCount } from '../src/model/config.ts';
 import { normalisationFromCard, type LoudnessNormalisation } from '../src/dsp/loudness.ts';
-import { selectSpeakers, speakersOf } from '../src/training/split.ts';
+import { speakersOf } from '../src/training/split.ts';
+import { scoreByCorpus } from '../src/training/corpus-scores.ts';
 import { loadModelDir } from './lib/model-files.ts';
 import { defaultModelDir } from './lib/default-model.ts';
-import { readCorpus, type Clip, type CorpusSource } from './lib/corpus.ts';
-import { FeatureCache, loadFeatures, loadSignals, type Loaded, type LoadProgress } from './lib/feature-cache.ts';
-import { readingAfterUtterance } from '../src/dsp/live-window.ts';
-import { signalFeatures } from '../src/dsp/pipeline.ts';
-import { CHANNELS, simulateChannel, type Channel } from '../src/dsp/channel.ts';
-import { createRng } from '../src/training/random.ts';
-import type { FeatureType } from '../src/dsp/params.ts';
-import { toTable } from './lib/format-table.ts';
+import { corpusName, readCorpora, type CorpusSource, type NamedCorpus } from './lib/corpus.ts';
+import { FeatureCache } from './lib/feature-cache.ts';
+import { CHANNELS, type Channel } from '../src/dsp/channel.ts';
 import { runCli } from './lib/cli.ts';
+import { scoringFeatures } from './evaluate/features.ts';
+import { restrictSpeakers, speakerLists } from './evaluate/speaker-selection.ts';
+import { overlapWarnings, trainingOverlap } from './evaluate/training-speakers.ts';
+import { scoresJson, scoresTable } from './evaluate/report.ts';
 
-const USAGE = `usage: npm run evaluate -- --model DIR (--data DIR | --manifest FILE.csv) [options]
+const USAGE = `usage: npm run evaluate -- --model DIR (--data DIR | --manifest FILE.csv)... [options]
 
-Scores a model on labelled clips: n, MSE, CCC, Pearson r and sign accuracy (on clips whose
-label is not 0). Each clip is scored on its first 7.7 s, as analyze does.
+Scores a model on labelled clips, one row per corpus (and, with several corpora, a last row
+of all clips pooled): n, MSE, CCC, Pearson r and sign accuracy (on clips whose label is not
+0) for valence, and in the a_* columns the same for arousal where the model has two outputs
+and the corpus arousal labels. Each clip is scored on its first 7.7 s, as analyze does.
 
 options:
   --model DIR          model folder (model.json + weights); default: the bundled model
-  --data DIR           a RAVDESS-layout folder (Actor_XX/*.wav; labels from the names)
-  --manifest FILE.csv  rows path,valence[,speaker] (paths relative to the CSV; header optional)
-  --speakers LIST      score only these speakers, e.g. 17-20 or 03,alice (alias --val-speakers)
+  --data DIR           a RAVDESS-layout folder (Actor_XX/*.wav) or a TurEV-DB-layout folder
+                       (Angry/1157_kz_acik.wav); labels from the names. Repeatable
+  --manifest FILE.csv  rows path,valence[,speaker[,arousal]] (paths relative to the CSV; header
+                       optional; an empty label cell is unknown). Repeatable
+                       Each folder or manifest is one corpus, named for its base name.
+  --speakers LIST      score only these speakers, e.g. 17-20 or 03,alice (alias --val-speakers);
+                       with several corpora give NAME=LIST (repeatable) to restrict corpus NAME,
+                       e.g. --speakers ravdess-16k=17-20; corpora not named are scored whole
   --windows report|live  report (default): each clip's first 7.7 s, zero-padded at the end;
                        live: the live monitor's reading just after the clip ends, streamed
                        from silence (the window zero-filled before it)
   --channel NAME       hear the clips through a simulated channel first: telephone
                        (300-3400 Hz), quiet (-20 dB) or noisy (noise 10 dB under the speech)
-  --json               print one JSON object {n, mse, ccc, pearson, sign_acc} as the last line
+  --json               print one JSON object as the last line: {n, mse, ccc, pearson, sign_acc}
+                       of valence over all clips scored; "arousal": {the same keys} when arousal
+                       is scored; with several corpora "corpora": {NAME: {the same}, ...}
   --cache-dir DIR      feature cache folder (default .cache/features)
   --no-cache           neither read nor write the feature cache
   --backend NAME       wasm (default) or cpu
   -h, --help           this text
 
-Files that cannot be read are listed on stderr and skipped. Undefined metrics (e.g. Pearson r
-of a constant prediction) are null in JSON.`;
+Speakers that the model's card lists as training speakers are scored too, with a warning on
+stderr: their scores are not held-out. Files that cannot be read are listed on stderr and
+skipped. Undefined metrics (e.g. Pearson r of a constant prediction) are n/a in the table and
+null in JSON.`;
 
 /** Spectrograms per model call. */
 const BATCH = 16;
 
 interface Options {
   modelDir?: string;
-  source: CorpusSource;
-  speakers?: string;
+  /** The corpora in command-line order. */
+  sources: CorpusSource[];
+  /** Corpus name -> the speakers to score (corpora not in it are scored whole). */
+  speakers: Map<string, string>;
   json: boolean;
   cacheDir?: string;
   cache: boolean;
@@ -61,15 +77,16 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options | null {
-  const { values, positionals } = parseArgs({
+  const { values, positionals, tokens } = parseArgs({
     args: argv,
     allowPositionals: true,
+    tokens: true,
     options: {
       model: { type: 'string' },
-      data: { type: 'string' },
-      manifest: { type: 'string' },
-      speakers: { type: 'string' },
-      'val-speakers': { type: 'string' },
+      data: { type: 'string', multiple: true },
+      manifest: { type: 'string', multiple: true },
+      speakers: { type: 'string', multiple: true },
+      'val-speakers': { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       'cache-dir': { type: 'string' },
       'no-cache': { type: 'boolean', default: false },
@@ -81,8 +98,14 @@ function parseOptions(argv: string[]): Options | null {
   });
   if (values.help) return null;
   if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}" (give the corpus with --data or --manifest)`);
-  if (values.data !== undefined && values.manifest !== undefined) throw new Error('--data and --manifest exclude each other');
-  if (values.data === undefined && values.manifest === undefined) throw new Error('give the clips with --data DIR or --manifest FILE.csv');
+  // Corpora in the order given, --data and --manifest interleaved.
+  const sources = tokens.flatMap((t): CorpusSource[] => {
+    if (t.kind !== 'option' || t.value === undefined) return [];
+    if (t.name === 'data') return [{ kind: 'folder', dir: t.value }];
+    if (t.name === 'manifest') return [{ kind: 'manifest', file: t.value }];
+    return [];
+  });
+  if (sources.length === 0) throw new Error('give the clips with --data DIR or --manifest FILE.csv');
   if (values.speakers !== undefined && values['val-speakers'] !== undefined) {
     throw new Error('--speakers and --val-speakers are the same option: give one');
   }
@@ -95,47 +118,12 @@ function parseOptions(argv: string[]): Options | null {
     channel: (values.channel as Channel | undefined) ?? null,
     windows: values.windows,
     modelDir: values.model,
-    source: values.data !== undefined ? { kind: 'ravdess', dir: values.data } : { kind: 'manifest', file: values.manifest! },
-    speakers: values.speakers ?? values['val-speakers'],
+    sources,
+    speakers: speakerLists(values.speakers ?? values['val-speakers'] ?? [], sources.map(corpusName)),
     json: values.json,
     cacheDir: values['cache-dir'],
     cache: !values['no-cache'],
     backend: values.backend,
-  };
-}
-
-/** A progress line on an interactive stderr, overwritten in place. */
-function progressReporter(): (p: LoadProgress) => void {
-  if (!process.stderr.isTTY) return () => {};
-  return (p) => {
-    if (p.done % 25 === 0 || p.done === p.total) process.stderr.write(`\rreading clips: ${p.done}/${p.total}`);
-    if (p.done === p.total) process.stderr.write('\n');
-  };
-}
-
-/**
- * Features computed from each clip's cached 8 kHz signal: through the simulated channel if
- * one is asked for, then the report's window or the live reading just after the clip ends.
- */
-function featuresFromSignals(
-  cache: FeatureCache,
-  clips: readonly Clip[],
-  opts: Pick<Options, 'windows' | 'channel'>,
-  features: FeatureType,
-  normalisation: LoudnessNormalisation | null,
-): Loaded<Float32Array> {
-  const signals = loadSignals(cache, clips, progressReporter());
-  const rand = createRng(1); // the same noise for every model scored
-  return {
-    items: signals.items.map(({ clip, value }) => {
-      const heard = opts.channel ? simulateChannel(value, opts.channel, rand) : value;
-      const spec =
-        opts.windows === 'live'
-          ? readingAfterUtterance(heard, { features, normalisation })
-          : signalFeatures(heard, features, normalisation);
-      return { clip, value: spec.data };
-    }),
-    failures: signals.failures,
   };
 }
 
@@ -144,13 +132,15 @@ const fail = (message: string): number => {
   return 2;
 };
 
-async function evaluate(opts: Options): Promise<number> {
+/** Distinct speakers over corpora (the same id in two corpora is two speakers). */
+const speakerCount = (corpora: readonly Pick<NamedCorpus, 'clips'>[]) => corpora.reduce((n, c) => n + speakersOf(c.clips).length, 0);
 
-  let clips: Clip[];
+async function evaluate(opts: Options): Promise<number> {
+  let corpora: NamedCorpus[];
   try {
-    const listing = readCorpus(opts.source);
-    for (const note of listing.notes) console.error(`evaluate: note: ${note}`);
-    clips = opts.speakers !== undefined ? selectSpeakers(listing.clips, opts.speakers) : listing.clips;
+    corpora = readCorpora(opts.sources);
+    for (const note of corpora.flatMap((c) => c.notes)) console.error(`evaluate: note: ${note}`);
+    corpora = restrictSpeakers(corpora, opts.speakers);
   } catch (e) {
     return fail((e as Error).message);
   }
@@ -164,18 +154,19 @@ async function evaluate(opts: Options): Promise<number> {
   } catch (e) {
     return fail(`cannot load the model: ${(e as Error).message}`);
   }
-  const { model, config } = loaded;
+  const { model, config, card } = loaded;
+  const scored = corpora.map((c) => ({ name: c.name, layout: c.layout, speakers: speakersOf(c.clips) }));
+  for (const warning of overlapWarnings(trainingOverlap(card, scored))) console.error(`evaluate: ${warning}`);
 
   const started = performance.now();
   const cache = new FeatureCache({ dir: opts.cacheDir, enabled: opts.cache, warn: (m) => console.error(`evaluate: ${m}`) });
-  const { items, failures } =
-    opts.windows === 'report' && opts.channel === null
-      ? loadFeatures(cache, clips, config.features, normalisation, progressReporter())
-      : featuresFromSignals(cache, clips, opts, config.features, normalisation);
+  const { items, failures } = scoringFeatures(cache, corpora.flatMap((c) => c.clips), opts, config.features, normalisation);
   for (const f of failures) console.error(`evaluate: skipped ${f.path}: ${f.reason}`);
   const fromCache = cache.stats.features.hits;
+  const read = corpora.map((c) => ({ clips: items.filter((i) => i.clip.corpus === c.name).map((i) => i.clip) }));
   console.error(
-    `evaluate: ${items.length} clip(s) of ${speakersOf(items.map((i) => i.clip)).length} speaker(s)` +
+    `evaluate: ${items.length} clip(s) of ${speakerCount(read)} speaker(s)` +
+      (corpora.length > 1 ? ` in ${corpora.length} corpora` : '') +
       (failures.length > 0 ? `, ${failures.length} skipped` : '') +
       ` (features: ${opts.cache ? `${fromCache} from cache, ` : ''}${((performance.now() - started) / 1000).toFixed(1)} s)`,
   );
@@ -185,28 +176,22 @@ async function evaluate(opts: Options): Promise<number> {
     return 1;
   }
 
-  const predictions = new Float32Array(items.length);
+  const twoOutputs = outputCount(config) === 2;
+  const valence = new Float32Array(items.length);
+  const arousal = twoOutputs ? new Float32Array(items.length) : null;
   for (let start = 0; start < items.length; start += BATCH) {
-    const batch = items.slice(start, start + BATCH).map((i) => i.value);
-    predictions.set(predictValence(model, batch, config), start);
+    const out = predict(model, items.slice(start, start + BATCH).map((i) => i.value), config);
+    valence.set(out.valence, start);
+    if (arousal && out.arousal) arousal.set(out.arousal, start);
   }
   model.dispose();
-  const metrics: ValenceMetrics = allMetrics(predictions, items.map((i) => i.clip.valence));
-
-  if (opts.json) {
-    // Exactly these keys, in this order; NaN (undefined metric) becomes null.
-    const { n, mse, ccc, pearson, sign_acc } = metrics;
-    console.log(JSON.stringify({ n, mse, ccc, pearson, sign_acc }));
-  } else {
-    const show = (v: number) => (Number.isNaN(v) ? 'n/a' : v);
-    console.log(
-      toTable(
-        ['n', 'mse', 'ccc', 'pearson', 'sign_acc'],
-        [{ n: metrics.n, mse: show(metrics.mse), ccc: show(metrics.ccc), pearson: show(metrics.pearson), sign_acc: show(metrics.sign_acc) }],
-        { mse: 4, ccc: 4, pearson: 4, sign_acc: 4 },
-      ),
-    );
+  const scores = scoreByCorpus(items.map((i) => i.clip), { valence, arousal }, corpora.map((c) => c.name));
+  if (!scores.pooled.valence && !scores.pooled.arousal) {
+    console.error(`evaluate: no clip has a valence label${twoOutputs ? ' or an arousal label' : ' (the model predicts valence only)'}`);
+    return 1;
   }
+
+  console.log(opts.json ? scoresJson(scores) : scoresTable(scores));
   return 0;
 }
 
