@@ -1,6 +1,7 @@
 // The display components in real Chromium, driven through their properties on the built
 // page: the gauge's number, label, colour and host attributes, the timeline's gaps, the
-// level meter's clamping; plus screenshots in light and dark at 320 px and desktop width.
+// level meter's clamping, the arousal meter (a two-output model's) and the timeline's
+// arousal line; plus screenshots in light and dark at 320 px and desktop width.
 import { expect, test, type Page } from '@playwright/test';
 import type { Reading } from '../src/ui/timeline-geometry.ts';
 
@@ -86,6 +87,82 @@ test('the timeline breaks its line where readings are null', async ({ page }) =>
   expect(d.match(/M/g)).toHaveLength(3); // three unbroken stretches
   await expect(timeline.locator('circle.dot')).toHaveCount(1); // the lone reading at 42 s
   await expect(timeline.getByRole('img')).toHaveAttribute('aria-label', /121 readings, latest/);
+});
+
+/** Appends a component of its own to the built page, in one box (the app cannot re-render over it). */
+async function standalone(page: Page, tag: 'vm-arousal-meter' | 'vm-valence-timeline', id: string): Promise<void> {
+  await page.evaluate(
+    ([t, i]) => {
+      let box = document.getElementById('test-box');
+      if (!box) {
+        box = document.createElement('div');
+        box.id = 'test-box';
+        box.style.cssText = 'max-width: 40rem; margin: 0 auto; padding: 1rem';
+        document.body.append(box);
+      }
+      const el = document.createElement(t);
+      el.id = i;
+      box.append(el);
+    },
+    [tag, id] as const,
+  );
+}
+
+async function setArousal(page: Page, arousal: number | null, state: string): Promise<void> {
+  await page.locator('#test-arousal').evaluate(
+    async (el, [a, s]) => {
+      const meter = el as HTMLElementTagNameMap['vm-arousal-meter'];
+      meter.arousal = a as number | null;
+      meter.state = s as HTMLElementTagNameMap['vm-arousal-meter']['state'];
+      await meter.updateComplete;
+    },
+    [arousal, state] as const,
+  );
+}
+
+test('the arousal meter shows number, label and marker, and reflects them on the host', async ({ page }, testInfo) => {
+  await page.goto('/');
+  await standalone(page, 'vm-arousal-meter', 'test-arousal');
+  const meter = page.locator('#test-arousal');
+  const role = meter.getByRole('meter', { name: 'Arousal' });
+
+  await setArousal(page, 0.6251, 'reading');
+  await expect(meter).toHaveAttribute('data-arousal', '0.6251');
+  await expect(meter).toHaveAttribute('data-state', 'reading');
+  await expect(meter.locator('.value')).toHaveText(/^\s*\+0\.63\s*excited\s*$/);
+  await expect(role).toHaveAttribute('aria-valuetext', '+0.63, excited');
+  await expect(meter.locator('.marker')).toHaveAttribute('style', /left: 81\.255/);
+
+  await setArousal(page, -0.1, 'reading');
+  await expect(role).toHaveAttribute('aria-valuetext', '-0.10, moderate');
+  await setArousal(page, -3, 'reading'); // clamped to the scale's calm end
+  await expect(meter).toHaveAttribute('data-arousal', '-3');
+  await expect(role).toHaveAttribute('aria-valuetext', '-1.00, calm');
+  await expect(meter.locator('.marker')).toHaveAttribute('style', /left: 0%/);
+
+  await setArousal(page, null, 'no-speech');
+  await expect(meter).toHaveAttribute('data-arousal', '');
+  await expect(meter.locator('.marker')).toHaveCount(0);
+  await expect(role).toHaveAttribute('aria-valuetext', 'no reading');
+
+  // With a timeline of readings that carry arousal: a second line and a legend.
+  await standalone(page, 'vm-valence-timeline', 'test-timeline');
+  const timeline = page.locator('#test-timeline');
+  await timeline.evaluate(async (el, readings) => {
+    const t = el as HTMLElementTagNameMap['vm-valence-timeline'];
+    t.readings = readings;
+    await t.updateComplete;
+  }, sampleReadings().map((r) => ({ ...r, arousal: r.valence === null ? null : 0.9 * Math.cos(r.t / 9) })));
+  const d = (await timeline.locator('path.arousal-line').getAttribute('d')) ?? '';
+  expect(d.match(/M/g)).toHaveLength(3); // the valence line's gaps
+  await expect(timeline.locator('circle.arousal-dot')).toHaveCount(1);
+  await expect(timeline.locator('.legend')).toHaveText(/valence\s*arousal/);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await setArousal(page, 0.6251, 'reading');
+    await page.waitForTimeout(300); // the marker's transition
+    await page.locator('#test-box').screenshot({ path: testInfo.outputPath(`arousal-components-${colorScheme}.png`) });
+  }
 });
 
 test('the level meter clamps to 0..1', async ({ page }) => {

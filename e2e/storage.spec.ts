@@ -137,14 +137,16 @@ test('a listening session is saved as it runs, is in the history after a reload,
   const path = testInfo.outputPath('session.csv');
   await download.saveAs(path);
   const [header, ...rows] = readFileSync(path, 'utf8').trim().split(/\r?\n/);
-  expect(header).toBe('t_seconds,time,valence,smoothed,state');
+  expect(header).toBe('t_seconds,time,valence,smoothed,state,arousal,smoothed_arousal');
   expect(rows).toHaveLength(live.length);
   rows.forEach((row, i) => {
-    const [t, , valence, , state] = row.split(',');
+    const [t, , valence, , state, arousal, smoothedArousal] = row.split(',');
     const r = live[i];
     expect(Number(t)).toBeCloseTo(r.time, 3);
     expect(valence).toBe(r.valence === null ? '' : r.valence.toFixed(4));
     expect(state).toBe(r.speech ? (r.valence === null ? 'no-model' : 'speech') : 'no-speech');
+    // The bundled model has one output: the arousal columns (appended after the others) stay empty.
+    expect([arousal, smoothedArousal]).toEqual(['', '']);
   });
 });
 

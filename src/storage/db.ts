@@ -61,6 +61,10 @@ export interface ReadingRecord {
   state: string;
   /** Smoothed valence, where the app smooths. */
   smoothed?: number | null;
+  /** Arousal, for a two-output model (null there on silence); absent in sessions stored before arousal. */
+  arousal?: number | null;
+  /** Arousal after the same smoothing as `smoothed`. */
+  smoothedArousal?: number | null;
 }
 
 export interface ValenceDb extends DBSchema {

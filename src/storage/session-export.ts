@@ -1,11 +1,14 @@
 // A stored session as CSV (one row per reading, for spreadsheets) or JSON (everything,
 // for programs). Pure functions: the history view turns the text into a download.
+// Arousal (two-output models) comes last in the CSV, after the columns that were there
+// before it, so existing spreadsheets keep their column letters; a one-output model's
+// session, or one stored before arousal, has empty cells there.
 import type { SessionWithReadings } from './session-store.ts';
 
 export const SESSION_JSON_FORMAT = 'valence-monitor-session/1';
 
 /** CSV columns, in order. */
-export const CSV_COLUMNS = ['t_seconds', 'time', 'valence', 'smoothed', 'state'] as const;
+export const CSV_COLUMNS = ['t_seconds', 'time', 'valence', 'smoothed', 'state', 'arousal', 'smoothed_arousal'] as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -16,7 +19,7 @@ function csvField(value: string): string {
 
 const num = (v: number | null | undefined, digits: number) => (v === null || v === undefined ? '' : v.toFixed(digits));
 
-/** Header + one row per reading; empty valence where there was no reading (silence). */
+/** Header + one row per reading; empty valence (and arousal) where there was no reading (silence). */
 export function sessionToCsv(session: SessionWithReadings): string {
   const rows = [CSV_COLUMNS.join(',')];
   for (const r of session.readings) {
@@ -27,13 +30,18 @@ export function sessionToCsv(session: SessionWithReadings): string {
         num(r.valence, 4),
         num(r.smoothed, 4),
         csvField(r.state),
+        num(r.arousal, 4),
+        num(r.smoothedArousal, 4),
       ].join(','),
     );
   }
   return rows.join('\r\n') + '\r\n';
 }
 
-/** The session's details and readings as pretty-printed JSON. */
+/**
+ * The session's details and readings as pretty-printed JSON; each reading's fields as
+ * stored (arousal and smoothedArousal where the session has them).
+ */
 export function sessionToJson(session: SessionWithReadings): string {
   return JSON.stringify(
     {

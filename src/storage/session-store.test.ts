@@ -1,5 +1,6 @@
 // Sessions on fake-indexeddb: readings stored one by one survive a "reload" in order,
-// deletion removes everything, exports have the right columns, and a full storage is
+// deletion removes everything, exports have the right columns, arousal is kept where a
+// reading has it (and absent where an older session never had it), and a full storage is
 // reported without losing earlier readings.
 import { IDBFactory } from 'fake-indexeddb';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -61,15 +62,38 @@ describe('session store', () => {
     const s = (await store.getSession(id))!;
     const lines = sessionToCsv(s).trimEnd().split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
-    expect(lines[0]).toBe('t_seconds,time,valence,smoothed,state');
-    expect(lines[1]).toBe('0.500,2026-11-24T22:00:00.500Z,0.2500,,speech');
-    expect(lines[2]).toBe('1.000,2026-11-24T22:00:01.000Z,,,silence');
+    expect(lines[0]).toBe('t_seconds,time,valence,smoothed,state,arousal,smoothed_arousal');
+    expect(lines[1]).toBe('0.500,2026-11-24T22:00:00.500Z,0.2500,,speech,,');
+    expect(lines[2]).toBe('1.000,2026-11-24T22:00:01.000Z,,,silence,,');
     const json = JSON.parse(sessionToJson(s)) as Record<string, unknown>;
     expect(json.format).toBe(SESSION_JSON_FORMAT);
     expect(json.model).toEqual({ id: 'bundled/seed', name: 'seed, "db"' });
     expect(json.startedAt).toBe('2026-11-24T22:00:00.000Z');
     expect(json.readings).toEqual(s.readings);
     expect(exportFileName(s, 'csv')).toBe('valence-session-2026-11-24T22-00-00.csv');
+  });
+
+  it("keeps a two-output model's arousal and smoothed arousal, null on silence", async () => {
+    const store = await openSessionStore(factory);
+    const id = await store.startSession(START, T0);
+    await store.appendReading(id, { t: 0.5, valence: 0.25, smoothed: 0.2, arousal: -0.5, smoothedArousal: -0.25, state: 'speech' });
+    await store.appendReading(id, { t: 1, valence: null, smoothed: null, arousal: null, smoothedArousal: null, state: 'no-speech' });
+    store.db.close();
+    const s = await (await openSessionStore(factory)).getSession(id);
+    expect(s?.readings).toEqual([
+      { t: 0.5, valence: 0.25, smoothed: 0.2, arousal: -0.5, smoothedArousal: -0.25, state: 'speech' },
+      { t: 1, valence: null, smoothed: null, arousal: null, smoothedArousal: null, state: 'no-speech' },
+    ]);
+  });
+
+  it('loads a session stored before arousal (no arousal fields) as it was', async () => {
+    const store = await openSessionStore(factory);
+    const id = await store.startSession(START, T0);
+    await store.appendReading(id, { t: 0.5, valence: 0.25, smoothed: 0.2, state: 'speech' });
+    const [stored] = await store.db.getAll('readings');
+    expect(Object.keys(stored).sort()).toEqual(['seq', 'sessionId', 'smoothed', 'state', 't', 'valence']);
+    const [reading] = (await store.getSession(id))!.readings;
+    expect(Object.keys(reading).sort()).toEqual(['smoothed', 'state', 't', 'valence']);
   });
 
   it('reports a full storage clearly and keeps the readings already stored', async () => {

@@ -1,7 +1,9 @@
 // Listening sessions in IndexedDB, written as they run: the session record at the start,
 // then every reading in its own small transaction (with the session's count), so a crash
 // or a closed tab loses at most the reading being written. A session never ended cleanly
-// shows as interrupted (endedAt null) with everything stored up to then.
+// shows as interrupted (endedAt null) with everything stored up to then. Optional fields
+// (smoothed, arousal, smoothedArousal) are stored only when given, and come back only
+// where stored: sessions saved before arousal load unchanged.
 import { guarded, openValenceDb, quietly, StorageError, type ReadingRecord, type SessionRecord, type ValenceDatabase } from './db.ts';
 
 export type { ReadingRecord, SessionRecord } from './db.ts';
@@ -21,6 +23,20 @@ export interface ReadingInput {
   /** E.g. "speech" or "silence". */
   state: string;
   smoothed?: number | null;
+  /** Arousal of a two-output model (null there on silence; null or absent for a one-output model). */
+  arousal?: number | null;
+  /** Arousal after the same smoothing as `smoothed`. */
+  smoothedArousal?: number | null;
+}
+
+/** The optional fields of a reading, stored and read back only where present. */
+const OPTIONAL_FIELDS = ['smoothed', 'arousal', 'smoothedArousal'] as const;
+
+/** `to` with each optional field of `from` that is not undefined. */
+function withOptional<T extends object>(to: T, from: Pick<ReadingInput, (typeof OPTIONAL_FIELDS)[number]>): T & Partial<ReadingInput> {
+  const out: T & Partial<ReadingInput> = to;
+  for (const key of OPTIONAL_FIELDS) if (from[key] !== undefined) out[key] = from[key];
+  return out;
 }
 
 /** A session with its readings, ordered by time. */
@@ -58,14 +74,10 @@ export class SessionStore {
       const sessions = tx.objectStore('sessions');
       const session = await sessions.get(sessionId);
       if (!session) throw new StorageError(`no session ${sessionId} to add a reading to`);
-      const record: ReadingRecord = {
-        sessionId,
-        seq: session.readingCount,
-        t: reading.t,
-        valence: reading.valence,
-        state: reading.state,
-      };
-      if (reading.smoothed !== undefined) record.smoothed = reading.smoothed;
+      const record: ReadingRecord = withOptional(
+        { sessionId, seq: session.readingCount, t: reading.t, valence: reading.valence, state: reading.state },
+        reading,
+      );
       await tx.objectStore('readings').put(record);
       await sessions.put({ ...session, readingCount: session.readingCount + 1, lastT: reading.t });
       await tx.done;
@@ -95,9 +107,7 @@ export class SessionStore {
     const rows = await tx.objectStore('readings').getAll(IDBKeyRange.bound([sessionId, 0], [sessionId, Infinity]));
     await tx.done;
     rows.sort((a, b) => a.t - b.t || a.seq - b.seq);
-    const readings = rows.map(({ t, valence, state, smoothed }) =>
-      smoothed === undefined ? { t, valence, state } : { t, valence, state, smoothed },
-    );
+    const readings = rows.map((r): ReadingInput => withOptional({ t: r.t, valence: r.valence, state: r.state }, r));
     return { ...session, readings };
   }
 

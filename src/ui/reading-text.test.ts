@@ -6,9 +6,11 @@ import {
   gaugeMessage,
   gaugeState,
   gaugeValence,
+  gaugeArousal,
   infoText,
   meanValence,
   meanValenceText,
+  showsArousal,
   type MonitorState,
 } from './reading-text.ts';
 
@@ -68,6 +70,25 @@ describe('the gauge', () => {
     expect(gaugeMessage(monitor({ last: null, hopSeconds: 0.25 }))).toBe('Listening… first reading after 0.25 s');
     expect(gaugeMessage(monitor())).toBeUndefined();
     expect(gaugeMessage(monitor({ phase: 'idle', model: loading, last: null }))).toBeUndefined();
+  });
+});
+
+describe('the arousal meter', () => {
+  it('is shown only for a loaded two-output model', () => {
+    expect(showsArousal({ ...ready, outputs: 2 })).toBe(true);
+    expect(showsArousal({ ...ready, outputs: 1 })).toBe(false);
+    expect(showsArousal(ready)).toBe(false); // a worker that does not say: one output
+    expect(showsArousal({ ...loading, outputs: 2 })).toBe(false);
+    expect(showsArousal({ ...failed, outputs: 2 })).toBe(false);
+  });
+
+  it('shows the smoothed arousal exactly where the gauge shows a number', () => {
+    const two = reading({ arousal: -0.6, smoothedArousal: -0.4 });
+    expect(gaugeArousal(monitor({ last: two }))).toBe(-0.4);
+    expect(gaugeArousal(monitor({ last: reading({ speech: false, valence: null, smoothed: null }) }))).toBeNull();
+    expect(gaugeArousal(monitor({ last: two, phase: 'idle' }))).toBeNull();
+    expect(gaugeArousal(monitor({ last: null }))).toBeNull();
+    expect(gaugeArousal(monitor())).toBeNull(); // a one-output model's reading
   });
 });
 

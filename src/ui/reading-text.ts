@@ -1,5 +1,6 @@
-// What the live monitor says about its state in words: the gauge's state and message, the
-// capture line and the cost line under it, and the one-line summary of an analysed file.
+// What the live monitor says about its state in words: the gauge's state and message,
+// whether and what the arousal meter shows, the capture line and the cost line under it,
+// and the one-line summary of an analysed file.
 // Pure functions of the app's state (no Lit, no DOM), so they are tested in Node.
 import type { LiveReading, ModelStatusMessage } from '../worker/protocol.ts';
 import { formatValence } from './valence-scale.ts';
@@ -33,6 +34,16 @@ export interface CaptureInfo {
 /** The gauge's number: the smoothed valence while listening to speech, else none. */
 export function gaugeValence(s: Pick<MonitorState, 'phase' | 'last'>): number | null {
   return s.phase === 'running' && s.last?.speech ? s.last.smoothed : null;
+}
+
+/** Whether the screen shows arousal: only for a loaded two-output model (SPEC section 3). */
+export function showsArousal(model: ModelStatusMessage): boolean {
+  return model.state === 'ready' && model.outputs === 2;
+}
+
+/** The arousal meter's number: the smoothed arousal exactly where the gauge has a number. */
+export function gaugeArousal(s: Pick<MonitorState, 'phase' | 'last'>): number | null {
+  return s.phase === 'running' && s.last?.speech ? s.last.smoothedArousal : null;
 }
 
 export function gaugeState(s: Pick<MonitorState, 'phase' | 'errorMessage' | 'model' | 'last'>): GaugeState {

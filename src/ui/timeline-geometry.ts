@@ -1,5 +1,6 @@
 // Geometry of the valence timeline: which stretch of time is shown and the SVG path of
-// the readings, with a gap wherever a reading is null. Pure, so it is tested in Node.
+// the readings (valence, or arousal for a two-output model's second line), with a gap
+// wherever a reading is null. Pure, so it is tested in Node.
 import { clampValence } from './valence-scale.ts';
 
 export interface Reading {
@@ -7,7 +8,14 @@ export interface Reading {
   t: number;
   /** Valence in [-1, 1], or null where there was no speech / no reading. */
   valence: number | null;
+  /** Arousal in [-1, 1] of a two-output model; null or absent where there is none. */
+  arousal?: number | null;
 }
+
+/** Which number of a reading a line draws. */
+export type ReadingValue = (r: Reading) => number | null | undefined;
+
+const valenceOf: ReadingValue = (r) => r.valence;
 
 export interface PlotBox {
   left: number;
@@ -34,8 +42,16 @@ export interface TimelineShape {
   dots: { x: number; y: number }[];
 }
 
-/** Path of the readings (sorted by t) inside `box`; y maps +1 to the top, -1 to the bottom. */
-export function timelineShape(readings: readonly Reading[], domain: [number, number], box: PlotBox): TimelineShape {
+/**
+ * Path of the readings (sorted by t) inside `box`; y maps +1 to the top, -1 to the bottom.
+ * `value` picks the number drawn (default: valence).
+ */
+export function timelineShape(
+  readings: readonly Reading[],
+  domain: [number, number],
+  box: PlotBox,
+  value: ReadingValue = valenceOf,
+): TimelineShape {
   const [t0, t1] = domain;
   const scaleX = box.width / (t1 - t0 || 1);
   const x = (t: number) => round(box.left + (t - t0) * scaleX);
@@ -50,7 +66,7 @@ export function timelineShape(readings: readonly Reading[], domain: [number, num
   };
   for (const r of readings) {
     if (r.t < t0 || r.t > t1) continue; // outside the window: not drawn, and no gap either
-    const v = clampValence(r.valence);
+    const v = clampValence(value(r));
     if (v === null) flush();
     else run.push({ x: x(r.t), y: y(v) });
   }

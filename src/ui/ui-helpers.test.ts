@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clampValence, formatValence, valenceColor, valenceLabel } from './valence-scale.ts';
 import { formatSeconds, timeDomain, timelineShape } from './timeline-geometry.ts';
+import { arousalColor, arousalLabel } from './arousal-scale.ts';
 
 describe('valence scale', () => {
   it('labels with a ±0.15 neutral band', () => {
@@ -23,6 +24,22 @@ describe('valence scale', () => {
     expect(valenceColor(1)).toBe('rgb(46, 164, 96)');
     expect(valenceColor(5)).toBe(valenceColor(1));
     expect(valenceColor(0.5)).toBe('rgb(69, 159, 110)'); // three quarters of the way: 1 - 0.5^2
+  });
+});
+
+describe('arousal scale', () => {
+  it('labels calm / moderate / excited with a ±0.15 middle band', () => {
+    expect([-1, -0.151, -0.15, 0, 0.15, 0.151, 1].map(arousalLabel)).toEqual([
+      'calm', 'calm', 'moderate', 'moderate', 'moderate', 'excited', 'excited',
+    ]);
+  });
+
+  it('colours grey at 0, blue at -1, amber at +1, clamped', () => {
+    expect(arousalColor(0)).toBe('rgb(138, 143, 152)');
+    expect(arousalColor(-1)).toBe('rgb(64, 130, 196)');
+    expect(arousalColor(1)).toBe('rgb(222, 140, 40)');
+    expect(arousalColor(4)).toBe(arousalColor(1));
+    expect(arousalColor(Number.NaN)).toBe(arousalColor(0));
   });
 });
 
@@ -51,6 +68,20 @@ describe('timeline geometry', () => {
     );
     expect(shape.path).toBe('M0,0 L10,100 M50,25 L60,0');
     expect(shape.dots).toEqual([{ x: 30, y: 50 }]);
+  });
+
+  it("draws a reading's arousal when asked, with the same gaps", () => {
+    const readings = [
+      { t: 0, valence: 1, arousal: -1 },
+      { t: 1, valence: 0, arousal: 0.5 },
+      { t: 2, valence: null, arousal: null },
+      { t: 3, valence: 0.5 }, // no arousal (a one-output model's reading): a gap in that line only
+      { t: 4, valence: 0, arousal: 0 },
+    ];
+    const arousal = timelineShape(readings, [0, 10], box, (r) => r.arousal);
+    expect(arousal.path).toBe('M0,100 L10,25');
+    expect(arousal.dots).toEqual([{ x: 40, y: 50 }]);
+    expect(timelineShape(readings, [0, 10], box).path).toBe('M0,0 L10,50 M30,25 L40,50');
   });
 
   it('leaves out readings outside the window', () => {

@@ -1,14 +1,17 @@
 // <vm-valence-timeline>: valence over time as an SVG line chart, -1 at the bottom, +1 at
-// the top, the neutral band shaded, a gap wherever a reading is null (no speech). It
-// draws at its real pixel width (a ResizeObserver), so text stays legible from 320 px up.
+// the top, the neutral band shaded, a gap wherever a reading is null (no speech). Where
+// readings carry arousal (a two-output model), it is a second, thinner line in its own
+// colour, with a legend. It draws at its real pixel width (a ResizeObserver), so text
+// stays legible from 320 px up.
 import { LitElement, css, html, nothing, svg } from 'lit';
-import { formatSeconds, timeDomain, timelineShape, type Reading } from './timeline-geometry.ts';
+import { formatSeconds, timeDomain, timelineShape, type Reading, type ReadingValue } from './timeline-geometry.ts';
 import { NEUTRAL_BAND } from './valence-scale.ts';
 
 export type { Reading } from './timeline-geometry.ts';
 
 const HEIGHT = 160;
 const PAD = { left: 30, right: 8, top: 10, bottom: 22 };
+const arousalOf: ReadingValue = (r) => r.arousal;
 
 export class ValenceTimeline extends LitElement {
   static override properties = {
@@ -40,6 +43,7 @@ export class ValenceTimeline extends LitElement {
       --vm-timeline-grid: #dde1e6;
       --vm-timeline-band: rgba(138, 143, 152, 0.14);
       --vm-timeline-line: #3a6fd8;
+      --vm-timeline-arousal: #c26a12;
       display: block;
       color: var(--vm-timeline-fg);
       font-family: system-ui, sans-serif;
@@ -51,6 +55,7 @@ export class ValenceTimeline extends LitElement {
         --vm-timeline-grid: #333b44;
         --vm-timeline-band: rgba(138, 143, 152, 0.18);
         --vm-timeline-line: #7fa7ff;
+        --vm-timeline-arousal: #f0a24e;
       }
     }
     svg {
@@ -82,6 +87,34 @@ export class ValenceTimeline extends LitElement {
     }
     .dot {
       fill: var(--vm-timeline-line);
+    }
+    .arousal-line {
+      fill: none;
+      stroke: var(--vm-timeline-arousal);
+      stroke-width: 1.25;
+      stroke-linejoin: round;
+      stroke-linecap: round;
+    }
+    .arousal-dot {
+      fill: var(--vm-timeline-arousal);
+    }
+    .legend {
+      display: flex;
+      justify-content: flex-end;
+      gap: 1rem;
+      margin-bottom: 0.15rem;
+      font-size: 0.75rem;
+      color: var(--vm-timeline-muted);
+    }
+    .key {
+      display: inline-block;
+      width: 1rem;
+      margin-right: 0.35rem;
+      vertical-align: middle;
+      border-top: 2px solid var(--vm-timeline-line);
+    }
+    .key.arousal {
+      border-top: 1.5px solid var(--vm-timeline-arousal);
     }
     .empty {
       fill: var(--vm-timeline-muted);
@@ -115,10 +148,17 @@ export class ValenceTimeline extends LitElement {
     const span = this.spanSeconds > 0 ? this.spanSeconds : 60;
     const domain = timeDomain(this.readings, span);
     const shape = timelineShape(this.readings, domain, box);
+    const arousal = timelineShape(this.readings, domain, box, arousalOf);
+    const hasArousal = arousal.path !== '' || arousal.dots.length > 0;
     const yOf = (v: number) => box.top + ((1 - v) / 2) * box.height;
     const right = box.left + box.width;
     const hasData = shape.path !== '' || shape.dots.length > 0;
     return html`
+      ${hasArousal
+        ? html`<div class="legend" aria-hidden="true">
+            <span><span class="key"></span>valence</span><span><span class="key arousal"></span>arousal</span>
+          </div>`
+        : nothing}
       <svg
         viewBox="0 0 ${width} ${HEIGHT}"
         role="img"
@@ -133,6 +173,8 @@ export class ValenceTimeline extends LitElement {
         <text x=${box.left - 6} y=${yOf(-1) + 4} text-anchor="end">\u22121</text>
         <text x=${box.left} y=${HEIGHT - 6}>${formatSeconds(domain[0])}</text>
         <text x=${right} y=${HEIGHT - 6} text-anchor="end">${formatSeconds(domain[1])}</text>
+        ${arousal.path ? svg`<path class="arousal-line" d=${arousal.path} />` : nothing}
+        ${arousal.dots.map((d) => svg`<circle class="arousal-dot" cx=${d.x} cy=${d.y} r="2" />`)}
         ${shape.path ? svg`<path class="line" d=${shape.path} />` : nothing}
         ${shape.dots.map((d) => svg`<circle class="dot" cx=${d.x} cy=${d.y} r="2.5" />`)}
         ${hasData
@@ -142,12 +184,13 @@ export class ValenceTimeline extends LitElement {
     `;
   }
 
-  /** A short text alternative: how many readings and the latest one. */
+  /** A short text alternative: how many readings and the latest one (with its arousal, where it has one). */
   private describe(): string {
     for (let i = this.readings.length - 1; i >= 0; i--) {
-      const { t, valence } = this.readings[i];
+      const { t, valence, arousal } = this.readings[i];
       if (valence !== null) {
-        return `Valence over time: ${this.readings.length} readings, latest ${valence.toFixed(2)} at ${formatSeconds(t)}`;
+        const withArousal = arousal === null || arousal === undefined ? '' : ` (arousal ${arousal.toFixed(2)})`;
+        return `Valence over time: ${this.readings.length} readings, latest ${valence.toFixed(2)}${withArousal} at ${formatSeconds(t)}`;
       }
     }
     return 'Valence over time: no readings yet';

@@ -6,7 +6,8 @@
 // - file-analysis: a picked file through the worker's same pipeline (`vm-file-readings`);
 // - app-update: a waiting app update, offered, never applied mid-session;
 // - microphones: the devices to choose from.
-// The gauge reflects data-valence / data-state (vm-valence-gauge), the host data-capture-mode.
+// The gauge reflects data-valence / data-state (vm-valence-gauge), the arousal meter (shown
+// only for a two-output model) data-arousal / data-state, the host data-capture-mode.
 import { LitElement, css, html, nothing } from 'lit';
 import { openValenceDb, type ValenceDatabase } from '../storage/db.ts';
 import { ModelStore } from '../storage/model-store.ts';
@@ -18,10 +19,11 @@ import { LiveSessionController, type LiveSettings } from './controllers/live-ses
 import { MicrophonesController } from './controllers/microphones.ts';
 import { ModelLibraryController } from './controllers/model-library.ts';
 import { SessionRecorderController } from './controllers/session-recorder.ts';
-import { costText, gaugeMessage, gaugeState, gaugeValence, infoText } from './reading-text.ts';
+import { costText, gaugeArousal, gaugeMessage, gaugeState, gaugeValence, infoText, showsArousal } from './reading-text.ts';
 import type { FileChosenDetail } from './file-analysis.ts';
 import type { ModelIdDetail, ModelImportDetail } from './model-manager.ts';
 import type { SessionIdDetail } from './session-history.ts';
+import './arousal-meter.ts';
 import './engine-status.ts';
 import './file-analysis.ts';
 import './level-meter.ts';
@@ -201,6 +203,7 @@ export class VmApp extends LitElement {
     const live = this.live;
     const running = live.phase === 'running';
     const monitor = live.monitorState(this.models.status);
+    const state = gaugeState(monitor);
     return html`
       <header>
         <h1>Valence Monitor</h1>
@@ -209,7 +212,10 @@ export class VmApp extends LitElement {
         @update-accept=${() => this.appUpdate.accept(live.phase !== 'idle')}
         @update-dismiss=${() => this.appUpdate.dismiss()}></vm-update-banner>
       <vm-engine-status .status=${this.models.status}></vm-engine-status>
-      <vm-valence-gauge .valence=${gaugeValence(monitor)} .state=${gaugeState(monitor)} .message=${gaugeMessage(monitor)}></vm-valence-gauge>
+      <vm-valence-gauge .valence=${gaugeValence(monitor)} .state=${state} .message=${gaugeMessage(monitor)}></vm-valence-gauge>
+      ${showsArousal(this.models.status)
+        ? html`<vm-arousal-meter .arousal=${gaugeArousal(monitor)} .state=${state}></vm-arousal-meter>`
+        : nothing}
       <div class="controls">
         <button aria-pressed=${running ? 'true' : 'false'} ?disabled=${live.phase === 'starting' || this.files.busy} @click=${() => live.toggle()}>
           ${running ? 'Stop' : 'Start listening'}

@@ -27,7 +27,7 @@ export interface FileAnalysisDeps {
 }
 
 export class FileAnalysisController implements ReactiveController {
-  /** The file's timeline (null valence: no speech). */
+  /** The file's timeline (null valence and arousal: no speech). */
   readings: readonly Reading[] = [];
   busy = false;
   /** Why the last file could not be analysed ('' for none). */
@@ -57,7 +57,7 @@ export class FileAnalysisController implements ReactiveController {
       const audio = await decodeAudioFile(file);
       const samples = audio.samples.length; // before the samples are transferred to the worker
       const readings = await client.analyzeFile(audio.samples, audio.sampleRate, this.deps.hopSeconds());
-      this.readings = readings.map((r) => ({ t: r.time, valence: r.speech ? r.valence : null }));
+      this.readings = readings.map((r) => ({ t: r.time, valence: r.speech ? r.valence : null, arousal: r.speech ? r.arousal : null }));
       this.summary = fileSummaryText({ name: file.name, samples, sampleRate: audio.sampleRate, decoder: audio.decoder, readings });
       this.host.dispatchEvent(
         new CustomEvent<FileReadingsEventDetail>('vm-file-readings', {

@@ -58,7 +58,7 @@ export class LiveSessionController implements ReactiveController {
   skipped = 0;
   errorMessage: string | undefined = undefined;
   last: LiveReading | null = null;
-  /** The session's timeline (smoothed valence; null: no speech). */
+  /** The session's timeline (smoothed valence and arousal; null: no speech). */
   readings: readonly Reading[] = [];
   lastLatencyMs: number | null = null;
   /** A session has run, so the worker holds audio to download. */
@@ -191,7 +191,7 @@ export class LiveSessionController implements ReactiveController {
     const r = m.reading;
     this.last = r;
     const readings = this.readings.length >= MAX_READINGS ? this.readings.slice(-MAX_READINGS / 2) : this.readings;
-    this.readings = [...readings, { t: r.time, valence: r.speech ? r.smoothed : null }];
+    this.readings = [...readings, { t: r.time, valence: r.speech ? r.smoothed : null, arousal: r.speech ? r.smoothedArousal : null }];
     this.host.requestUpdate();
     await this.host.updateComplete;
     await nextFrame(); // painted

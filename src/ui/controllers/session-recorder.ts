@@ -64,7 +64,8 @@ export class SessionRecorderController implements ReactiveController {
     const state = !r.speech ? 'no-speech' : r.valence === null ? 'no-model' : 'speech';
     void id.then((sessionId) => {
       if (sessionId === null) return;
-      store.appendReading(sessionId, { t: r.time, valence: r.valence, smoothed: r.smoothed, state }).then(
+      const { valence, smoothed, arousal, smoothedArousal } = r;
+      store.appendReading(sessionId, { t: r.time, valence, smoothed, arousal, smoothedArousal, state }).then(
         () => {
           if (performance.now() - this.refreshedAt >= SESSION_LIST_REFRESH_MS) void this.refresh();
         },
