@@ -65,8 +65,8 @@ describe('cardData', () => {
     expect(d.licence).toMatch(/CC BY-NC-SA 4\.0[\s\S]*CC BY-NC-ND 4\.0/);
     const m = { n: 4, mse: 0.25, ccc: 0.5, pearson: 0.5, sign_acc: 0.75 };
     const c = card(d);
-    c.metrics.corpora = [{ corpus: 'ravdess', valence: m, arousal: null }];
-    c.metrics.holdout = { corpus: 'turev', valence: m, arousal: { ...m, ccc: 0.25 } };
+    c.metrics.corpora = [{ corpus: 'ravdess', clips: 4, valence: m, arousal: null }];
+    c.metrics.holdout = { corpus: 'turev', clips: 4, valence: m, arousal: { ...m, ccc: 0.25 } };
     const text = renderCard(c);
     expect(text).toContain('| corpus turev | TurEV-DB-layout folder data/turev: 8 clips, 2 speakers; held out whole |');
     expect(text).toContain('| ravdess | validation speakers | 4 | 0.500 | 0.500 | 0.250 | 0.750 |  |  |  |  |');

@@ -4,7 +4,10 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { CnnConfig } from '../model/config.ts';
 import { predict } from '../model/predict.ts';
-import { knownMetrics, type ValenceMetrics } from './metrics.ts';
+import type { ValenceMetrics } from './metrics.ts';
+import { scoreByCorpus, type CorpusScores } from './corpus-scores.ts';
+
+export type { CorpusScores } from './corpus-scores.ts';
 
 /** A clip's labels; null: unknown. */
 export interface Labels {
@@ -17,13 +20,6 @@ export interface EvalSet {
   corpus: string;
   features: Float32Array[];
   labels: Labels[];
-}
-
-/** One corpus's metrics per dimension; null where no label (or no model output) is there to score. */
-export interface CorpusScores {
-  corpus: string;
-  valence: ValenceMetrics | null;
-  arousal: ValenceMetrics | null;
 }
 
 /** Spectrograms per model call. */
@@ -42,11 +38,8 @@ export function scoreSet(model: tf.LayersModel, config: CnnConfig, set: EvalSet)
       arousal.set(p.arousal, i);
     }
   }
-  return {
-    corpus: set.corpus,
-    valence: knownMetrics(valence, set.labels.map((l) => l.valence)),
-    arousal: arousal ? knownMetrics(arousal, set.labels.map((l) => l.arousal)) : null,
-  };
+  const clips = set.labels.map((l) => ({ ...l, corpus: set.corpus }));
+  return scoreByCorpus(clips, { valence, arousal }, [set.corpus]).corpora[0];
 }
 
 /**
