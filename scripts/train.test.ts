@@ -37,6 +37,7 @@ function writeManifest(dir: string): string {
 interface Card {
   metrics: { validation: { mse: number; ccc: number; n: number } };
   history: { epoch: number; trainLoss: number; val: { mse: number } }[];
+  timing: { seconds: number; secondsPerEpoch: number };
 }
 const cardOf = (dir: string) => JSON.parse(readFileSync(join(dir, 'card.json'), 'utf8')) as Card;
 
@@ -57,6 +58,10 @@ describe.skipIf(!haveData)('npm run train (smoke)', () => {
     }
     const card = cardOf(out);
     expect(card.metrics.validation.n).toBe(4);
+    // The mean epoch (validation included) is on the card, and in its README.
+    expect(card.timing.secondsPerEpoch).toBeGreaterThan(0);
+    expect(card.timing.secondsPerEpoch).toBeLessThan(card.timing.seconds);
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toMatch(/ms\/step on 1 threads, [\d.]+ min, [\d.]+ s\/epoch/);
     const e = tsx('scripts/evaluate.ts', ['--model', out, '--manifest', csv, '--speakers', '17', '--json', '--no-cache']);
     expect(e.status, e.stderr).toBe(0);
     const m = JSON.parse(e.stdout.trim().split('\n').pop()!) as Record<string, number>;

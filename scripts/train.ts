@@ -110,7 +110,7 @@ async function train(opts: TrainOptions): Promise<number> {
         ...(foldRows.length > 1 ? { folds: foldRows } : {}),
       },
       history: history.map((h) => ({ epoch: h.epoch, trainLoss: h.trainLoss, val: { ...h.val }, ...(h.corpora ? { corpora: h.corpora } : {}), ...(h.holdout ? { holdout: h.holdout } : {}) })),
-      timing: { msPerStep: (seconds * 1000) / Math.max(1, steps), threads: opts.threads, seconds },
+      timing: { msPerStep: (seconds * 1000) / Math.max(1, steps), threads: opts.threads, seconds, secondsPerEpoch: history.length > 0 ? history.reduce((s, h) => s + h.seconds, 0) / history.length : null },
     };
   };
   installInterrupt(progress);

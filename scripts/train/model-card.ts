@@ -71,7 +71,8 @@ export interface TrainedCard {
     folds?: Record<string, unknown>[];
   };
   history: { epoch: number; trainLoss: number; val: ValenceMetrics }[];
-  timing: { msPerStep: number; threads: number; seconds: number };
+  /** secondsPerEpoch: the run's mean epoch, validation included (absent in cards made before it). */
+  timing: { msPerStep: number; threads: number; seconds: number; secondsPerEpoch?: number | null };
   weightsSha256: string;
 }
 
@@ -150,7 +151,7 @@ export function renderCard(c: TrainedCard): string {
     `| loudness normalisation | ${c.normalisation ? f(c.normalisation) : 'none'} |`,
     `| signal | ${f(c.signal)} |`,
     `| validation (best epoch ${v.epoch}) | MSE ${f(v.mse)}, CCC ${f(v.ccc)}, Pearson r ${f(v.pearson)}, sign accuracy ${f(v.sign_acc)} (n ${v.n}) |`,
-    `| training speed | ${c.timing.msPerStep.toFixed(0)} ms/step on ${c.timing.threads} threads, ${(c.timing.seconds / 60).toFixed(1)} min |`,
+    `| training speed | ${c.timing.msPerStep.toFixed(0)} ms/step on ${c.timing.threads} threads, ${(c.timing.seconds / 60).toFixed(1)} min${c.timing.secondsPerEpoch != null ? `, ${c.timing.secondsPerEpoch.toFixed(1)} s/epoch` : ''} |`,
     `| weights sha256 | \`${c.weightsSha256}\` |`,
     '',
   ];

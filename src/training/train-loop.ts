@@ -1,24 +1,24 @@
 // One training run: a recipe on one train/validation split, over one or several corpora.
-// Batches are built (augmented through the shared pipeline's windowFeatures, drawn evenly
-// from the corpora) while the gradient workers compute the previous step; every epoch ends
-// with validation metrics per corpus and per dimension, the held-out corpus's score, the
-// best-epoch bookkeeping and a checkpoint, so an interruption loses at most the epoch in
-// progress. Progress, files and Ctrl-C are the caller's (RunControl): this module prints
-// and writes nothing itself.
+// Batches are drawn evenly from the corpora; augmented windows (through the shared
+// pipeline's windowFeatures, train-windows.ts) are built by the gradient workers themselves,
+// each its shard's, from signals shared once; batches of fixed features are built here while
+// the workers compute the previous step. Every epoch ends with validation metrics per corpus
+// and per dimension and the held-out corpus's score (the forward pass in the workers, the
+// metrics here), the best-epoch bookkeeping and a checkpoint, so an interruption loses at
+// most the epoch in progress. Progress, files and Ctrl-C are the caller's (RunControl):
+// this module prints and writes nothing itself.
 import * as tf from '@tensorflow/tfjs';
 import { ParallelTrainer } from '../model/train/parallel.ts';
-import { buildCnn } from '../model/cnn.ts';
 import { outputCount } from '../model/config.ts';
-import { windowFeatures } from '../dsp/pipeline.ts';
-import { augmentNormalisation, augmentWindow } from './augment.ts';
-import { applySpecMask } from './spec-mask.ts';
 import { epochOrder } from './balance.ts';
 import { createRng, deriveSeed } from './random.ts';
 import { isBetter, type Recipe } from './recipe.ts';
-import { scoreSet, summarise, type CorpusScores, type EvalSet, type Labels } from './score.ts';
+import { summarise, type CorpusScores, type EvalSet, type Labels } from './score.ts';
+import { packEvalSets, scorePrediction, setPrediction } from './eval-pack.ts';
+import { buildWindow, packSignals, windowSeed, type WindowPlan, type WindowSource } from './train-windows.ts';
 import type { BestEpoch, Checkpoint, EpochRecord } from './run-state.ts';
 
-/** A training clip: its whole 8 kHz signal (augmented each epoch) or fixed features. */
+/** A training clip: its whole 8 kHz signal (augmented each epoch) or fixed features (which win when both are given). */
 export interface TrainItem extends Labels {
   corpus: string;
   signal?: Float32Array;
@@ -109,13 +109,25 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
   /** Per-corpus lines only say more than the summary with several sets or a second dimension. */
   const detailed = input.val.length > 1 || !!input.holdout || outputs === 2;
   const steps = Math.ceil(n / recipe.batchSize);
+  const plan: WindowPlan = { augment: recipe.augment, normalisation: recipe.normalisation, features: config.features, specMask: recipe.specMask, inputShape: [h, w] };
+  const sources: WindowSource[] = input.train.map((t, k) => {
+    if (t.features) return { features: t.features };
+    if (t.signal) return { signal: t.signal };
+    throw new Error(`training clip ${k} has neither a signal nor features`);
+  });
+  // Augmented windows cost ~10 ms each: the workers build them, so nobody waits on this thread.
+  const onWorkers = sources.every((src) => 'signal' in src);
+  const signals = onWorkers ? packSignals(sources.map((src) => ('signal' in src ? src.signal : new Float32Array(0)))) : null;
+  const scored = input.val.filter((v) => v.features.length > 0);
+  const holdoutSet = input.holdout && input.holdout.features.length > 0 ? input.holdout : null;
+  const evalPack = packEvalSets(holdoutSet ? [...scored, holdoutSet] : scored, per);
   const trainer = await ParallelTrainer.create(config, {
     threads: ctl.threads,
     lr: recipe.lr,
     seed: recipe.seed + 1,
     ...(ctl.resume ? { state: ctl.resume.trainer } : {}),
+    ...(signals ? { windows: { signals, plan } } : {}),
   });
-  const model = buildCnn(config);
   const history: EpochRecord[] = ctl.resume ? [...ctl.resume.history] : [];
   let best: BestEpoch | null = ctl.resume?.best ?? null;
   let interrupted = false;
@@ -125,44 +137,47 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
   try {
     for (let epoch = (ctl.resume?.epoch ?? 0) + 1; epoch <= recipe.epochs; epoch++) {
       const order = epochOrder(corpusOf, recipe.balance, createRng(deriveSeed(recipe.seed, epoch)));
-      const augRng = createRng(deriveSeed(recipe.seed, 100_000 + epoch));
-      const batch = (s: number) => {
+      /** Step s's clips (indices into input.train) and their window seeds (by position in the epoch). */
+      const rows = (s: number) => {
         const idx = order.slice(s * recipe.batchSize, (s + 1) * recipe.batchSize);
+        return { idx, seeds: idx.map((_, j) => windowSeed(recipe.seed, epoch, s * recipe.batchSize + j)) };
+      };
+      /** Batch s built on this thread. */
+      const batch = (s: number) => {
+        const { idx, seeds } = rows(s);
         const x = new Float32Array(idx.length * per);
-        idx.forEach((k, j) => {
-          const item = input.train[k];
-          const f =
-            item.features ??
-            windowFeatures(
-              augmentWindow(item.signal!, recipe.augment, augRng),
-              config.features,
-              augmentNormalisation(recipe.normalisation, recipe.augment, augRng),
-            ).data;
-          x.set(f, j * per);
-          // Masks go on the batch's copy, never on cached features.
-          if (recipe.specMask) applySpecMask(x.subarray(j * per, (j + 1) * per), h, w, recipe.specMask, augRng);
-        });
+        idx.forEach((k, j) => buildWindow(sources[k], plan, seeds[j], x.subarray(j * per, (j + 1) * per)));
         return { x, y: batchTargets(idx.map((k) => input.train[k]), outputs), b: idx.length };
       };
       const epochStart = performance.now();
       let lossSum = 0;
-      let next = batch(0);
+      let next = onWorkers ? null : batch(0);
       for (let s = 0; s < steps; s++) {
         if (ctl.shouldStop()) {
           interrupted = true;
           break;
         }
-        const cur = next;
-        const b = cur.b;
-        const xT = tf.tensor4d(cur.x, [b, h, w, 1]);
-        const yT = outputs === 1 ? tf.tensor1d(cur.y) : tf.tensor2d(cur.y, [b, outputs]);
-        const pending = trainer.step(xT, yT);
-        if (s + 1 < steps) next = batch(s + 1); // overlaps the workers' gradient computation
         let loss: number;
-        try {
-          loss = await pending;
-        } finally {
-          tf.dispose([xT, yT]);
+        let b: number;
+        if (next) {
+          const cur = next;
+          b = cur.b;
+          const xT = tf.tensor4d(cur.x, [b, h, w, 1]);
+          const yT = outputs === 1 ? tf.tensor1d(cur.y) : tf.tensor2d(cur.y, [b, outputs]);
+          const pending = trainer.step(xT, yT);
+          if (s + 1 < steps) next = batch(s + 1); // overlaps the workers' gradient computation
+          try {
+            loss = await pending;
+          } finally {
+            tf.dispose([xT, yT]);
+          }
+        } else {
+          const { idx, seeds } = rows(s);
+          b = idx.length;
+          loss = await trainer.stepWindows(
+            idx.map((k, j) => ({ signal: k, seed: seeds[j] })),
+            batchTargets(idx.map((k) => input.train[k]), outputs),
+          );
         }
         lossSum += loss * b;
         stepsDone++;
@@ -179,11 +194,9 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
         });
       }
       if (interrupted) break;
-      const weights = trainer.trainer.weightTensors();
-      model.setWeights(weights);
-      tf.dispose(weights);
-      const corpora = input.val.filter((v) => v.features.length > 0).map((v) => scoreSet(model, config, v));
-      const holdout = input.holdout && input.holdout.features.length > 0 ? scoreSet(model, config, input.holdout) : undefined;
+      const predicted = await trainer.predict(evalPack.x, evalPack.n);
+      const corpora = scored.map((v, i) => scorePrediction(v, setPrediction(evalPack, i, predicted, outputs)));
+      const holdout = holdoutSet ? scorePrediction(holdoutSet, setPrediction(evalPack, scored.length, predicted, outputs)) : undefined;
       const val = summarise(corpora);
       const record: EpochRecord = {
         epoch,
@@ -217,7 +230,6 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
     }
   } finally {
     await trainer.close();
-    model.dispose();
   }
   return { history, best, interrupted, stoppedEarly };
 }

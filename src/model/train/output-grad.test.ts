@@ -102,7 +102,7 @@ describe('masked loss with two outputs', () => {
         const fast = await runOn('wasm', () => {
           const { ps, x, y } = tensors(config, params, xs, ys, k);
           const r = lossAndGradients(config, ps, x, y, undefined, undefined, options);
-          return [forward(config, ps, x), r.loss, ...r.grads];
+          return [forward(config, ps, x, options), r.loss, ...r.grads];
         });
         const tag = JSON.stringify(options);
         expect(fast[0].length, 'outputs').toBe(N * k);

@@ -8,142 +8,28 @@
 // The result equals the single-thread step up to the gradients' float rounding. The main
 // thread only coordinates: measured on the 2-core machine, its own shard ran ~60% slower
 // than a worker's while a worker ran beside it, which made main + 1 worker slower than 2.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+// The workers also build augmented batches (stepWindows: each its shard's rows, from
+// signals shared once) and run the forward pass of validation (predict), so neither waits
+// on the main thread.
 import type * as tf from '@tensorflow/tfjs';
 import { outputCount, type CnnConfig } from '../config.ts';
-import type { AdamOptions } from './adam.ts';
-import { readTargets } from './targets.ts';
-import { Trainer, type FlatState, type GradOptions, type TrainerOptions, type TrainerState } from './train-step.ts';
-
-/** What a worker gets at start (workerData). */
-export interface WorkerInit {
-  config: CnnConfig;
-  grad: GradOptions;
-  /** Shared with the main thread and the other workers. */
-  params: Float32Array;
-  m: Float32Array;
-  v: Float32Array;
-  /** Every worker's gradient buffer (flat, parameter order); this worker writes grads[index]. */
-  grads: Float32Array[];
-  index: number;
-}
-
-export type WorkerRequest =
-  /** y: the shard's targets, row-major [rows, outputs], NaN = unknown; labelTotal: the whole batch's known labels. */
-  | { type: 'grads'; id: number; x: Float32Array; xShape: [number, number, number, number]; y: Float32Array; labelTotal: number }
-  | { type: 'adam'; id: number; step: number; from: number; to: number; options: AdamOptions; workers: number }
-  /** Ends the thread at once with this exit code (tests use it to simulate a crash). */
-  | { type: 'exit'; code: number };
-
-export type WorkerReply =
-  | { type: 'ready' }
-  | { type: 'grads'; id: number; loss: number }
-  | { type: 'adam'; id: number }
-  | { type: 'error'; id: number; message: string; stack: string };
+import type { WindowRows, WorkerReply, WorkerWindows } from './protocol.ts';
+import { countKnown, readTargets } from './targets.ts';
+import { Trainer, type FlatState, type TrainerOptions, type TrainerState } from './train-step.ts';
+import { GradWorker } from './worker-client.ts';
 
 export interface ParallelOptions extends Omit<TrainerOptions, 'sharedMemory'> {
   /** Worker threads computing gradients (default 2: this machine's cores). */
   threads?: number;
+  /** Signals and window plan for stepWindows: the workers build their shards' rows themselves. */
+  windows?: WorkerWindows;
 }
 
-interface Pending {
-  resolve: (r: WorkerReply) => void;
-  reject: (e: Error) => void;
+/** A row of a batch the workers build: a signal of the shared pack and its window seed. */
+export interface WindowRow {
+  signal: number;
+  seed: number;
 }
-
-/** URL of tsx's ESM register API (its package exports' "./esm/api" import entry). */
-function tsxEsmApiUrl(): string {
-  const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import?: { default?: string } }> };
-  const rel = pkg.exports['./esm/api']?.import?.default;
-  if (!rel) throw new Error('cannot find tsx/esm/api (tsx is needed to run the TypeScript gradient worker)');
-  return pathToFileURL(join(dirname(pkgPath), rel)).href;
-}
-
-/**
- * Starts grad-worker.ts (next to this file) in a worker thread. It always runs from the
- * TypeScript source (the trainer runs through tsx or vitest; nothing builds it to
- * JavaScript), so the worker first registers tsx's loader itself: Node does not apply the
- * main thread's loader hooks, nor an inherited --import, to a worker's TypeScript entry.
- */
-function startWorker(init: WorkerInit): Worker {
-  const entry = new URL('./grad-worker.ts', import.meta.url);
-  const tsxApi = tsxEsmApiUrl();
-  const boot = `import(${JSON.stringify(tsxApi)})
-    .then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
-  return new Worker(boot, { eval: true, workerData: init, execArgv: [] });
-}
-
-/** One gradient worker: request / reply with ids; any failure rejects what is pending. */
-class GradWorker {
-  private readonly worker: Worker;
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 0;
-  /** Set once the thread has died or failed to start: every later request rejects with it. */
-  private failure: Error | null = null;
-  private exited = false;
-  readonly ready: Promise<void>;
-
-  constructor(init: WorkerInit) {
-    this.worker = startWorker(init);
-    this.ready = new Promise<void>((resolve, reject) => {
-      this.pending.set(-1, { resolve: () => resolve(), reject });
-    });
-    this.worker.on('message', (msg: WorkerReply) => {
-      if (msg.type === 'ready') this.settle(-1)?.resolve(msg);
-      else if (msg.type === 'error') {
-        const err = new Error(`gradient worker: ${msg.message}`);
-        err.stack = `${err.message}\n(worker) ${msg.stack}`;
-        if (msg.id === -1) this.fail(err);
-        else this.settle(msg.id)?.reject(err);
-      } else this.settle(msg.id)?.resolve(msg);
-    });
-    this.worker.on('error', (e: Error) => this.fail(new Error(`gradient worker crashed: ${e.message}`)));
-    this.worker.on('exit', (code: number) => {
-      this.exited = true;
-      this.fail(new Error(`gradient worker exited (code ${code})`));
-    });
-  }
-
-  private settle(id: number): Pending | undefined {
-    const p = this.pending.get(id);
-    this.pending.delete(id);
-    return p;
-  }
-
-  private fail(e: Error): void {
-    this.failure ??= e;
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
-  }
-
-  /** Sends a request (id filled in) and resolves with the reply to it. */
-  request(msg: DistributiveOmit<Exclude<WorkerRequest, { type: 'exit' }>, 'id'>): Promise<WorkerReply> {
-    if (this.failure) return Promise.reject(this.failure);
-    const id = this.nextId++;
-    const done = new Promise<WorkerReply>((resolve, reject) => this.pending.set(id, { resolve, reject }));
-    this.worker.postMessage({ ...msg, id } as WorkerRequest);
-    return done;
-  }
-
-  /** Ends the thread abruptly, as a crash would. */
-  crash(code: number): void {
-    this.worker.postMessage({ type: 'exit', code } satisfies WorkerRequest);
-  }
-
-  /** Terminates the thread (idempotent); pending requests reject. */
-  async terminate(): Promise<void> {
-    this.failure ??= new Error('ParallelTrainer is closed');
-    if (!this.exited) await this.worker.terminate();
-    this.fail(this.failure);
-  }
-}
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /** Shard sizes: n split into at most `parts` nearly equal non-empty pieces. */
 export function shardSizes(n: number, parts: number): number[] {
@@ -163,12 +49,16 @@ export class ParallelTrainer {
   readonly trainer: Trainer;
   private readonly workers: GradWorker[];
   private closed = false;
-  /** A step is in flight: its two phases use the shared buffers, so steps must not overlap. */
+  /** A step or prediction is in flight: both use the shared buffers, so they must not overlap. */
   private busy = false;
   /** Set when an Adam phase failed part-way: the parameters may be half updated. */
   private broken: Error | null = null;
 
-  private constructor(trainer: Trainer, workers: GradWorker[]) {
+  private constructor(
+    trainer: Trainer,
+    workers: GradWorker[],
+    private readonly hasWindows: boolean,
+  ) {
     this.trainer = trainer;
     this.workers = workers;
   }
@@ -176,13 +66,15 @@ export class ParallelTrainer {
   static async create(config: CnnConfig, options: ParallelOptions = {}): Promise<ParallelTrainer> {
     const threads = options.threads ?? 2;
     if (!Number.isInteger(threads) || threads < 1) throw new Error(`threads must be a whole number >= 1, got ${threads}`);
-    const trainer = new Trainer(config, { ...options, sharedMemory: true });
+    const { windows, ...trainerOptions } = options;
+    const trainer = new Trainer(config, { ...trainerOptions, sharedMemory: true });
     const flat: FlatState = trainer.flat;
     const grads = Array.from({ length: threads }, () => new Float32Array(new SharedArrayBuffer(flat.params.byteLength)));
     const workers = grads.map(
-      (_, index) => new GradWorker({ config, grad: trainer.grad, params: flat.params, m: flat.m, v: flat.v, grads, index }),
+      (_, index) =>
+        new GradWorker({ config, grad: trainer.grad, params: flat.params, m: flat.m, v: flat.v, grads, index, ...(windows ? { windows } : {}) }),
     );
-    const t = new ParallelTrainer(trainer, workers);
+    const t = new ParallelTrainer(trainer, workers, !!windows);
     try {
       await Promise.all(workers.map((w) => w.ready));
     } catch (e) {
@@ -225,36 +117,93 @@ export class ParallelTrainer {
    * with zero gradients.
    */
   async step(x: tf.Tensor4D, y: tf.Tensor): Promise<number> {
+    return this.exclusive(() => {
+      const n = x.shape[0];
+      const [, h, w, c] = x.shape;
+      const per = h * w * c;
+      const k = outputCount(this.trainer.config);
+      // Shape errors are thrown before any work.
+      const targets = readTargets(y, n, k);
+      const xs = x.dataSync() as Float32Array;
+      return this.runStep(n, targets.values, (from, m) => xs.slice(from * per, (from + m) * per), [h, w, c]);
+    });
+  }
+
+  /**
+   * One Adam step on a batch whose rows the workers build (each its shard's) from the
+   * signals given at create (options.windows); y: [rows.length, K] row-major, NaN = unknown.
+   * Equals step() on the batch built on this thread with the same seeds (train-windows.ts).
+   */
+  async stepWindows(rows: readonly WindowRow[], y: Float32Array): Promise<number> {
+    return this.exclusive(() => {
+      if (!this.hasWindows) throw new Error('ParallelTrainer: stepWindows needs options.windows at create');
+      const k = outputCount(this.trainer.config);
+      if (y.length !== rows.length * k) throw new Error(`expected ${rows.length * k} targets (${rows.length} rows x ${k}), got ${y.length}`);
+      const [h, w] = this.trainer.config.inputShape;
+      const shard = (from: number, m: number): WindowRows => {
+        const part = rows.slice(from, from + m);
+        return { signals: part.map((r) => r.signal), seeds: part.map((r) => r.seed) };
+      };
+      return this.runStep(rows.length, y, shard, [h, w, 1]);
+    });
+  }
+
+  /**
+   * The model's outputs [n, K] (row-major) for n inputs x (row-major [n, H, W]) with the
+   * current parameters, the rows split between the workers; the same forward as the step's.
+   * x on a SharedArrayBuffer is read in place, other arrays are copied to the workers.
+   */
+  async predict(x: Float32Array, n: number): Promise<Float32Array> {
+    return this.exclusive(async () => {
+      const [h, w] = this.trainer.config.inputShape;
+      const per = h * w;
+      if (x.length !== n * per) throw new Error(`predict: ${x.length} values are not ${n} inputs of ${h} x ${w}`);
+      const k = outputCount(this.trainer.config);
+      const out = new Float32Array(n * k);
+      let from = 0;
+      await Promise.all(
+        shardSizes(n, this.workers.length).map(async (m, i) => {
+          const at = from;
+          from += m;
+          const r = await this.workers[i].request({ type: 'forward', x: x.subarray(at * per, (at + m) * per), rows: m });
+          if (r.type === 'forward') out.set(r.y, at * k);
+        }),
+      );
+      return out;
+    });
+  }
+
+  /** Runs `fn` as the only operation on the shared buffers (steps and predictions must not overlap). */
+  private async exclusive<T>(fn: () => T | Promise<T>): Promise<T> {
     this.usable();
     this.busy = true;
     try {
-      return await this.runStep(x, y);
+      return await fn();
     } finally {
       this.busy = false;
     }
   }
 
-  private async runStep(x: tf.Tensor4D, y: tf.Tensor): Promise<number> {
-    const n = x.shape[0];
+  private async runStep(
+    n: number,
+    ys: Float32Array,
+    shardX: (from: number, m: number) => Float32Array | WindowRows,
+    [h, w, c]: [number, number, number],
+  ): Promise<number> {
     const k = outputCount(this.trainer.config);
     // The known labels are counted over the whole batch: each shard's loss and gradients are
     // its share of the batch's mean, so they add up to it.
-    const targets = readTargets(y, n, k);
+    const labelTotal = countKnown(ys);
     const sizes = shardSizes(n, this.workers.length);
-    const [, h, w, c] = x.shape;
-    const per = h * w * c;
-    const xs = x.dataSync() as Float32Array;
-    const ys = targets.values;
     let offset = 0;
     // Phase 1: gradients. Workers without a shard (n < threads) leave stale values in their
     // buffer, so only the first sizes.length buffers are summed.
-    const replies = await Promise.all(
+    const replies: WorkerReply[] = await Promise.all(
       sizes.map((m, i) => {
         const from = offset;
         offset += m;
-        const xShard = xs.slice(from * per, (from + m) * per);
         const yShard = ys.slice(from * k, (from + m) * k);
-        return this.workers[i].request({ type: 'grads', x: xShard, xShape: [m, h, w, c], y: yShard, labelTotal: targets.known });
+        return this.workers[i].request({ type: 'grads', x: shardX(from, m), xShape: [m, h, w, c], y: yShard, labelTotal });
       }),
     );
     let loss = 0;

@@ -56,7 +56,7 @@ describe('loss and gradients: wasm fast path vs cpu tf.grads of stock ops', () =
         const fast = await runOn('wasm', () => {
           const { ps, x, y } = inputs();
           const r = lossAndGradients(config, ps, x, y, N, undefined, options);
-          return [forward(config, ps, x), r.loss, ...r.grads];
+          return [forward(config, ps, x, options), r.loss, ...r.grads];
         });
         const tag = JSON.stringify(options);
         expect(relError(fast[0], ref[0]), `output ${tag}`).toBeLessThan(1e-5);

@@ -27,14 +27,66 @@ import { initParams, paramShapes, sizeOf, tensorViews } from './params.ts';
 import { readTargets } from './targets.ts';
 import { WinogradWorkspace, winogradBackward, winogradForward, type WinogradSaved } from './winograd.ts';
 
-/** Model output [N, K] for inputs [N, H, W, 1], with the same ops the step trains. */
-export function forward(config: CnnConfig, params: readonly tf.Tensor[], x: tf.Tensor4D): tf.Tensor2D {
+/** What the backward pass needs from each block's forward (lossAndGradients). */
+interface BlockTrace {
+  inputs: tf.Tensor4D[];
+  saved: (WinogradSaved | null)[];
+  acts: tf.Tensor4D[];
+  pools: tf.Tensor4D[];
+}
+
+/**
+ * The convolution blocks (convolution, activation, pooling) on x, in the step's formulation
+ * (Winograd or direct per block, see winogradTile); records into `trace` when given. The one
+ * forward of the CNN here: the step and the forward-only pass both run it.
+ */
+function forwardBlocks(
+  config: CnnConfig,
+  params: readonly tf.Tensor[],
+  x: tf.Tensor4D,
+  options: GradOptions,
+  workspace?: WinogradWorkspace,
+  trace?: BlockTrace,
+  tagPrefix = '',
+): tf.Tensor4D {
+  const tile = options.winograd ?? DEFAULT_WINOGRAD_TILE;
+  let h = x;
+  for (let i = 0; i < config.channels.length; i++) {
+    trace?.inputs.push(h);
+    const w = params[2 * i] as tf.Tensor4D;
+    const b = params[2 * i + 1] as tf.Tensor1D;
+    const m = winogradTile(tile, config.kernelSize, h.shape[3]);
+    let z: tf.Tensor4D;
+    if (m > 0) {
+      const r = winogradForward(h, w.dataSync() as Float32Array, b.dataSync() as Float32Array, config.kernelSize, config.padding, m, workspace, `${tagPrefix}${i}:`);
+      z = r.y;
+      trace?.saved.push(r.saved);
+    } else {
+      z = convForward(h, w, b, config.padding);
+      trace?.saved.push(null);
+    }
+    const a = activate(z, config.activation);
+    h = poolForward(a, config.pooling);
+    trace?.acts.push(a);
+    trace?.pools.push(h);
+  }
+  return h;
+}
+
+/**
+ * Model output [N, K] for inputs [N, H, W, 1], with the ops the step trains (options: its
+ * formulation; a workspace, when given, is used under its own tags so a step's saved arrays
+ * stay valid).
+ */
+export function forward(
+  config: CnnConfig,
+  params: readonly tf.Tensor[],
+  x: tf.Tensor4D,
+  options: GradOptions = {},
+  workspace?: WinogradWorkspace,
+): tf.Tensor2D {
   return tf.tidy(() => {
-    let h = x;
-    config.channels.forEach((_, i) => {
-      const z = convForward(h, params[2 * i] as tf.Tensor4D, params[2 * i + 1] as tf.Tensor1D, config.padding);
-      h = poolForward(activate(z, config.activation), config.pooling);
-    });
+    const h = forwardBlocks(config, params, x, options, workspace, undefined, 'fwd');
     const nb = config.channels.length;
     const flat = tf.reshape(h, [x.shape[0], -1]) as tf.Tensor2D;
     return tf.add(tf.matMul(flat, params[2 * nb] as tf.Tensor2D), params[2 * nb + 1]) as tf.Tensor2D;
@@ -109,7 +161,6 @@ export function lossAndGradients(
   options: GradOptions = {},
   workspace?: WinogradWorkspace,
 ): Gradients {
-  const tile = options.winograd ?? DEFAULT_WINOGRAD_TILE;
   const nb = config.channels.length;
   if (params.length !== 2 * nb + 2) throw new Error(`expected ${2 * nb + 2} parameter tensors, got ${params.length}`);
   const n = x.shape[0];
@@ -124,30 +175,9 @@ export function lossAndGradients(
   }
   if (targets.known === 0) return { loss: tf.scalar(0), grads: params.map((p) => tf.zerosLike(p)) };
   return tf.tidy(() => {
-    const inputs: tf.Tensor4D[] = [];
-    const saved: (WinogradSaved | null)[] = [];
-    const acts: tf.Tensor4D[] = [];
-    const pools: tf.Tensor4D[] = [];
-    let h = x;
-    for (let i = 0; i < nb; i++) {
-      inputs.push(h);
-      const w = params[2 * i] as tf.Tensor4D;
-      const b = params[2 * i + 1] as tf.Tensor1D;
-      const m = winogradTile(tile, config.kernelSize, h.shape[3]);
-      let z: tf.Tensor4D;
-      if (m > 0) {
-        const r = winogradForward(h, w.dataSync() as Float32Array, b.dataSync() as Float32Array, config.kernelSize, config.padding, m, workspace, `${i}:`);
-        z = r.y;
-        saved.push(r.saved);
-      } else {
-        z = convForward(h, w, b, config.padding);
-        saved.push(null);
-      }
-      const a = activate(z, config.activation);
-      h = poolForward(a, config.pooling);
-      acts.push(a);
-      pools.push(h);
-    }
+    const trace: BlockTrace = { inputs: [], saved: [], acts: [], pools: [] };
+    const h = forwardBlocks(config, params, x, options, workspace, trace);
+    const { inputs, saved, acts, pools } = trace;
     const flat = tf.reshape(h, [n, -1]) as tf.Tensor2D;
     const fc = outputLossAndGradients(flat, params[2 * nb] as tf.Tensor2D, params[2 * nb + 1], targets, total);
     const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * nb + 2);
