@@ -78,13 +78,7 @@ function forwardBlocks(
  * formulation; a workspace, when given, is used under its own tags so a step's saved arrays
  * stay valid).
  */
-export function forward(
-  config: CnnConfig,
-  params: readonly tf.Tensor[],
-  x: tf.Tensor4D,
-  options: GradOptions = {},
-  workspace?: WinogradWorkspace,
-): tf.Tensor2D {
+export function forward(config: CnnConfig, params: readonly tf.Tensor[], x: tf.Tensor4D, options: GradOptions = {}, workspace?: WinogradWorkspace): tf.Tensor2D {
   return tf.tidy(() => {
     const h = forwardBlocks(config, params, x, options, workspace, undefined, 'fwd');
     const nb = config.channels.length;
