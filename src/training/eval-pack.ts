@@ -1,7 +1,7 @@
 // The sets a run scores every epoch (validation per corpus, the held-out corpus) packed once
 // into one shared array, so the gradient workers run their forward pass in place
-// (ParallelTrainer.predict) while the main thread only computes the metrics, as scoreSet
-// does from predict()'s outputs.
+// (ParallelTrainer.predict) while the main thread only computes the metrics from the
+// outputs (per dimension, over the known labels).
 import { ModelError } from '../model/errors.ts';
 import type { Prediction } from '../model/predict.ts';
 import { scoreByCorpus, type CorpusScores } from './corpus-scores.ts';
@@ -48,7 +48,7 @@ export function setPrediction(pack: EvalPack, set: number, outputs: Float32Array
   return { valence, arousal };
 }
 
-/** A set's metrics from its predictions (the same computation as scoreSet's). */
+/** A set's metrics from its predictions (per dimension over its known labels). */
 export function scorePrediction(set: EvalSet, p: Prediction): CorpusScores {
   const clips = set.labels.map((l) => ({ ...l, corpus: set.corpus }));
   return scoreByCorpus(clips, p, [set.corpus]).corpora[0];

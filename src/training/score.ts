@@ -1,11 +1,9 @@
-// Scores a model on labelled feature sets, one corpus at a time (SPEC section 4: each
-// dimension and each corpus apart), and the summary that chooses a training run's epoch: the
-// mean over the validation corpora of their valence metrics (with one corpus: its metrics).
-import type * as tf from '@tensorflow/tfjs';
-import type { CnnConfig } from '../model/config.ts';
-import { predict } from '../model/predict.ts';
+// The labelled feature sets a training run scores, one corpus at a time (SPEC section 4: each
+// dimension and each corpus apart; the gradient workers run the forward pass, eval-pack.ts),
+// and the summary that chooses the epoch: the mean over the validation corpora of their
+// valence metrics (with one corpus: its metrics).
 import type { ValenceMetrics } from './metrics.ts';
-import { scoreByCorpus, type CorpusScores } from './corpus-scores.ts';
+import type { CorpusScores } from './corpus-scores.ts';
 
 export type { CorpusScores } from './corpus-scores.ts';
 
@@ -20,26 +18,6 @@ export interface EvalSet {
   corpus: string;
   features: Float32Array[];
   labels: Labels[];
-}
-
-/** Spectrograms per model call. */
-const BATCH = 16;
-
-/** The model's metrics on one set. */
-export function scoreSet(model: tf.LayersModel, config: CnnConfig, set: EvalSet): CorpusScores {
-  const n = set.features.length;
-  const valence = new Float32Array(n);
-  let arousal: Float32Array | null = null;
-  for (let i = 0; i < n; i += BATCH) {
-    const p = predict(model, set.features.slice(i, i + BATCH), config);
-    valence.set(p.valence, i);
-    if (p.arousal) {
-      arousal ??= new Float32Array(n);
-      arousal.set(p.arousal, i);
-    }
-  }
-  const clips = set.labels.map((l) => ({ ...l, corpus: set.corpus }));
-  return scoreByCorpus(clips, { valence, arousal }, [set.corpus]).corpora[0];
 }
 
 /**

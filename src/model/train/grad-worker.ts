@@ -26,7 +26,7 @@ const params = tensorViews(init.params, sizes);
 const myGrads = tensorViews(init.grads[init.index], sizes);
 const workspace = new WinogradWorkspace();
 
-/** Inputs per forward call when scoring (as scoreSet's batches on the main thread). */
+/** Inputs per forward call when scoring (as the main thread once batched them). */
 const FORWARD_BATCH = 16;
 
 function reply(msg: WorkerReply): void {
