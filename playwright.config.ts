@@ -8,7 +8,10 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export default defineConfig({
   testDir: 'e2e',
   timeout: 120_000,
-  workers: 1,
+  // Two at a time, any test beside any other: most wait on real-time audio or on start-up,
+  // not on the CPU, and the long live test no longer holds its file's others behind it.
+  workers: 2,
+  fullyParallel: true,
   reporter: [['list']],
   outputDir: 'test-results',
   use: {

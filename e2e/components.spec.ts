@@ -182,22 +182,25 @@ test('the level meter clamps to 0..1', async ({ page }) => {
   }
 });
 
-for (const colorScheme of ['light', 'dark'] as const) {
-  for (const width of [320, 1024]) {
-    test(`screenshot, ${colorScheme}, ${width} px wide`, async ({ page }, testInfo) => {
+// One page load for the four screenshots (each load waits for the model and the backend
+// trials): the scheme and the width change in place, and Lit re-renders.
+test('screenshots: light and dark, 320 and 1024 px wide', async ({ page }, testInfo) => {
+  await page.setViewportSize({ width: 1024, height: 800 });
+  await page.goto('/');
+  await settled(page);
+  for (const colorScheme of ['light', 'dark'] as const) {
+    for (const width of [320, 1024]) {
       await page.emulateMedia({ colorScheme });
       await page.setViewportSize({ width, height: 800 });
-      await page.goto('/');
-      await settled(page);
       await setGauge(page, 0.4249, 'reading');
       await page.locator('vm-level-meter').evaluate((el) => ((el as HTMLElementTagNameMap['vm-level-meter']).level = 0.62));
       await page.locator('vm-valence-timeline').evaluate((el, readings) => {
         (el as HTMLElementTagNameMap['vm-valence-timeline']).readings = readings;
       }, sampleReadings());
-      await page.waitForTimeout(400); // let the needle's transition finish
+      await page.waitForTimeout(400); // let the needle's transition and the re-layout finish
       // Nothing may overflow the viewport horizontally at 320 px.
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${colorScheme} ${width}`).toBeLessThanOrEqual(width);
       await page.screenshot({ path: testInfo.outputPath(`components-${colorScheme}-${width}.png`), fullPage: true });
-    });
+    }
   }
-}
+});

@@ -131,14 +131,16 @@ test.describe('with a fake microphone playing speech', () => {
     const file = decodeWav(new Uint8Array(readFileSync(SPEECH_WAV)));
     const x = cap.channels[0];
     const f = file.channels[0];
-    const d = onset(f) - onset(x);
+    const onsetX = onset(x);
+    const onsetF = onset(f);
+    const d = onsetF - onsetX;
     const note = `capture rate ${cap.sampleRate} Hz, capture started ${(d / file.sampleRate).toFixed(3)} s into the file`;
     let maxFile = 0;
     let comparedFile = 0;
-    if (cap.sampleRate === file.sampleRate && onset(x) > 0 && onset(f) > d) {
+    if (cap.sampleRate === file.sampleRate && onsetX > 0 && onsetF > d) {
       // Capture fidelity first: after the onset the captured samples are the file's.
       let fidelity = 0;
-      for (let i = 0; i < file.sampleRate && onset(x) + i < x.length; i++) fidelity = Math.max(fidelity, Math.abs(x[onset(x) + i] - f[onset(f) + i]));
+      for (let i = 0; i < file.sampleRate && onsetX + i < x.length; i++) fidelity = Math.max(fidelity, Math.abs(x[onsetX + i] - f[onsetF + i]));
       expect(fidelity).toBeLessThan(1e-3);
       // Only digital silence is cut or added: the speech is the file's, sample for sample.
       const aligned = d >= 0 ? f.subarray(d) : Float32Array.from([...new Float32Array(-d), ...f]);

@@ -22,7 +22,24 @@ function pngSize(bytes: Buffer): [number, number] {
 /** Waits until a service worker is active and controls the page. */
 async function controlled(page: Page): Promise<string> {
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
-  return page.evaluate(async () => (await navigator.serviceWorker.ready).active?.state ?? 'none');
+  // clients.claim() hands the page to the worker while it is still 'activating': wait for the
+  // state change (at most 30 s) rather than reading it at that moment.
+  return page.evaluate(async () => {
+    const active = (await navigator.serviceWorker.ready).active;
+    if (!active) return 'none';
+    if (active.state === 'activating') {
+      await new Promise<void>((done) => {
+        const timer = setTimeout(done, 30_000);
+        active.addEventListener('statechange', () => {
+          if (active.state !== 'activating') {
+            clearTimeout(timer);
+            done();
+          }
+        });
+      });
+    }
+    return active.state;
+  });
 }
 
 test('the web app manifest is linked, valid, and its icons load', async ({ page, request }) => {
