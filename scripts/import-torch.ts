@@ -16,7 +16,7 @@ import { MEL, WINDOW_LENGTH, TARGET_RATE } from '../src/dsp/params.ts';
 const USAGE = `usage: npm run import-torch -- WEIGHTS.safetensors --out DIR [options]
 
 options:
-  --features power|db     features the weights were trained on (default: the file's
+  --features power|db|db-band-mean  features the weights were trained on (default: the file's
                           __metadata__ "features", else power, the report's)
   --activation relu|sigmoid, --pooling avg|max, --padding N   (default: the seed preset)
   --card FILE.json        merge this JSON object into the model card

@@ -46,9 +46,24 @@ def features(path, kind):
     n = wav.shape[-1]
     wav = torch.nn.functional.pad(wav, (0, WINDOW - n)) if n < WINDOW else wav[..., :WINDOW]
     mel = torchaudio.transforms.MelSpectrogram(sample_rate=8000, n_fft=1024, hop_length=512, n_mels=64)(wav)
-    if kind == "db":
-        mel = torchaudio.transforms.AmplitudeToDB(stype="power", top_db=80)(mel)
+    if kind in ("db", "db-band-mean"):
+        db = torchaudio.transforms.AmplitudeToDB(stype="power", top_db=80)(mel)
+        if kind == "db-band-mean":
+            db = remove_band_means(db, mel)
+        mel = db
     return mel  # [1, 64, 121]
+
+
+def remove_band_means(db, power, range_db=25.0):
+    """src/dsp/band-mean.ts: each band less its mean over the frames whose summed Mel power is
+    within range_db of the loudest frame's; digital silence is left as it is."""
+    level = power.double().sum(dim=-2)  # [1, frames]
+    top = level.max()
+    if not top > 0:
+        return db
+    speech = level >= top * 10 ** (-range_db / 10)
+    mean = (db.double() * speech).sum(dim=-1, keepdim=True) / speech.sum()
+    return (db.double() - mean).float()
 
 
 def metrics(pred, y):
@@ -69,7 +84,7 @@ def main():
     ap.add_argument("--data", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--epochs", type=int, default=30)
-    ap.add_argument("--features", choices=["power", "db"], default="db")
+    ap.add_argument("--features", choices=["power", "db", "db-band-mean"], default="db")
     ap.add_argument("--lr", type=float, default=1e-4)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--threads", type=int, default=1)

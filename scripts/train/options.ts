@@ -62,7 +62,9 @@ data (each repeatable: several corpora train together, each split by its own spe
 recipe (--preset sets them all; the flags after it override):
   --preset seed|live    seed: the report's (power features, no augmentation, 50 epochs);
                         live: dB features, augmentation, loudness normalisation (default)
-  --features power|db   --epochs N (50)   --lr X (1e-4)   --batch N (4)   --seed N (0)
+  --features power|db|db-band-mean   db-band-mean: dB less each Mel band's mean over the
+                        window's speech frames (causal: the window's own frames)
+  --epochs N (50)   --lr X (1e-4)   --batch N (4)   --seed N (0)
   --augment | --no-augment          random placement, gain, noise, level (live windows)
   --normalise | --no-normalise      gated-RMS loudness normalisation of each window
   --max-boost DB        normalisation's largest boost (default ${DEFAULT_NORMALISATION.maxGainDb})

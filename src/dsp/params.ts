@@ -32,8 +32,15 @@ export const DB = {
   topDb: 80,
 } as const;
 
-/** Feature types a model can be trained on (SPEC section 1, "features"). */
-export type FeatureType = 'power' | 'db';
+/**
+ * Feature types a model can be trained on: SPEC section 1's "power" and "db", and
+ * "db-band-mean", dB with each Mel band's mean over the window's speech frames removed
+ * (band-mean.ts).
+ */
+export type FeatureType = 'power' | 'db' | 'db-band-mean';
+
+/** Every FeatureType, for checking a value read from a file or a flag. */
+export const FEATURE_TYPES: readonly FeatureType[] = ['power', 'db', 'db-band-mean'];
 
 /** Default spacing of live / timeline readings (seconds). */
 export const DEFAULT_HOP_SECONDS = 0.5;

@@ -1,6 +1,6 @@
 // The CNN's configuration: the report's seed model (SPEC section 2) and the knobs of its
 // grid search. Pure data and checks, no TF.js, so the worker, scripts and tests share it.
-import { MEL, WINDOW_FRAMES, type FeatureType } from '../dsp/params.ts';
+import { FEATURE_TYPES, MEL, WINDOW_FRAMES, type FeatureType } from '../dsp/params.ts';
 
 export type Activation = 'relu' | 'sigmoid';
 export type Pooling = 'avg' | 'max';
@@ -17,7 +17,7 @@ export interface CnnConfig {
   pooling: Pooling;
   /** Output channels of each convolution block (seed: 16, 32, 64, 128). */
   channels: number[];
-  /** Features the model reads: raw Mel power (the report's) or dB. */
+  /** Features the model reads: raw Mel power (the report's), dB, or dB less band means. */
   features: FeatureType;
   /** Input size [mels, frames] (SPEC: 64 x 121). */
   inputShape: [number, number];
@@ -90,8 +90,9 @@ export function validateConfig(raw: unknown): CnnConfig {
     throw new ConfigError('model config: channels must be a non-empty list of channel counts');
   }
   c.channels.forEach((n, i) => posInt(n, `channels[${i}]`));
-  if (c.features !== 'power' && c.features !== 'db') {
-    throw new ConfigError(`model config: features must be "power" or "db", got ${JSON.stringify(c.features)}`);
+  if (!FEATURE_TYPES.includes(c.features as FeatureType)) {
+    const names = FEATURE_TYPES.map((t) => `"${t}"`).join(', ');
+    throw new ConfigError(`model config: features must be one of ${names}, got ${JSON.stringify(c.features)}`);
   }
   if (!Array.isArray(c.inputShape) || c.inputShape.length !== 2) {
     throw new ConfigError('model config: inputShape must be [mels, frames]');
@@ -106,7 +107,7 @@ export function validateConfig(raw: unknown): CnnConfig {
     activation: c.activation,
     pooling: c.pooling,
     channels: [...c.channels],
-    features: c.features,
+    features: c.features as FeatureType,
     inputShape: [c.inputShape[0], c.inputShape[1]],
     // Kept only when 2, so a one-output config reads and writes exactly as before.
     ...(c.outputs === 2 ? { outputs: 2 as const } : {}),

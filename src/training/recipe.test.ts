@@ -73,6 +73,12 @@ describe('buildRecipe', () => {
     expect(() => buildRecipe('live', { maxBoostDb: -3 })).toThrow(RecipeError);
     expect(() => buildRecipe('seed', { config: { kernelSize: 0 } })).toThrow(ConfigError);
   });
+
+  it('takes the band-mean features and names the feature types when given another', () => {
+    expect(buildRecipe('live', { config: { features: 'db-band-mean' } }).config.features).toBe('db-band-mean');
+    const bad = { features: 'mfcc' } as unknown as { features: 'db' };
+    expect(() => buildRecipe('live', { config: bad })).toThrow(/features must be one of "power", "db", "db-band-mean", got "mfcc"/);
+  });
 });
 
 describe('recipe helpers', () => {
