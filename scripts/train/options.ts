@@ -74,6 +74,8 @@ recipe (--preset sets them all; the flags after it override):
   --outputs 1|2         1: valence (default); 2: valence and arousal (masked loss where a
                         label is unknown)
   --speed LO,HI         speed perturbation, e.g. 0.9,1.1 (needs augmentation; default off)
+  --crop LO,HI          train on a random LO..HI-second stretch of each utterance's speech,
+                        e.g. 0.6,3 (needs augmentation; default off: the whole utterance)
   --spec-mask           SpecAugment-style time and frequency masks (default off)
   --select ccc|mse      best-epoch metric on validation (default ccc; the mean over the
                         training corpora of their valence metric)
@@ -112,6 +114,7 @@ const OVERRIDE_FLAGS: Partial<Record<keyof RecipeOverrides, { flag: string; hint
   noiseSnrDb: { flag: '--noise-snr', hint: '--augment or --preset live' },
   levelJitterDb: { flag: '--level-jitter', hint: '--preset live' },
   speed: { flag: '--speed', hint: '--augment or --preset live' },
+  crop: { flag: '--crop', hint: '--augment or --preset live' },
   maxBoostDb: { flag: '--max-boost', hint: '--normalise or --preset live' },
 };
 
@@ -137,6 +140,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
       balance: { type: 'string' },
       outputs: { type: 'string' },
       speed: { type: 'string' },
+      crop: { type: 'string' },
       'spec-mask': { type: 'boolean', default: false },
       folds: { type: 'string' },
       grid: { type: 'boolean', default: false },
@@ -197,6 +201,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
       outputs: v.outputs === '2' ? 2 : v.outputs === '1' ? 1 : undefined,
     },
     speed: range(v.speed, 'speed'),
+    crop: range(v.crop, 'crop'),
     specMask: v['spec-mask'],
     balance: v.balance as Recipe['balance'] | undefined,
     // --no-augment wins over --augment; neither: the preset's choice.

@@ -18,6 +18,7 @@ import {
   type AugmentOptions,
 } from './augment.ts';
 import { gatedLevelDb, normaliseLoudness } from '../dsp/loudness.ts';
+import { speechSpan } from '../dsp/speech-span.ts';
 import { createRng } from './random.ts';
 
 /** A non-zero test "utterance" (no sample is 0, so its placement can be found). */
@@ -222,5 +223,42 @@ describe('speed perturbation', () => {
     const w = augmentWindow(sig, opts, createRng(1), 8000);
     expect(support(w)).toEqual({ first: 0, count: 5000 });
     expect(() => validateAugment({ ...NO_AUGMENTATION, speed: [0.2, 1] })).toThrow(/speed factors must lie in/);
+  });
+});
+
+describe('crop to a stretch of the speech', () => {
+  // About 1 s of silence, 2 s of a tone (512-sample blocks 15 to 46), 1 s of silence.
+  const tone = new Float32Array(4 * 8000);
+  for (let i = 15 * 512; i < 47 * 512; i++) tone[i] = 0.3 * Math.sin(i * 0.2) + 0.01;
+
+  it('speechSpan runs from the first to the last block within 30 dB of the loudest', () => {
+    expect(speechSpan(tone)).toEqual({ start: 15 * 512, end: 47 * 512 });
+    expect(speechSpan(new Float32Array(1000))).toBeNull();
+  });
+
+  it('takes a stretch of the drawn length inside the span, placed in the window', () => {
+    const opts: AugmentOptions = { placement: 'start', gainDb: null, noise: null, crop: [0.5, 1] };
+    const starts = new Set<number>();
+    for (let seed = 0; seed < 40; seed++) {
+      const rng = createRng(seed);
+      const want = Math.round((0.5 + 0.5 * rng()) * 8000); // the first draw is the length
+      const w = augmentWindow(tone, opts, createRng(seed));
+      let last = w.length - 1;
+      while (last >= 0 && w[last] === 0) last--;
+      expect(last + 1).toBe(want);
+      // contiguous: some stretch of the tone's span, bit for bit
+      const at = Array.from({ length: 47 * 512 - want - 15 * 512 + 1 }, (_, k) => 15 * 512 + k).find((k) => tone[k] === w[0] && tone[k + 1] === w[1] && tone[k + want - 1] === w[want - 1]);
+      expect(at).toBeDefined();
+      starts.add(at!);
+    }
+    expect(starts.size).toBeGreaterThan(20);
+  });
+
+  it('keeps the whole span when it is shorter than the drawn length, and draws nothing without the option', () => {
+    const w = augmentWindow(tone, { placement: 'start', gainDb: null, noise: null, crop: [6, 7] }, createRng(1));
+    expect(firstDifference(w.subarray(0, 47 * 512 - 15 * 512), tone.subarray(15 * 512, 47 * 512))).toBe(-1);
+    expect(w.subarray(47 * 512 - 15 * 512).every((v) => v === 0)).toBe(true);
+    expect(() => validateAugment({ ...NO_AUGMENTATION, crop: [0, 1] })).toThrow(AugmentError);
+    expect(() => validateAugment({ ...NO_AUGMENTATION, crop: [1, 9] })).toThrow(/crop lengths/);
   });
 });

@@ -1,6 +1,7 @@
 // Training-time augmentation on 8 kHz signals, before the Mel (SPEC section 3: fit the model
 // for live windows and other recordings): a speed change (other vocal tracts: pitch, formants
-// and tempo move together), the utterance placed anywhere in the 61500-sample window with
+// and tempo move together), a crop to a random stretch of the speech (short utterances, and
+// a reading that cannot lean on how long the speaker talked), the utterance placed anywhere in the 61500-sample window with
 // zeros elsewhere (live windows are zero-filled at the start and speech sits anywhere in
 // them), a random gain, and low-level white noise at a random SNR. Seeded: the
 // same signal, options and RNG state give the same window. The output goes through the
@@ -9,6 +10,7 @@ import { WINDOW_LENGTH } from '../dsp/params.ts';
 import { fixLength } from '../dsp/fix-length.ts';
 import { gatedLevelDb, type LoudnessNormalisation } from '../dsp/loudness.ts';
 import { resample } from '../dsp/resample.ts';
+import { speechSpan } from '../dsp/speech-span.ts';
 import { TARGET_RATE } from '../dsp/params.ts';
 import { createGaussian, randomInt, uniform, type Rng } from './random.ts';
 
@@ -43,6 +45,12 @@ export interface AugmentOptions {
    * Absent or null: none.
    */
   speed?: readonly [number, number] | null;
+  /**
+   * Crop length range in seconds, drawn uniformly: the window gets a stretch of that length
+   * drawn inside the utterance's speech span (speech-span.ts), or the whole span when it is
+   * shorter. Absent or null: the whole utterance.
+   */
+  crop?: readonly [number, number] | null;
 }
 
 /** Speed factors are rounded to this step, so each is an integer rate pair (80 Hz apart). */
@@ -85,6 +93,11 @@ export function validateAugment(o: AugmentOptions): AugmentOptions {
     checkRange(o.speed, 'speed');
     if (o.speed[0] < 0.5 || o.speed[1] > 2) throw new AugmentError(`speed factors must lie in [0.5, 2], got [${o.speed.join(', ')}]`);
   }
+  if (o.crop) {
+    checkRange(o.crop, 'crop');
+    const longest = WINDOW_LENGTH / TARGET_RATE;
+    if (o.crop[0] <= 0 || o.crop[1] > longest) throw new AugmentError(`crop lengths must lie in (0, ${longest.toFixed(4)}] s, got [${o.crop.join(', ')}]`);
+  }
   if (o.noise) {
     checkRange(o.noise.snrDb, 'noise.snrDb');
     const p = o.noise.probability;
@@ -122,8 +135,21 @@ export function drawSpeed(range: readonly [number, number], rng: Rng): number {
 }
 
 /**
- * An augmented window of an 8 kHz signal. RNG draws come in a fixed order (speed, offset,
- * gain, noise on/off, SNR, noise samples), each only when its option is on.
+ * A stretch of `signal`'s speech span, `range` seconds long (drawn), at a drawn start; the
+ * whole span when shorter, the signal itself when it is digital silence. Two RNG draws.
+ */
+export function cropSpeech(signal: Float32Array, range: readonly [number, number], rng: Rng): Float32Array {
+  const length = Math.max(1, Math.round(uniform(rng, range[0], range[1]) * TARGET_RATE));
+  const span = speechSpan(signal);
+  const from = span ? span.start : 0;
+  const to = span ? span.end : signal.length;
+  const start = to - from > length ? randomInt(rng, from, to - length) : from;
+  return signal.subarray(start, Math.min(to, start + length));
+}
+
+/**
+ * An augmented window of an 8 kHz signal. RNG draws come in a fixed order (speed, crop,
+ * offset, gain, noise on/off, SNR, noise samples), each only when its option is on.
  */
 export function augmentWindow(
   signal: Float32Array,
@@ -134,6 +160,7 @@ export function augmentWindow(
   validateAugment(options);
   if (signal.length === 0) throw new AugmentError('cannot augment an empty signal');
   if (options.speed) signal = changeSpeed(signal, drawSpeed(options.speed, rng));
+  if (options.crop) signal = cropSpeech(signal, options.crop, rng);
   const out = placeInWindow(signal, drawOffset(signal.length, length, options.placement, rng), length);
   let gain = 1;
   if (options.gainDb) gain = 10 ** (uniform(rng, options.gainDb[0], options.gainDb[1]) / 20);

@@ -57,6 +57,8 @@ describe('buildRecipe', () => {
       throw new Error('expected a RecipeError');
     };
     expect(refusal(() => buildRecipe('seed', { noiseSnrDb: [5, 45] }))).toEqual({ field: 'noiseSnrDb', needs: 'augmentation' });
+    expect(refusal(() => buildRecipe('seed', { crop: [0.6, 3] }))).toEqual({ field: 'crop', needs: 'augmentation' });
+    expect(buildRecipe('live', { crop: [0.6, 3] }).augment.crop).toEqual([0.6, 3]);
     expect(refusal(() => buildRecipe('live', { normalise: false, levelJitterDb: [-6, 6] }))).toEqual({
       field: 'levelJitterDb',
       needs: 'augmentation and loudness normalisation',

@@ -61,6 +61,8 @@ export interface RecipeOverrides {
   maxBoostDb?: number;
   /** Speed perturbation factor range (needs augmentation). */
   speed?: [number, number];
+  /** Crop length range in seconds (needs augmentation). */
+  crop?: [number, number];
   /** SpecAugment-style masks (DEFAULT_SPEC_MASK) on or off; default off. */
   specMask?: boolean;
   /** Default 'corpus'. */
@@ -106,11 +108,13 @@ export function buildRecipe(preset: Preset, o: RecipeOverrides = {}): Recipe {
   const normalise = o.normalise ?? live;
   if (jitter && (!normalise || !augmentOn)) throw new RecipeError('levelJitterDb', 'augmentation and loudness normalisation');
   if (o.speed && !augmentOn) throw new RecipeError('speed', 'augmentation');
+  if (o.crop && !augmentOn) throw new RecipeError('crop', 'augmentation');
   const augment = validateAugment({
     ...baseAugment,
     ...(snr && baseAugment.noise ? { noise: { ...baseAugment.noise, snrDb: snr } } : {}),
     ...(jitter ? { levelDb: jitter } : {}),
     ...(o.speed ? { speed: o.speed } : {}),
+    ...(o.crop ? { crop: o.crop } : {}),
   });
   if (o.balance !== undefined && o.balance !== 'corpus' && o.balance !== 'none') {
     throw new RecipeError('balance', null, `must be "corpus" or "none", got ${JSON.stringify(o.balance)}`);
@@ -137,7 +141,7 @@ export function buildRecipe(preset: Preset, o: RecipeOverrides = {}): Recipe {
 
 /** Whether training needs each clip's whole signal (augmented per epoch) rather than fixed features. */
 export function needsSignals(r: Recipe): boolean {
-  return r.augment.placement !== 'start' || r.augment.gainDb !== null || r.augment.noise !== null || !!r.augment.speed;
+  return r.augment.placement !== 'start' || r.augment.gainDb !== null || r.augment.noise !== null || !!r.augment.speed || !!r.augment.crop;
 }
 
 /** The recipe less what a resumed run may change (epochs, patience): a checkpoint must match it. */
