@@ -40,7 +40,7 @@ function signalPathSourceHash(): string {
       .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'))
       .sort()
       .map((f) => join(dsp, f));
-    files.push(join(SRC, 'audio', 'decode-wav.ts'));
+    files.push(join(SRC, 'audio', 'decode-wav.ts'), join(SRC, 'audio', 'wav-format.ts'));
     for (const f of files) h.update(f.slice(SRC.length)).update(readFileSync(f));
   } catch {
     h.update('sources unavailable'); // e.g. a bundled build: the version string alone keys entries

@@ -1,7 +1,9 @@
-// Decodes a WAV file's bytes to float samples, with the `wavefile` package parsing the
-// container (PCM 8/16/24/32-bit integer, 32/64-bit float, and the WAVE_FORMAT_EXTENSIBLE
-// variants). Pure: no Node or DOM APIs, so scripts, tests and the browser can share it.
+// Decodes a WAV file's bytes to float samples: the `wavefile` package finds the chunks,
+// src/audio/wav-format.ts says how the samples are stored (PCM 8/16/24/32-bit integer,
+// 32/64-bit float, plain or WAVE_FORMAT_EXTENSIBLE), and a file cut short is decoded as far
+// as it goes and says so. Pure: no Node or DOM APIs, so scripts, tests and the browser share it.
 import * as wavefileModule from 'wavefile';
+import { wavSampleEncoding, type SampleEncoding, type WavFmtFields } from './wav-format.ts';
 
 // Bundlers resolve wavefile's ES module (named export); Node's ESM loader gets its UMD build,
 // whose exports sit on `default`. Take the class from whichever shape arrived.
@@ -9,27 +11,60 @@ type WaveFileClass = typeof wavefileModule.WaveFile;
 const WaveFile: WaveFileClass =
   wavefileModule.WaveFile ?? (wavefileModule as unknown as { default: { WaveFile: WaveFileClass } }).default.WaveFile;
 
+/** A data chunk that ends before its header says: the file was cut short (a copy or a recording stopped). */
+export interface WavTruncation {
+  /** Bytes of audio the data chunk's header declares. */
+  declaredBytes: number;
+  /** Bytes of audio the file holds. */
+  presentBytes: number;
+  /** Seconds of audio read (the whole frames present). */
+  presentSeconds: number;
+}
+
 /** Audio as the signal path takes it: one Float32Array per channel, in [-1, 1]. */
 export interface DecodedAudio {
   sampleRate: number;
   channels: Float32Array[];
+  /** Set when the file is cut short: the frames present are decoded, the reader should be warned. */
+  truncation?: WavTruncation;
 }
 
 export class AudioDecodeError extends Error {
   override name = 'AudioDecodeError';
 }
 
-interface WavFmt {
-  audioFormat: number;
-  numChannels: number;
-  sampleRate: number;
-  bitsPerSample: number;
+/** The warning for a cut-short file, in the same words wherever it is read (CLI, training, page). */
+export function truncationWarning(file: string, t: WavTruncation): string {
+  const missing = t.declaredBytes - t.presentBytes;
+  return (
+    `${file}: the WAV file is cut short: its data chunk declares ${t.declaredBytes} bytes but holds ${t.presentBytes} ` +
+    `(${missing} bytes missing); only the ${t.presentSeconds.toFixed(3)} s present are analysed`
+  );
 }
 
-/** Scale from stored integers to [-1, 1), as torchaudio.load normalises them. */
-function integerScale(bits: number): { offset: number; scale: number } {
-  if (bits === 8) return { offset: 128, scale: 1 / 128 }; // 8-bit WAV is unsigned
-  return { offset: 0, scale: 1 / 2 ** (bits - 1) };
+interface WavFmt extends WavFmtFields {
+  numChannels: number;
+  sampleRate: number;
+}
+
+/** A data chunk size of 0xFFFFFFFF is a placeholder (RF64, or a writer that could not seek back): no length is declared. */
+const SIZE_UNKNOWN = 0xffffffff;
+
+/** Reads the sample at byte offset `at`, integers scaled to [-1, 1) as torchaudio.load does. */
+function sampleReader(view: DataView, enc: SampleEncoding, le: boolean): (at: number) => number {
+  if (enc.kind === 'float') return enc.bits === 64 ? (at) => view.getFloat64(at, le) : (at) => view.getFloat32(at, le);
+  switch (enc.bits) {
+    case 8:
+      return (at) => (view.getUint8(at) - 128) / 128; // 8-bit WAV is unsigned
+    case 16:
+      return (at) => view.getInt16(at, le) / 2 ** 15;
+    case 24:
+      return le
+        ? (at) => (view.getUint8(at) | (view.getUint8(at + 1) << 8) | (view.getInt8(at + 2) << 16)) / 2 ** 23
+        : (at) => ((view.getInt8(at) << 16) | (view.getUint8(at + 1) << 8) | view.getUint8(at + 2)) / 2 ** 23;
+    default:
+      return (at) => view.getInt32(at, le) / 2 ** 31;
+  }
 }
 
 export function decodeWav(bytes: Uint8Array): DecodedAudio {
@@ -45,29 +80,30 @@ export function decodeWav(bytes: Uint8Array): DecodedAudio {
   } catch (e) {
     throw new AudioDecodeError(`broken WAV file: ${(e as Error).message}`);
   }
+  // wavefile finds the chunks; the encoding comes from the fmt chunk (and its GUID), not from
+  // wavefile's bit-depth code, which takes only format 3 as float.
   const fmt = wav.fmt as unknown as WavFmt;
-  const bits = fmt.bitsPerSample;
-  // 1 = PCM, 3 = IEEE float, 0xFFFE = extensible (its sub-format follows bitDepth).
-  const isFloat = wav.bitDepth === '32f' || wav.bitDepth === '64';
-  const isInt = ['8', '16', '24', '32'].includes(wav.bitDepth);
-  if (!isFloat && !isInt) {
-    throw new AudioDecodeError(`unsupported WAV encoding (format ${fmt.audioFormat}, ${bits} bits): use PCM or float`);
-  }
+  const enc = wavSampleEncoding(fmt);
+  if ('unsupported' in enc) throw new AudioDecodeError(enc.unsupported);
   const nch = fmt.numChannels;
   if (!(nch >= 1)) throw new AudioDecodeError('WAV file declares no channels');
   if (!(fmt.sampleRate > 0)) throw new AudioDecodeError(`WAV file declares sample rate ${fmt.sampleRate}`);
-  let raw: Float64Array | Float64Array[];
-  try {
-    raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
-  } catch (e) {
-    throw new AudioDecodeError(`broken WAV file: ${(e as Error).message}`);
-  }
-  const planes = nch === 1 && !Array.isArray(raw) ? [raw as Float64Array] : (raw as Float64Array[]);
-  const { offset, scale } = isFloat ? { offset: 0, scale: 1 } : integerScale(bits);
-  const channels = planes.map((plane) => {
-    const out = new Float32Array(plane.length);
-    for (let i = 0; i < plane.length; i++) out[i] = (plane[i] - offset) * scale;
+  const data = wav.data as unknown as { chunkSize: number; samples: Uint8Array };
+  // wavefile's slice runs to the chunk's pad byte (odd sizes) and stops at the end of the file.
+  const declaredBytes = data.chunkSize === SIZE_UNKNOWN ? null : data.chunkSize;
+  const presentBytes = Math.min(data.samples.byteLength, declaredBytes ?? Infinity);
+  const sampleBytes = enc.bits / 8;
+  const frames = Math.floor(presentBytes / (nch * sampleBytes));
+  const view = new DataView(data.samples.buffer, data.samples.byteOffset, data.samples.byteLength);
+  const read = sampleReader(view, enc, tag !== 'RIFX');
+  const channels = Array.from({ length: nch }, (_, c) => {
+    const out = new Float32Array(frames);
+    for (let i = 0, at = c * sampleBytes; i < frames; i++, at += nch * sampleBytes) out[i] = read(at);
     return out;
   });
-  return { sampleRate: fmt.sampleRate, channels };
+  const audio: DecodedAudio = { sampleRate: fmt.sampleRate, channels };
+  if (declaredBytes !== null && presentBytes < declaredBytes) {
+    audio.truncation = { declaredBytes, presentBytes, presentSeconds: frames / fmt.sampleRate };
+  }
+  return audio;
 }
