@@ -16,6 +16,7 @@ import { windowPredictor } from '../src/worker/window-predictor.ts';
 import { loadModelDir } from './lib/model-files.ts';
 import { defaultModelDir } from './lib/default-model.ts';
 import { readAudioFile } from './lib/audio-file.ts';
+import { truncationWarning } from '../src/audio/decode-wav.ts';
 import { toCsv, toTable, type Row } from './lib/format-table.ts';
 import { runCli } from './lib/cli.ts';
 
@@ -100,7 +101,9 @@ async function analyze(opts: Options): Promise<number> {
   for (const file of opts.files) {
     try {
       const audio = readAudioFile(file);
+      if (audio.truncation) console.error(`analyze: warning: ${truncationWarning(file, audio.truncation)}`);
       const mono = toMono(audio.channels);
+      if (mono.length === 0) throw new Error('the file holds no audio (0 samples)');
       const seconds = mono.length / audio.sampleRate;
       if (!opts.timeline) {
         const { valence, arousal } = read(clipFeatures(mono, audio.sampleRate, config.features, normalisation).data);

@@ -31,6 +31,22 @@ function entries(dir: string): string[] {
 }
 
 describe('FeatureCache', () => {
+  it('warns about a file cut short, naming it and the missing bytes, once per run, on a hit as on a miss', () => {
+    const dir = join(root, 'cut');
+    const { path } = writeTone('cut.wav', 440, 8000); // 16000 data bytes
+    writeFileSync(path, readFileSync(path).subarray(0, 44 + 16000 - 999)); // 15001 bytes: 7500 whole frames
+    const want = `${path}: the WAV file is cut short: its data chunk declares 16000 bytes but holds 15001 (999 bytes missing); only the 0.469 s present are analysed`;
+    const warned: string[] = [];
+    const cache = new FeatureCache({ dir, warn: (m) => warned.push(m) });
+    expect(cache.signal(path).signal.length).toBe(3750); // 7500 frames at 16 kHz -> 8 kHz
+    cache.features(path, 'db');
+    expect(warned).toEqual([want]);
+    const again: string[] = [];
+    const next = new FeatureCache({ dir, warn: (m) => again.push(m) });
+    expect(next.signal(path).hit).toBe(true);
+    expect(again).toEqual([want]);
+  });
+
   it('misses, then hits with the same signal as decoding and resampling directly', () => {
     const dir = join(root, 'c1');
     const { path, samples } = writeTone('a.wav', 440);

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DB, MEL, RESAMPLE, TARGET_RATE, WINDOW_LENGTH, type FeatureType } from '../../src/dsp/params.ts';
 import { toMono } from '../../src/dsp/mono.ts';
-import { decodeWav } from '../../src/audio/decode-wav.ts';
+import { decodeWav, truncationWarning, wavTruncation } from '../../src/audio/decode-wav.ts';
 import { crc32Hex } from '../../src/model/crc32.ts';
 import type { Spectrogram } from '../../src/dsp/mel.ts';
 import { clipSignal, signalFeatures } from '../../src/dsp/pipeline.ts';
@@ -93,7 +93,7 @@ export interface FeatureCacheOptions {
   dir?: string;
   /** false: compute everything, read and write nothing (--no-cache). */
   enabled?: boolean;
-  /** Told once when the cache cannot be written (the run goes on uncached). */
+  /** Warnings: once when the cache cannot be written (the run goes on uncached), once per audio file cut short. */
   warn?: (message: string) => void;
 }
 
@@ -116,6 +116,8 @@ export class FeatureCache {
   readonly stats: CacheStats = { signal: { hits: 0, misses: 0 }, features: { hits: 0, misses: 0 }, corrupt: 0 };
   private readonly warn: (message: string) => void;
   private writeFailed = false;
+  /** Files already warned about as cut short (once per run, not once per lookup). */
+  private readonly warnedCut = new Set<string>();
 
   constructor(options: FeatureCacheOptions = {}) {
     this.dir = options.dir ?? DEFAULT_CACHE_DIR;
@@ -201,9 +203,25 @@ export class FeatureCache {
     return { signal, hit: false };
   }
 
+  /** A file's bytes; a file cut short is warned about from its header, so on a cache hit as on a miss. */
+  private fileBytes(path: string): Uint8Array {
+    const bytes = readBytes(path);
+    let truncation: ReturnType<typeof wavTruncation>;
+    try {
+      truncation = wavTruncation(bytes);
+    } catch (e) {
+      throw new ClipReadError((e as Error).message);
+    }
+    if (truncation && !this.warnedCut.has(path)) {
+      this.warnedCut.add(path);
+      this.warn(truncationWarning(path, truncation));
+    }
+    return bytes;
+  }
+
   /** A file's whole 8 kHz mono signal. Throws ClipReadError (reason in the message) for a file that cannot be read. */
   signal(path: string): { signal: Float32Array; hit: boolean } {
-    const bytes = readBytes(path);
+    const bytes = this.fileBytes(path);
     return this.signalOf(bytes, createHash('sha256').update(bytes).digest('hex'));
   }
 
@@ -212,7 +230,7 @@ export class FeatureCache {
    * optional normalisation, Mel, `type`). A miss reuses the cached signal when there is one.
    */
   features(path: string, type: FeatureType, normalisation: LoudnessNormalisation | null = null): { features: Spectrogram; hit: boolean } {
-    const bytes = readBytes(path);
+    const bytes = this.fileBytes(path);
     const sha = createHash('sha256').update(bytes).digest('hex');
     const key = cacheKey({ kind: 'features', type, normalisation }, sha);
     if (this.enabled) {

@@ -67,7 +67,22 @@ function sampleReader(view: DataView, enc: SampleEncoding, le: boolean): (at: nu
   }
 }
 
-export function decodeWav(bytes: Uint8Array): DecodedAudio {
+/** What the header says: how the samples are stored, and where they lie in the file's bytes. */
+interface WavLayout {
+  sampleRate: number;
+  channels: number;
+  encoding: SampleEncoding;
+  littleEndian: boolean;
+  /** The data chunk's bytes as wavefile copies them (to the pad byte, or to the end of a file cut short). */
+  data: Uint8Array;
+  /** Bytes of audio the file holds: the data chunk's, or fewer where the file ends first. */
+  presentBytes: number;
+  /** Bytes the data chunk's header declares (null: the 0xFFFFFFFF placeholder). */
+  declaredBytes: number | null;
+}
+
+/** Reads the header and finds the samples (wavefile finds the chunks). Throws AudioDecodeError. */
+function wavLayout(bytes: Uint8Array): WavLayout {
   if (bytes.byteLength < 12) throw new AudioDecodeError(`not a WAV file (${bytes.byteLength} bytes)`);
   const tag = String.fromCharCode(...bytes.subarray(0, 4));
   const wave = String.fromCharCode(...bytes.subarray(8, 12));
@@ -80,30 +95,52 @@ export function decodeWav(bytes: Uint8Array): DecodedAudio {
   } catch (e) {
     throw new AudioDecodeError(`broken WAV file: ${(e as Error).message}`);
   }
-  // wavefile finds the chunks; the encoding comes from the fmt chunk (and its GUID), not from
-  // wavefile's bit-depth code, which takes only format 3 as float.
+  // The encoding comes from the fmt chunk (and its GUID), not from wavefile's bit-depth code,
+  // which takes only format 3 as float.
   const fmt = wav.fmt as unknown as WavFmt;
-  const enc = wavSampleEncoding(fmt);
-  if ('unsupported' in enc) throw new AudioDecodeError(enc.unsupported);
-  const nch = fmt.numChannels;
-  if (!(nch >= 1)) throw new AudioDecodeError('WAV file declares no channels');
+  const encoding = wavSampleEncoding(fmt);
+  if ('unsupported' in encoding) throw new AudioDecodeError(encoding.unsupported);
+  if (!(fmt.numChannels >= 1)) throw new AudioDecodeError('WAV file declares no channels');
   if (!(fmt.sampleRate > 0)) throw new AudioDecodeError(`WAV file declares sample rate ${fmt.sampleRate}`);
-  const data = wav.data as unknown as { chunkSize: number; samples: Uint8Array };
-  // wavefile's slice runs to the chunk's pad byte (odd sizes) and stops at the end of the file.
-  const declaredBytes = data.chunkSize === SIZE_UNKNOWN ? null : data.chunkSize;
-  const presentBytes = Math.min(data.samples.byteLength, declaredBytes ?? Infinity);
-  const sampleBytes = enc.bits / 8;
-  const frames = Math.floor(presentBytes / (nch * sampleBytes));
-  const view = new DataView(data.samples.buffer, data.samples.byteOffset, data.samples.byteLength);
-  const read = sampleReader(view, enc, tag !== 'RIFX');
+  // wavefile's internals (findChunk, the chunk offsets) are renamed in its Node build: only
+  // `data` (size, and the bytes to the pad byte or the end of the file) is there in both.
+  const { chunkSize, samples: data } = wav.data as unknown as { chunkSize: number; samples: Uint8Array };
+  const declaredBytes = chunkSize === SIZE_UNKNOWN ? null : chunkSize;
+  const presentBytes = Math.min(data.byteLength, declaredBytes ?? Infinity);
+  const { sampleRate, numChannels: channels } = fmt;
+  return { sampleRate, channels, encoding, littleEndian: tag !== 'RIFX', data, presentBytes, declaredBytes };
+}
+
+/** Whole frames the file holds. */
+const framesOf = (l: WavLayout) => Math.floor(l.presentBytes / ((l.channels * l.encoding.bits) / 8));
+
+function truncationOf(l: WavLayout): WavTruncation | undefined {
+  if (l.declaredBytes === null || l.presentBytes >= l.declaredBytes) return undefined;
+  return { declaredBytes: l.declaredBytes, presentBytes: l.presentBytes, presentSeconds: framesOf(l) / l.sampleRate };
+}
+
+/**
+ * Whether a WAV file is cut short, without decoding it (for callers that skip the decoding,
+ * e.g. on a cache hit). Throws AudioDecodeError where decodeWav would.
+ */
+export function wavTruncation(bytes: Uint8Array): WavTruncation | undefined {
+  return truncationOf(wavLayout(bytes));
+}
+
+export function decodeWav(bytes: Uint8Array): DecodedAudio {
+  const layout = wavLayout(bytes);
+  const { channels: nch, encoding } = layout;
+  const sampleBytes = encoding.bits / 8;
+  const frames = framesOf(layout);
+  const view = new DataView(layout.data.buffer, layout.data.byteOffset, layout.presentBytes);
+  const read = sampleReader(view, encoding, layout.littleEndian);
   const channels = Array.from({ length: nch }, (_, c) => {
     const out = new Float32Array(frames);
     for (let i = 0, at = c * sampleBytes; i < frames; i++, at += nch * sampleBytes) out[i] = read(at);
     return out;
   });
-  const audio: DecodedAudio = { sampleRate: fmt.sampleRate, channels };
-  if (declaredBytes !== null && presentBytes < declaredBytes) {
-    audio.truncation = { declaredBytes, presentBytes, presentSeconds: frames / fmt.sampleRate };
-  }
+  const audio: DecodedAudio = { sampleRate: layout.sampleRate, channels };
+  const truncation = truncationOf(layout);
+  if (truncation) audio.truncation = truncation;
   return audio;
 }
