@@ -24,6 +24,7 @@ function reading(over: Partial<LiveReading> = {}): LiveReading {
     time: 2,
     inputSamples: 88_200,
     speech: true,
+    held: false,
     levelDb: -20,
     valence: 0.3,
     smoothed: 0.25,
@@ -61,6 +62,17 @@ describe('the gauge', () => {
     expect(gaugeState(monitor({ last: reading({ speech: false }) }))).toBe('no-speech');
     expect(gaugeState(monitor({ last: reading({ smoothed: null }) }))).toBe('listening');
     expect(gaugeState(monitor())).toBe('reading');
+  });
+
+  it('a pause that holds the last reading: state held, the held numbers shown; none once the hold ends', () => {
+    const held = reading({ speech: false, held: true, valence: null, smoothed: -0.4, arousal: null, smoothedArousal: 0.6 });
+    expect(gaugeState(monitor({ last: held }))).toBe('held');
+    expect(gaugeValence(monitor({ last: held }))).toBe(-0.4);
+    expect(gaugeArousal(monitor({ last: held }))).toBe(0.6);
+    const over = reading({ speech: false, held: false, valence: null, smoothed: null });
+    expect(gaugeState(monitor({ last: over }))).toBe('no-speech');
+    expect(gaugeValence(monitor({ last: over }))).toBeNull();
+    expect(gaugeValence(monitor({ last: held, phase: 'idle' }))).toBeNull();
   });
 
   it('messages: the error, the failed model, the model still loading, the wait for the first reading', () => {

@@ -6,7 +6,7 @@ import type { LiveReading, ModelStatusMessage } from '../worker/protocol.ts';
 import { formatValence } from './valence-scale.ts';
 
 /** What the gauge shows; it reflects this as its data-state attribute. */
-export type GaugeState = 'idle' | 'listening' | 'no-speech' | 'reading' | 'error';
+export type GaugeState = 'idle' | 'listening' | 'no-speech' | 'held' | 'reading' | 'error';
 
 /** Where the live session is: 'starting' while the microphone opens. */
 export type SessionPhase = 'idle' | 'starting' | 'running';
@@ -31,9 +31,12 @@ export interface CaptureInfo {
   mode: 'ring' | 'message';
 }
 
-/** The gauge's number: the smoothed valence while listening to speech, else none. */
+/** Whether the latest reading has a number to show: speech now, or a pause that holds the last one. */
+const shown = (s: Pick<MonitorState, 'phase' | 'last'>): boolean => s.phase === 'running' && !!(s.last?.speech || s.last?.held);
+
+/** The gauge's number: the smoothed valence while listening to speech or through a short pause, else none. */
 export function gaugeValence(s: Pick<MonitorState, 'phase' | 'last'>): number | null {
-  return s.phase === 'running' && s.last?.speech ? s.last.smoothed : null;
+  return shown(s) ? s.last!.smoothed : null;
 }
 
 /** Whether the screen shows arousal: only for a loaded two-output model (SPEC section 3). */
@@ -43,14 +46,14 @@ export function showsArousal(model: ModelStatusMessage): boolean {
 
 /** The arousal meter's number: the smoothed arousal exactly where the gauge has a number. */
 export function gaugeArousal(s: Pick<MonitorState, 'phase' | 'last'>): number | null {
-  return s.phase === 'running' && s.last?.speech ? s.last.smoothedArousal : null;
+  return shown(s) ? s.last!.smoothedArousal : null;
 }
 
 export function gaugeState(s: Pick<MonitorState, 'phase' | 'errorMessage' | 'model' | 'last'>): GaugeState {
   if (s.errorMessage || s.model.state === 'failed') return 'error';
   if (s.phase !== 'running') return 'idle';
   if (!s.last) return 'listening';
-  if (!s.last.speech) return 'no-speech';
+  if (!s.last.speech) return s.last.held && s.last.smoothed !== null ? 'held' : 'no-speech';
   return s.last.smoothed === null ? 'listening' : 'reading';
 }
 

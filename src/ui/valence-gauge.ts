@@ -12,6 +12,7 @@ const STATE_TEXT: Record<GaugeState, string> = {
   idle: 'Not listening',
   listening: 'Listening…',
   'no-speech': 'No speech detected',
+  held: 'Pause: holding the last reading',
   reading: '',
   error: 'Something went wrong',
 };

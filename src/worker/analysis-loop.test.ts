@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs';
 import { AnalysisLoop, analyzeSignal, type PredictFn } from './analysis-loop.ts';
 import { windowPredictor, windowPredictorAsync } from './window-predictor.ts';
-import { LiveWindow, readingInputSamples } from '../dsp/live-window.ts';
+import { LiveWindow, readingAfterUtterance, readingInputSamples } from '../dsp/live-window.ts';
 import { speechGate } from '../dsp/speech-gate.ts';
 import { buildCnn } from '../model/cnn.ts';
 import { predict } from '../model/predict.ts';
@@ -26,8 +26,8 @@ function voice(n: number, from = 0, rate = RATE): Float32Array {
   return x;
 }
 
-/** A "valence" that is a plain mean of the features: cheap and exact to check. */
-const sumPredict = (f: Float32Array) => f.reduce((a, b) => a + b, 0) / f.length;
+/** A "valence" that is a plain mean of the features, scaled: cheap and exact to check. */
+const sumPredict = (f: Float32Array) => f.reduce((a, b) => a + b, 0) / f.length / 100; // dB means stay within [-1, 1] so nothing is clamped
 /** sumPredict as a one-output model. */
 const sumModel: PredictFn = (f) => ({ valence: sumPredict(f), arousal: null });
 
@@ -71,12 +71,12 @@ describe('AnalysisLoop', () => {
     expect(calls).toBe(0);
   });
 
-  it('smooths over time when asked (valence and arousal alike), and resets on silence', async () => {
+  it('smooths over time when asked (valence and arousal alike), and without a hold resets on silence', async () => {
     const values = [1, 0, 0];
     const arousals = [-1, 0.5, 0];
     let k = 0;
     const predict: PredictFn = () => ({ valence: values[k], arousal: arousals[k++] });
-    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', smoothingSeconds: 1, predict });
+    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', smoothingSeconds: 1, holdSeconds: 0, predict });
     const half = RATE / 2;
     const r1 = await loop.process(voice(half));
     const r2 = await loop.process(voice(half, half));
@@ -90,6 +90,56 @@ describe('AnalysisLoop', () => {
     // Silence resets both: the next speech reading starts afresh.
     const r3 = await loop.process(new Float32Array(RATE * 2));
     expect(r3).toMatchObject({ speech: false, smoothed: null, smoothedArousal: null });
+  });
+
+  it('holds the last reading through a short pause, smoothing across it, and lets a long silence show', async () => {
+    let k = 0;
+    const predict: PredictFn = () => ({ valence: [0.8, -0.2, 0.4, 0.1][k % 4], arousal: [0.5, -0.5][k++ % 2] });
+    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', smoothingSeconds: 1, holdSeconds: 3, predict });
+    const half = RATE / 2;
+    // 1.5 s of voice, a 2 s pause, 1 s of voice, 6 s of silence: one chunk per reading
+    const parts = [voice(RATE * 1.5), new Float32Array(RATE * 2), voice(RATE), new Float32Array(RATE * 6)];
+    const x = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (x.set(p, at), at + p.length), 0);
+    const got = [];
+    for (let i = 0; i < x.length; i += half) got.push((await loop.process(x.subarray(i, i + half)))!);
+    let last: { time: number; smoothed: number; arousal: number } | null = null;
+    let held = 0;
+    let shown = 0;
+    for (const r of got) {
+      if (r.speech) {
+        if (last === null) {
+          expect(r.smoothed).toBe(r.valence);
+        } else {
+          // carried over the pause: the past weighs exp(-dt / 1 s), dt from the last speech reading
+          const a = Math.exp(-(r.time - last.time));
+          expect(r.smoothed).toBeCloseTo(a * last.smoothed + (1 - a) * r.valence!, 12);
+          expect(r.smoothedArousal).toBeCloseTo(a * last.arousal + (1 - a) * r.arousal!, 12);
+        }
+        last = { time: r.time, smoothed: r.smoothed!, arousal: r.smoothedArousal! };
+        expect(r.held).toBe(false);
+      } else if (last !== null && r.time - last.time <= 3) {
+        expect(r).toMatchObject({ held: true, valence: null, arousal: null, smoothed: last.smoothed, smoothedArousal: last.arousal });
+        held++;
+      } else {
+        expect(r).toMatchObject({ held: false, smoothed: null, smoothedArousal: null });
+        last = null;
+        shown++;
+      }
+    }
+    expect(held).toBeGreaterThanOrEqual(2 + 5); // the pause, and the first 3 s of the silence
+    expect(shown).toBeGreaterThanOrEqual(4); // the rest of the silence shows as no speech
+    expect(got.filter((r) => r.speech).length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('clamps what it reports to [-1, 1]: a linear output can overshoot', async () => {
+    const outs = [{ valence: 1.16, arousal: -1.04 }, { valence: -3, arousal: 0.25 }];
+    let k = 0;
+    const loop = new AnalysisLoop({ inputRate: RATE, features: 'db', predict: () => outs[k++] });
+    const r1 = await loop.process(voice(RATE / 2));
+    const r2 = await loop.process(voice(RATE / 2, RATE / 2));
+    expect(r1).toMatchObject({ valence: 1, smoothed: 1, arousal: -1, smoothedArousal: -1 });
+    expect(r2).toMatchObject({ valence: -1, smoothed: -1, arousal: 0.25, smoothedArousal: 0.25 });
   });
 
   it('analyzeSignal evaluates every reading point of a whole signal, as LiveWindow reads it', async () => {
@@ -118,6 +168,18 @@ describe('AnalysisLoop', () => {
     expect(calls).toBe(got.filter((r) => r.speech).length);
   });
 
+  it('analyzeSignal gives a signal shorter than one hop one reading, at t_1, as the live window reads it after the sound', async () => {
+    // 0.3 s at 8 kHz (0.1 s of faint hum, then a 0.2 s tone the gate takes for speech), hop
+    // 0.5 s: no reading point inside the signal. The live monitor would read it at t_1 with
+    // silence after it: readingAfterUtterance's window.
+    const x = Float32Array.from({ length: 2400 }, (_, i) => (i < 800 ? 0.001 : 0.3) * Math.sin((2 * Math.PI * 200 * i) / 8000));
+    const got = await analyzeSignal(x, { inputRate: 8000, hopSeconds: 0.5, features: 'db', predict: sumModel });
+    expect(got.map((r) => [r.time, r.speech, r.skipped])).toEqual([[0.5, true, 0]]);
+    expect(got[0].valence).toBe(sumPredict(readingAfterUtterance(x, { hopSeconds: 0.5, features: 'db' }).data));
+    // An empty signal has nothing to read.
+    expect(await analyzeSignal(new Float32Array(0), { inputRate: 8000, hopSeconds: 0.5, features: 'db', predict: sumModel })).toEqual([]);
+  });
+
   it('fills arousal from a two-output model and null from a one-output one, each from one forward pass', async () => {
     await initNodeBackend('wasm');
     // 2 s of silence, then voice: the first readings gated (no valence, no arousal).
@@ -126,6 +188,12 @@ describe('AnalysisLoop', () => {
     for (const outputs of [1, 2] as const) {
       const config: CnnConfig = { ...SEED_PRESET, channels: [2], features: 'db', outputs };
       const model = buildCnn(config, { seed: 3 });
+      // A smaller last layer keeps this random model's outputs inside [-1, 1], where nothing is clamped.
+      const fc = model.layers[model.layers.length - 1];
+      const [kernel, bias] = fc.getWeights();
+      const small = tf.mul(kernel, 0.01);
+      fc.setWeights([small, bias]);
+      small.dispose(); // getWeights gives the variables' own tensors: those stay
       try {
         const want: { valence: number; arousal: number | null }[] = [];
         new LiveWindow(RATE, { hopSeconds: 0.5, features: 'db' }).push(x, (p) => {
@@ -138,6 +206,8 @@ describe('AnalysisLoop', () => {
         expect(got.length).toBe(want.length);
         expect(calls).toBe(got.filter((r) => r.speech).length);
         expect(got.filter((r) => !r.speech).length).toBeGreaterThan(0);
+        want.forEach((w) => expect(Math.abs(w.valence)).toBeLessThan(1));
+        want.forEach((w) => expect(Math.abs(w.arousal ?? 0)).toBeLessThan(1));
         got.forEach((r, i) => {
           expect(r.valence).toBe(r.speech ? want[i].valence : null);
           expect(r.arousal).toBe(r.speech && outputs === 2 ? want[i].arousal : null);

@@ -13,6 +13,13 @@ import { speechGate, type SpeechGateOptions } from '../dsp/speech-gate.ts';
 import type { LiveReading } from './protocol.ts';
 import type { LoudnessNormalisation } from '../dsp/loudness.ts';
 import { ExpSmoother } from './smoother.ts';
+import { clampUnit } from '../model/output-range.ts';
+
+/**
+ * Ordinary speech pauses for up to about 1 s between phrases (and the gate needs ~0.15 s of
+ * speech in its last 1.5 s): 3 s holds through them and still lets a real silence show.
+ */
+export const DEFAULT_HOLD_SECONDS = 3;
 
 /** The model's outputs for one window: arousal is null for a one-output model. */
 export interface WindowPrediction {
@@ -37,10 +44,15 @@ export interface AnalysisLoopOptions {
   hopSeconds?: number;
   /**
    * Smoothing time constant in seconds for `smoothed` and `smoothedArousal` (exponential,
-   * over speech readings; reset by silence). 0 or absent: no smoothing, `smoothed` equals
-   * `valence` and `smoothedArousal` equals `arousal`.
+   * over speech readings, carried over pauses up to holdSeconds; reset by longer silence).
+   * 0 or absent: no smoothing, `smoothed` equals `valence` and `smoothedArousal` equals `arousal`.
    */
   smoothingSeconds?: number;
+  /**
+   * Longest pause, in seconds since the last speech reading, through which readings are
+   * `held` (default DEFAULT_HOLD_SECONDS); 0: none, every silence shows as no speech.
+   */
+  holdSeconds?: number;
   gate?: SpeechGateOptions;
   /** The model, or null while none is loaded: readings then carry no valence. */
   predict: PredictFn | null;
@@ -70,6 +82,9 @@ export class AnalysisLoop {
   private resampleMs = 0;
   private readonly smoothValence: ExpSmoother;
   private readonly smoothArousal: ExpSmoother;
+  private readonly holdSeconds: number;
+  /** Time of the last speech reading with a valence; null after a silence longer than the hold. */
+  private lastSpeechTime: number | null = null;
 
   constructor(opts: AnalysisLoopOptions) {
     this.inputRate = opts.inputRate;
@@ -81,6 +96,9 @@ export class AnalysisLoop {
     });
     this.smoothValence = new ExpSmoother(opts.smoothingSeconds ?? 0);
     this.smoothArousal = new ExpSmoother(opts.smoothingSeconds ?? 0);
+    const hold = opts.holdSeconds ?? DEFAULT_HOLD_SECONDS;
+    if (!(Number.isFinite(hold) && hold >= 0)) throw new RangeError(`holdSeconds must be >= 0, got ${hold}`);
+    this.holdSeconds = hold;
     this.gate = opts.gate;
     this.predict = opts.predict;
     this.now = opts.now ?? (() => performance.now());
@@ -140,23 +158,42 @@ export class AnalysisLoop {
     let cnnMs = 0;
     if (c.features && this.predict) {
       const p0 = this.now();
-      ({ valence, arousal } = await this.predict(c.features));
+      const p = await this.predict(c.features);
       cnnMs = this.now() - p0;
+      valence = clampUnit(p.valence);
+      arousal = p.arousal === null ? null : clampUnit(p.arousal);
     }
     const skipped = this.skipped;
     const resampleMs = this.resampleMs;
     this.skipped = 0;
     this.resampleMs = 0;
+    const time = c.point.time;
+    const held = !c.speech && this.lastSpeechTime !== null && time - this.lastSpeechTime <= this.holdSeconds + 1e-9;
+    let smoothed: number | null;
+    let smoothedArousal: number | null;
+    if (held) {
+      smoothed = this.smoothValence.current;
+      smoothedArousal = this.smoothArousal.current;
+    } else {
+      if (!c.speech) {
+        this.smoothValence.reset();
+        this.smoothArousal.reset();
+      }
+      smoothed = this.smoothValence.next(valence, time);
+      smoothedArousal = this.smoothArousal.next(arousal, time);
+      this.lastSpeechTime = valence !== null ? time : null;
+    }
     return {
       index: c.point.index,
-      time: c.point.time,
+      time,
       inputSamples: c.point.inputSamples,
       speech: c.speech,
+      held,
       levelDb: Number.isFinite(c.levelDb) ? c.levelDb : null,
       valence,
-      smoothed: this.smoothValence.next(valence, c.point.time),
+      smoothed,
       arousal,
-      smoothedArousal: this.smoothArousal.next(arousal, c.point.time),
+      smoothedArousal,
       skipped,
       timings: { resampleMs, gateMs: c.gateMs, melMs: c.melMs, cnnMs },
     };
@@ -166,11 +203,19 @@ export class AnalysisLoop {
 /**
  * A whole signal through a fresh AnalysisLoop, fed up to one reading point at a time so
  * that every point is evaluated (none skipped): the readings of the file timeline, in time
- * order. Input after the last reading point reaches no reading and is not fed.
+ * order. Input after the last reading point reaches no reading and is not fed, except in a
+ * signal shorter than one hop: it gets the one reading at t_1, silence after it, as the
+ * live monitor shows it (readingAfterUtterance's rule), rather than no reading at all.
  */
 export async function analyzeSignal(samples: Float32Array, opts: AnalysisLoopOptions): Promise<LiveReading[]> {
   const loop = new AnalysisLoop(opts);
   const readings: LiveReading[] = [];
+  const first = readingInputSamples(1, loop.hopSeconds, loop.inputRate);
+  if (samples.length > 0 && samples.length < first) {
+    const padded = new Float32Array(first);
+    padded.set(samples);
+    samples = padded;
+  }
   for (let k = 1; ; k++) {
     const end = readingInputSamples(k, loop.hopSeconds, loop.inputRate);
     if (end > samples.length) break;

@@ -25,15 +25,25 @@ export interface LiveReading {
   inputSamples: number;
   /** The speech gate's decision. */
   speech: boolean;
+  /**
+   * No speech now, but the last speech reading is at most the loop's holdSeconds old: a
+   * pause. `smoothed` and `smoothedArousal` then hold that reading's values (valence and
+   * arousal stay null: the CNN did not run), so the gauge can stay, dimmed, and smoothing
+   * carries over the pause.
+   */
+  held: boolean;
   /** Loudest recent gate frame, dBFS; null for digital silence. */
   levelDb: number | null;
-  /** The CNN's valence, or null on silence / without a model. Equals analyze --timeline's. */
+  /**
+   * The CNN's valence, clamped to [-1, 1] (the scale's range: a linear output can overshoot
+   * it), or null on silence / without a model. Equals analyze --timeline's.
+   */
   valence: number | null;
   /** The valence after the optional smoothing (equal to valence without smoothing). */
   smoothed: number | null;
   /**
-   * The CNN's arousal (SPEC section 3), from the same forward pass as valence; null for a
-   * one-output model and wherever valence is null.
+   * The CNN's arousal (SPEC section 3), from the same forward pass as valence, clamped to
+   * [-1, 1]; null for a one-output model and wherever valence is null.
    */
   arousal: number | null;
   /** The arousal after the same smoothing as `smoothed` (equal to arousal without smoothing). */

@@ -61,7 +61,7 @@ export class SessionRecorderController implements ReactiveController {
     const store = this.store;
     const id = this.sessionId;
     if (!store || !id) return;
-    const state = !r.speech ? 'no-speech' : r.valence === null ? 'no-model' : 'speech';
+    const state = r.held ? 'held' : !r.speech ? 'no-speech' : r.valence === null ? 'no-model' : 'speech';
     void id.then((sessionId) => {
       if (sessionId === null) return;
       const { valence, smoothed, arousal, smoothedArousal } = r;
