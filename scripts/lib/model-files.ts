@@ -15,6 +15,7 @@ import {
 } from '../../src/model/artifacts.ts';
 import type { CnnConfig } from '../../src/model/config.ts';
 import { ModelError } from '../../src/model/errors.ts';
+import { checkModelJson, parseModelJson } from '../../src/model/model-check.ts';
 
 /** A human-readable copy of the card; the loader reads the card from model.json. */
 export const CARD_FILE = 'card.json';
@@ -56,28 +57,12 @@ function readFileOrFail(path: string, what: string): Buffer {
 export async function loadModelDir(dir: string): Promise<ModelBundle> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ModelError(`no model folder at ${dir}`);
   const jsonPath = join(dir, MODEL_JSON_FILE);
-  let modelJson: unknown;
+  const modelJson = parseModelJson(readFileOrFail(jsonPath, MODEL_JSON_FILE).toString('utf8'), jsonPath);
   try {
-    modelJson = JSON.parse(readFileOrFail(jsonPath, MODEL_JSON_FILE).toString('utf8'));
-  } catch (e) {
-    if (e instanceof ModelError) throw e;
-    throw new ModelError(`${jsonPath} is not valid JSON: ${(e as Error).message}`);
-  }
-  const manifest = (modelJson as { weightsManifest?: unknown } | null)?.weightsManifest;
-  if (!Array.isArray(manifest)) throw new ModelError(`${jsonPath} has no weightsManifest`);
-  // Concatenate the weight files in manifest order (TF.js may shard; we write one).
-  const parts: Buffer[] = [];
-  for (const group of manifest) {
-    const paths = (group as { paths?: unknown } | null)?.paths;
-    if (!Array.isArray(paths)) throw new ModelError(`${jsonPath}: weightsManifest group has no paths`);
-    for (const p of paths) {
-      if (typeof p !== 'string' || p === '' || /[\\/]/.test(p) || p.startsWith('.')) {
-        throw new ModelError(`${jsonPath}: weights path ${JSON.stringify(p)} must be a plain file name in the folder`);
-      }
-      parts.push(readFileOrFail(join(dir, p), `weights file ${p}`));
-    }
-  }
-  try {
+    // The page's checks (src/model/model-check.ts) before any weights file is opened; the
+    // weight files are concatenated in manifest order (TF.js may shard; we write one).
+    const { weightPaths } = checkModelJson(modelJson);
+    const parts = weightPaths.map((p) => readFileOrFail(join(dir, p), `weights file ${p}`));
     return await modelFromArtifacts(modelJson, new Uint8Array(Buffer.concat(parts)));
   } catch (e) {
     if (e instanceof ModelError) throw new ModelError(`${dir}: ${e.message}`);

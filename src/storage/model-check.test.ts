@@ -6,7 +6,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { flatSize, SEED_PRESET, type CnnConfig } from '../model/config.ts';
 import { ModelError } from '../model/errors.ts';
-import { checkModelJson, checkWeights, parseModelJson } from './model-check.ts';
+import { checkModelJson, checkWeights, parseModelJson } from '../model/model-check.ts';
 import { openModelStore } from './model-store.ts';
 import { makeModelFolder, pickedFiles, type ModelFolder } from './test-support.ts';
 

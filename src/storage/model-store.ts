@@ -1,13 +1,13 @@
 // Models kept in IndexedDB, so the app starts and listens offline with the model the user
 // chose: the bundled one (models/, copied on first run and replaced when its model.json
 // changes) and models imported from `npm run train` folders. Everything is checked before
-// it is stored (model-check.ts); a refused import leaves the stored models and the active
-// choice as they were. The page stores and lists; the worker rebuilds the TF.js model from
-// toModelFiles() / toArtifacts().
+// it is stored (src/model/model-check.ts, the same checks as the CLI's); a refused import
+// leaves the stored models and the active choice as they were. The page stores and lists;
+// the worker rebuilds the TF.js model from toModelFiles() / toArtifacts().
 import type { io } from '@tensorflow/tfjs';
 import { crc32Hex } from '../model/crc32.ts';
 import { ModelError } from '../model/errors.ts';
-import { checkModelJson, checkWeights, parseModelJson } from './model-check.ts';
+import { checkModelJson, checkWeights, parseModelJson } from '../model/model-check.ts';
 import { guarded, openValenceDb, quietly, StorageError, type ModelRecord, type ValenceDatabase } from './db.ts';
 
 export type { ModelRecord, ModelSource } from './db.ts';
