@@ -86,6 +86,36 @@ describe('npm run analyze', () => {
     quiet.forEach((c) => expect(c[2]).toBe(''));
   });
 
+  it('warns about a file cut short (naming it and the missing bytes), reads a file shorter than one hop at t_1, refuses an empty one', () => {
+    const whole = readFileSync(SPEECH); // 16-bit mono at 22050 Hz, 'data' header at byte 36
+    expect([whole.toString('latin1', 36, 40), whole.readUInt16LE(34), whole.readUInt16LE(22)]).toEqual(['data', 16, 1]);
+    const declared = whole.readUInt32LE(40);
+    const cut = join(dir, 'cut.wav');
+    writeFileSync(cut, whole.subarray(0, whole.length - 1001));
+    const presentFrames = Math.floor((declared - 1001) / 2);
+    // 0.3 s of the recording (from 1 s, where it speaks): shorter than the 0.5 s hop.
+    const src = decodeWav(new Uint8Array(whole)).channels[0];
+    const short = join(dir, 'short.wav');
+    writeFileSync(short, wavBytes({ rate: 22050, bits: 16, frames: Array.from(src.subarray(22050, 22050 + 6615), (v) => [Math.round(v * 32768)]) }));
+    const empty = join(dir, 'empty.wav');
+    const e = wavBytes({ rate: 16000, bits: 16, frames: [[0]] }).slice(0, 44);
+    new DataView(e.buffer).setUint32(40, 0, true);
+    new DataView(e.buffer).setUint32(4, 36, true);
+    writeFileSync(empty, e);
+
+    const r = analyze('--timeline', '--json', cut, short, empty);
+    expect(r.code).toBe(1); // the empty file
+    expect(r.stderr).toContain(
+      `analyze: warning: ${cut}: the WAV file is cut short: its data chunk declares ${declared} bytes but holds ${declared - 1001} ` +
+        `(1001 bytes missing); only the ${(presentFrames / 22050).toFixed(3)} s present are analysed`,
+    );
+    expect(r.stderr).toContain(`analyze: ${empty}: the file holds no audio (0 samples)`);
+    const rows = jsonRows(r.stdout);
+    expect(rows.filter((x) => x.file === cut).length).toBe(Math.floor(presentFrames / 22050 / 0.5));
+    expect(rows.filter((x) => x.file === short).map((x) => x.time)).toEqual([0.5]);
+    expect(rows.filter((x) => x.file === empty)).toEqual([]);
+  });
+
   it('explains a missing model folder and bad options', () => {
     expect(analyze('--model', join(dir, 'nope'), SPEECH).stderr).toMatch(/cannot load the model: no model folder/);
     const r = analyze('--hop', '0', SPEECH);
