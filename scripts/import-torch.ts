@@ -1,14 +1,18 @@
 // npm run import-torch -- WEIGHTS.safetensors --out DIR : turns PyTorch weights (safetensors,
 // PyTorch names and layouts, SPEC section 2) into a model folder the app and the CLI load.
+// A card.json beside the weights (what scripts/torch/train_ddp.py writes) gives the features,
+// the loudness normalisation and the run's record, with no further flags.
 import { parseArgs } from 'node:util';
-import { copyFileSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { parseSafetensors } from '../src/model/safetensors.ts';
 import { configFromTorchTensors, importTorchWeights } from '../src/model/torch-weights.ts';
 import { buildCnn, parameterCount } from '../src/model/cnn.ts';
+import { outputCount } from '../src/model/config.ts';
 import { initNodeBackend } from '../src/model/backend.ts';
-import { saveModelDir } from './lib/model-files.ts';
+import { CARD_FILE, saveModelDir } from './lib/model-files.ts';
+import { readBesideCard } from './lib/beside-card.ts';
 import { setDefaultModel } from './lib/model-index.ts';
 import { runCli } from './lib/cli.ts';
 import { MEL, WINDOW_LENGTH, TARGET_RATE } from '../src/dsp/params.ts';
@@ -16,10 +20,12 @@ import { MEL, WINDOW_LENGTH, TARGET_RATE } from '../src/dsp/params.ts';
 const USAGE = `usage: npm run import-torch -- WEIGHTS.safetensors --out DIR [options]
 
 options:
-  --features power|db|db-band-mean  features the weights were trained on (default: the file's
-                          __metadata__ "features", else power, the report's)
+  --features power|db|db-band-mean  features the weights were trained on (default: the card's
+                          config beside the weights, else the file's __metadata__ "features",
+                          else power, the report's)
   --activation relu|sigmoid, --pooling avg|max, --padding N   (default: the seed preset)
-  --card FILE.json        merge this JSON object into the model card
+  --card FILE.json        merge this JSON object into the model card (default: the run's
+                          record from a ${CARD_FILE} beside the weights, if there is one)
   --default               make DIR (a folder directly under models/) the bundled default`;
 
 interface ImportOptions {
@@ -65,13 +71,20 @@ async function importTorch(opts: ImportOptions): Promise<number> {
     return 2;
   }
   const { tensors, metadata } = parseSafetensors(bytes);
+  const besidePath = join(dirname(file), CARD_FILE);
+  const beside = !opts.card && existsSync(besidePath) ? readBesideCard(besidePath) : null;
   const given: Record<string, unknown> = { ...opts.given };
+  if (given.features === undefined && beside?.features !== undefined) given.features = beside.features;
   if (given.features === undefined && metadata?.features !== undefined) given.features = metadata.features;
   const config = configFromTorchTensors(tensors, given);
+  if (beside && beside.outputs !== outputCount(config)) {
+    console.error(`import-torch: ${besidePath} says ${beside.outputs} output(s), but ${file} has ${outputCount(config)}`);
+    return 2;
+  }
   await initNodeBackend('wasm');
   const model = buildCnn(config);
   importTorchWeights(model, config, tensors);
-  const extra = opts.card ? (JSON.parse(readFileSync(opts.card, 'utf8')) as Record<string, unknown>) : {};
+  const extra = opts.card ? (JSON.parse(readFileSync(opts.card, 'utf8')) as Record<string, unknown>) : (beside?.record ?? {});
   const card = {
     name: basename(opts.out),
     source: `imported from PyTorch weights ${basename(file)}`,
@@ -87,7 +100,8 @@ async function importTorch(opts: ImportOptions): Promise<number> {
   copyFileSync(file, join(opts.out, 'model.safetensors'));
   model.dispose();
   if (opts.makeDefault) setDefaultModel(opts.out);
-  console.log(`imported ${file} -> ${opts.out} (${config.features} features, ${card.parameters} parameters)${opts.makeDefault ? ', now the default model' : ''}`);
+  const from = beside ? `, card ${besidePath}${beside.record.normalisation ? ' (loudness normalisation)' : ''}` : '';
+  console.log(`imported ${file} -> ${opts.out} (${config.features} features, ${card.parameters} parameters${from})${opts.makeDefault ? ', now the default model' : ''}`);
   return 0;
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Valence of WAV files with torchaudio features and a PyTorch seed CNN loaded from
-safetensors: the reference that `npm run analyze` (the report's rule) must agree with.
+"""Valence (and arousal, for two outputs) of WAV files with torchaudio features and a PyTorch
+seed CNN loaded from safetensors: the reference that `npm run analyze` (the report's rule)
+must agree with. --card: a model card JSON whose "normalisation" (loudness) applies first.
 
-  /usr/bin/python3 scripts/torch/predict_reference.py WEIGHTS.safetensors db FILE...
+  /usr/bin/python3 scripts/torch/predict_reference.py [--card card.json] WEIGHTS.safetensors db FILE...
 """
 import json, struct, sys
 import torch, torchaudio
@@ -25,13 +26,26 @@ def read_safetensors(path):
 
 
 def main():
-    weights, kind, files = sys.argv[1], sys.argv[2], sys.argv[3:]
-    model = SeedCNN()
-    model.load_state_dict(read_safetensors(weights))
+    args = sys.argv[1:]
+    normalisation = None
+    if args[:1] == ["--card"]:
+        from loudness import validate_normalisation
+        with open(args[1]) as f:
+            raw = json.load(f).get("normalisation")
+        normalisation = None if raw is None else validate_normalisation(raw, f"{args[1]}: normalisation")
+        args = args[2:]
+    weights, kind, files = args[0], args[1], args[2:]
+    tensors = read_safetensors(weights)
+    model = SeedCNN(outputs=tensors["fc.weight"].shape[0])
+    model.load_state_dict(tensors)
     model.eval()
     with torch.no_grad():
         for f in files:
-            print(json.dumps({"file": f, "valence": model(features(f, kind)[None]).item()}))
+            y = model(features(f, kind, normalisation)[None])[0]
+            row = {"file": f, "valence": y[0].item()}
+            if y.numel() > 1:
+                row["arousal"] = y[1].item()
+            print(json.dumps(row))
 
 
 if __name__ == "__main__":

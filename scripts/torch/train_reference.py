@@ -15,6 +15,8 @@ import torch
 import torch.nn as nn
 import torchaudio
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
 # SPEC section 3: valence map v1 for RAVDESS emotion codes.
 VALENCE = {1: 0.0, 2: 0.3, 3: 0.8, 4: -0.6, 5: -0.7, 6: -0.6, 7: -0.7, 8: 0.2}
 INTENSITY = {1: 0.75, 2: 1.0}
@@ -39,19 +41,39 @@ class SeedCNN(nn.Module):
         return self.fc(torch.flatten(x, 1))
 
 
-def features(path, kind):
+def signal_8k(path):
+    """A clip's mono samples at 8 kHz, whole (SPEC section 1: torchaudio's resampler)."""
     wav, sr = torchaudio.load(path)
-    wav = wav.mean(0, keepdim=True)
-    wav = torchaudio.functional.resample(wav, sr, 8000)
+    return torchaudio.functional.resample(wav.mean(0, keepdim=True), sr, 8000)  # [1, n]
+
+
+def fix_length(wav, length=WINDOW):
+    """The report's window: the first `length` samples, zero-padded at the end."""
     n = wav.shape[-1]
-    wav = torch.nn.functional.pad(wav, (0, WINDOW - n)) if n < WINDOW else wav[..., :WINDOW]
-    mel = torchaudio.transforms.MelSpectrogram(sample_rate=8000, n_fft=1024, hop_length=512, n_mels=64)(wav)
+    return torch.nn.functional.pad(wav, (0, length - n)) if n < length else wav[..., :length]
+
+
+_MEL = torchaudio.transforms.MelSpectrogram(sample_rate=8000, n_fft=1024, hop_length=512, n_mels=64)
+_DB = torchaudio.transforms.AmplitudeToDB(stype="power", top_db=80)
+
+
+def window_features(wav, kind, normalisation=None):
+    """Features of a [1, 61500] 8 kHz window, after the model's loudness normalisation if any
+    (src/dsp/pipeline.ts windowFeatures)."""
+    if normalisation is not None:
+        from loudness import normalise_loudness
+        wav = normalise_loudness(wav, normalisation)
+    mel = _MEL(wav)
     if kind in ("db", "db-band-mean"):
-        db = torchaudio.transforms.AmplitudeToDB(stype="power", top_db=80)(mel)
+        db = _DB(mel)
         if kind == "db-band-mean":
             db = remove_band_means(db, mel)
         mel = db
     return mel  # [1, 64, 121]
+
+
+def features(path, kind, normalisation=None):
+    return window_features(fix_length(signal_8k(path)), kind, normalisation)
 
 
 def remove_band_means(db, power, range_db=25.0):
