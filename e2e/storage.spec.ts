@@ -144,10 +144,18 @@ test('a listening session is saved as it runs, is in the history after a reload,
     const r = live[i];
     expect(Number(t)).toBeCloseTo(r.time, 3);
     expect(valence).toBe(r.valence === null ? '' : r.valence.toFixed(4));
-    expect(state).toBe(r.speech ? (r.valence === null ? 'no-model' : 'speech') : 'no-speech');
+    expect(state).toBe(r.held ? 'held' : r.speech ? (r.valence === null ? 'no-model' : 'speech') : 'no-speech');
     // The bundled model has one output: the arousal columns (appended after the others) stay empty.
     expect([arousal, smoothedArousal]).toEqual(['', '']);
   });
+  // The summary's figures are the CSV's: mean, lowest and highest of its valence column.
+  const values = rows.map((row) => row.split(',')[2]).filter((v) => v !== '').map(Number);
+  expect(values.length).toBeGreaterThan(0);
+  const signed = (v: number) => (Math.abs(v).toFixed(2) === '0.00' ? '0.00' : `${v < 0 ? '-' : '+'}${Math.abs(v).toFixed(2)}`);
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  await expect(history.locator('.detail .summary')).toContainText(
+    `mean ${signed(mean)}, from ${signed(Math.min(...values))} to ${signed(Math.max(...values))}`,
+  );
 });
 
 test('a file analysed in the page gives the readings of analyze --timeline', async ({ page }) => {
@@ -188,7 +196,7 @@ test('after one online visit, listening works offline', async ({ page, context }
   await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
   await page.getByRole('button', { name: 'Start listening' }).click();
   const gauge = page.locator('vm-valence-gauge');
-  await expect(gauge).toHaveAttribute('data-state', /^(reading|no-speech)$/, { timeout: 30_000 });
+  await expect(gauge).toHaveAttribute('data-state', /^(reading|held|no-speech)$/, { timeout: 30_000 });
   await expect(gauge).toHaveAttribute('data-state', 'reading', { timeout: 30_000 });
   expect(Number.isFinite(Number(await gauge.getAttribute('data-valence')))).toBe(true);
   expect(await gauge.getAttribute('data-valence')).not.toBe('');
@@ -208,7 +216,7 @@ test('an update waits for the end of the listening session', async ({ page }) =>
   const banner = page.locator('vm-update-banner');
   await expect(banner).toContainText('Update available');
   await page.getByRole('button', { name: 'Start listening' }).click();
-  await expect(page.locator('vm-valence-gauge')).toHaveAttribute('data-state', /listening|no-speech|reading/);
+  await expect(page.locator('vm-valence-gauge')).toHaveAttribute('data-state', /listening|no-speech|held|reading/);
   await banner.getByRole('button', { name: 'Reload to update' }).click();
   await expect(banner).toContainText('when you stop listening');
   await page.waitForTimeout(500);
@@ -221,7 +229,7 @@ test('a model imported while listening is used from the next session, and the sc
   await openReady(page);
   const status = page.locator('vm-engine-status');
   await page.getByRole('button', { name: 'Start listening' }).click();
-  await expect(page.locator('vm-valence-gauge')).toHaveAttribute('data-state', /no-speech|reading/, { timeout: 20_000 });
+  await expect(page.locator('vm-valence-gauge')).toHaveAttribute('data-state', /no-speech|held|reading/, { timeout: 20_000 });
   await page.locator('vm-model-manager #files').setInputFiles(['model.json', 'weights.bin', 'card.json'].map((f) => join(IMPORT_DIR, f)));
   await expect(activeModel(page)).toHaveText(inUse(IMPORTED), { timeout: 30_000 });
   await expect(page.locator('vm-app .notice')).toContainText('next session');

@@ -1,5 +1,6 @@
 // <vm-session-history>: the stored listening sessions (newest first); choosing one shows
-// its readings as a <vm-valence-timeline> with CSV / JSON download and delete buttons.
+// its summary (session-summary.ts) and its readings as a <vm-valence-timeline>, with CSV /
+// JSON download and delete buttons.
 // The app loads the data on the events and passes it back in `sessions` and `selected`.
 //   events: 'session-select' {id}, 'session-delete' {id}
 import { LitElement, css, html, nothing } from 'lit';
@@ -7,7 +8,7 @@ import './valence-timeline.ts';
 import type { SessionRecord, SessionWithReadings } from '../storage/session-store.ts';
 import { exportFileName, sessionToCsv, sessionToJson } from '../storage/session-export.ts';
 import { downloadFile } from './download.ts';
-import { meanValence, meanValenceText } from './reading-text.ts';
+import { summariseSession, summaryText } from './session-summary.ts';
 
 export interface SessionIdDetail {
   id: number;
@@ -120,6 +121,9 @@ export class SessionHistory extends LitElement {
       margin: 0 0 0.25rem;
       font-size: 1rem;
     }
+    .summary {
+      margin: 0 0 0.15rem;
+    }
     .actions {
       display: flex;
       flex-wrap: wrap;
@@ -156,9 +160,11 @@ export class SessionHistory extends LitElement {
     const duration = s.lastT ?? 0;
     return html`<section class="detail" aria-label="Session details">
       <h3>${new Date(s.startedAt).toLocaleString()}</h3>
+      <p class="summary">${summaryText(summariseSession(s.readings, s.hopSeconds), formatDuration)}</p>
       <div class="muted">
-        ${formatDuration(duration)} · ${s.readings.length} readings${meanValenceText(meanValence(s.readings))} ·
-        model ${s.modelName} (${s.backend})${s.endedAt === null && s.id !== this.runningId ? ' · interrupted' : ''}
+        ${s.readings.length} readings, one every ${s.hopSeconds} s · model ${s.modelName} (${s.backend})${s.endedAt === null && s.id !== this.runningId
+          ? ' · interrupted'
+          : ''}
       </div>
       <vm-valence-timeline .readings=${s.readings} span-seconds=${Math.max(10, Math.ceil(duration))}></vm-valence-timeline>
       <div class="actions">

@@ -89,7 +89,8 @@ export class SessionRecorderController implements ReactiveController {
       }
       if (this.runningSessionId === sessionId) this.runningSessionId = -1;
       await this.refresh();
-      if (this.selected?.id === sessionId) this.selected = (await store.getSession(sessionId)) ?? null;
+      // The session just ended is shown with its summary.
+      this.selected = (await store.getSession(sessionId)) ?? null;
       this.host.requestUpdate();
     });
   }
