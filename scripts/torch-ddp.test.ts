@@ -122,6 +122,17 @@ describe.skipIf(!hasTorch)('train_ddp.py under torchrun', () => {
     expect(existsSync(join(dir, 'mismatch-out'))).toBe(false);
   });
 
+  it('trains a one-output model (valence; the seed preset: power features, no augmentation or normalisation)', () => {
+    const out = join(dir, 'one');
+    py([join(TORCH, 'train_ddp.py'), ...manifests.flatMap((m) => ['--manifest', m]), '--preset', 'seed', '--epochs', '1', '--max-steps', '1', '--cache', join(dir, 'shards'), '--out', out]);
+    const card = JSON.parse(readFileSync(join(out, 'card.json'), 'utf8'));
+    expect(card.config.outputs).toBeUndefined();
+    expect(card.config.features).toBe('power');
+    expect(card.normalisation).toBeNull();
+    expect(card.recipe.augment).toBeNull();
+    expect(parseSafetensors(new Uint8Array(readFileSync(join(out, 'model.safetensors')))).tensors.get('fc.weight')?.shape).toEqual([1, 128 * 13 * 16]);
+  });
+
   it('--resume continues from the checkpoint; a bad manifest row is named by file and line', () => {
     py([join(TORCH, 'train_ddp.py'), ...common(2), '--max-steps', '1', '--out', run1, '--resume']);
     const card = JSON.parse(readFileSync(join(run1, 'card.json'), 'utf8'));

@@ -52,7 +52,7 @@ def card_of(a, recipe, corpora, state, world, device, speakers_of):
             "validation": {"epoch": best.get("epoch"), **best.get("val", {})},
             "corpora": [_scores(k["name"], len(k["val"]), best.get("corpora", {}).get(k["name"], {})) for k in corpora],
         },
-        "history": [{"epoch": h["epoch"], "trainLoss": h["trainLoss"], "val": h["val"], "seconds": h["seconds"]} for h in history],
+        "history": [{"epoch": h["epoch"], "trainLoss": h["trainLoss"], "val": h["val"], "seconds": h["seconds"], "trainSeconds": h.get("trainSeconds"), "steps": h.get("steps")} for h in history],
         "timing": {"msPerStep": 1000 * seconds / max(1, sum(h.get("steps", 0) for h in history)), "threads": a.threads, "seconds": seconds, "secondsPerEpoch": seconds / len(history) if history else None},
         "training": {"engine": "pytorch-ddp", "worldSize": world, "backend": "nccl" if device.type == "cuda" else "gloo",
                      "device": device.type, "amp": bool(a.amp and device.type == "cuda"), "workers": a.workers},

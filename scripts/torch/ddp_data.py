@@ -243,7 +243,7 @@ class TrainWindows(torch.utils.data.Dataset):
             g = torch.Generator().manual_seed((self.seed * 1000003 + self.epoch) * 10000019 + pos)
             w, norm = augment_window(self.signals[i], r["augment"], r["normalisation"], g)
             x = window_features(w, r["config"]["features"], norm)
-        return x, labels_of(self.clips[i], r["config"]["outputs"])
+        return x, labels_of(self.clips[i], r["config"].get("outputs", 1))
 
 
 def eval_features(clips, signals, recipe):
