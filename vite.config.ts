@@ -1,15 +1,39 @@
 // Vite builds and serves the app. Two things beyond the defaults:
-// - cross-origin isolation headers (COOP/COEP), which SharedArrayBuffer (the audio ring
-//   buffer) and threaded wasm need, on the dev server and on `npm start`'s preview server;
+// - response headers on the dev server and on `npm start`'s preview server (README,
+//   *Hosting*, lists them for other hosts): cross-origin isolation (COOP/COEP), which
+//   SharedArrayBuffer (the audio ring buffer) and threaded wasm need, a
+//   Content-Security-Policy and nosniff;
 // - the models/ folder at the top of the repository is served at /models/ and copied into
 //   the build, so the app ships the bundled model without a copy of it under public/.
 import { defineConfig, type Plugin } from 'vite';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve, sep } from 'node:path';
 
-const ISOLATION_HEADERS = {
+// Everything comes from the app's own origin. The two exceptions are what TF.js's threaded
+// wasm backend needs in the analysis worker: 'wasm-unsafe-eval' to compile its binaries,
+// and blob: for its pthread workers, which it starts from object URLs (worker-src) that
+// load the backend's code from another object URL (importScripts, script-src). Without
+// the first, wasm fails (WebGL or plain JS instead, far slower on a software GPU); without
+// blob:, the threaded backend never finishes starting. Only script that already runs here
+// can make a blob: URL, so allowing it opens nothing to injected markup. No
+// 'unsafe-inline' anywhere: components style themselves through adoptedStyleSheets (Lit's
+// static styles) and set their few computed values as CSS custom properties
+// (src/ui/css-props.ts).
+const CONTENT_SECURITY_POLICY = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval' blob:",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+  'X-Content-Type-Options': 'nosniff',
 };
 
 const MODELS_DIR = resolve(import.meta.dirname, 'models');
@@ -54,8 +78,8 @@ function modelsFolder(): Plugin {
 
 export default defineConfig({
   plugins: [modelsFolder()],
-  server: { headers: ISOLATION_HEADERS },
-  preview: { headers: ISOLATION_HEADERS },
+  server: { headers: HEADERS },
+  preview: { headers: HEADERS },
   worker: {
     format: 'es',
     // No `compress` in the worker bundle: TF.js's threaded wasm backend starts its pthreads

@@ -108,6 +108,17 @@ async function standalone(page: Page, tag: 'vm-arousal-meter' | 'vm-valence-time
   );
 }
 
+/**
+ * Where the arousal marker is drawn, as a fraction of its scale's width (0 = calm end),
+ * once its 0.25 s transition has settled: what the user sees, not how it was styled.
+ */
+async function markerPosition(page: Page): Promise<number> {
+  return page.locator('#test-arousal').evaluate((el) => {
+    const marker = el.shadowRoot!.querySelector<HTMLElement>('.marker')!;
+    return parseFloat(getComputedStyle(marker).left) / marker.offsetParent!.clientWidth;
+  });
+}
+
 async function setArousal(page: Page, arousal: number | null, state: string): Promise<void> {
   await page.locator('#test-arousal').evaluate(
     async (el, [a, s]) => {
@@ -131,14 +142,14 @@ test('the arousal meter shows number, label and marker, and reflects them on the
   await expect(meter).toHaveAttribute('data-state', 'reading');
   await expect(meter.locator('.value')).toHaveText(/^\s*\+0\.63\s*excited\s*$/);
   await expect(role).toHaveAttribute('aria-valuetext', '+0.63, excited');
-  await expect(meter.locator('.marker')).toHaveAttribute('style', /left: 81\.255/);
+  await expect.poll(() => markerPosition(page)).toBeCloseTo((0.6251 + 1) / 2, 3);
 
   await setArousal(page, -0.1, 'reading');
   await expect(role).toHaveAttribute('aria-valuetext', '-0.10, moderate');
   await setArousal(page, -3, 'reading'); // clamped to the scale's calm end
   await expect(meter).toHaveAttribute('data-arousal', '-3');
   await expect(role).toHaveAttribute('aria-valuetext', '-1.00, calm');
-  await expect(meter.locator('.marker')).toHaveAttribute('style', /left: 0%/);
+  await expect.poll(() => markerPosition(page)).toBeCloseTo(0, 3);
 
   await setArousal(page, null, 'no-speech');
   await expect(meter).toHaveAttribute('data-arousal', '');

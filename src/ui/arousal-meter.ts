@@ -4,6 +4,7 @@
 // no number). Properties in, nothing out; the host reflects data-arousal (a number, or
 // empty) and data-state for styling and tests.
 import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
+import { cssProps } from './css-props.ts';
 import type { GaugeState } from './reading-text.ts';
 import { AROUSAL_GRADIENT, arousalLabel } from './arousal-scale.ts';
 import { clampValence, formatValence } from './valence-scale.ts';
@@ -72,6 +73,7 @@ export class ArousalMeter extends LitElement {
     .marker {
       position: absolute;
       top: 0;
+      left: var(--vm-arousal-position);
       width: 4px;
       height: 16px;
       margin-left: -2px;
@@ -131,7 +133,7 @@ export class ArousalMeter extends LitElement {
         <span class="name" aria-hidden="true">Arousal</span>
         <div class="scale" aria-hidden="true">
           <div class="track"></div>
-          ${a === null ? nothing : html`<div class="marker ${stale ? 'stale' : ''}" style=${`left: ${((a + 1) / 2) * 100}%`}></div>`}
+          ${a === null ? nothing : html`<div class="marker ${stale ? 'stale' : ''}" ${cssProps({ '--vm-arousal-position': `${((a + 1) / 2) * 100}%` })}></div>`}
           <div class="ends"><span>calm</span><span>excited</span></div>
         </div>
         <div class="value ${a === null ? 'none' : ''} ${stale ? 'stale' : ''}" aria-hidden="true">

@@ -11,7 +11,7 @@ export function downloadFile(data: BlobPart, type: string, name: string): void {
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
-  a.style.display = 'none';
+  a.hidden = true;
   document.body.appendChild(a);
   a.click();
   a.remove();

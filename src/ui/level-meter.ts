@@ -2,6 +2,7 @@
 // is live before any valence arrives. Map dBFS to 0..1 outside (see meterLevel() in
 // src/audio/capture.ts); the host reflects data-level for tests.
 import { LitElement, css, html } from 'lit';
+import { cssProps } from './css-props.ts';
 
 export class LevelMeter extends LitElement {
   static override properties = {
@@ -47,6 +48,7 @@ export class LevelMeter extends LitElement {
       position: absolute;
       inset: 0;
       background: linear-gradient(to right, #2ea460 0%, #2ea460 70%, #e0a526 85%, #d64550 100%);
+      clip-path: inset(0 var(--vm-level-gap) 0 0);
       transition: clip-path 60ms linear;
     }
   `;
@@ -72,7 +74,7 @@ export class LevelMeter extends LitElement {
         aria-valuenow=${percent}
         aria-valuetext=${`${percent}%`}
       >
-        <div class="fill" style=${`clip-path: inset(0 ${(100 - level * 100).toFixed(1)}% 0 0)`}></div>
+        <div class="fill" ${cssProps({ '--vm-level-gap': `${(100 - level * 100).toFixed(1)}%` })}></div>
       </div>
     `;
   }

@@ -3,6 +3,7 @@
 // Properties in, nothing out; the host reflects data-valence and data-state for styling
 // and tests, and a polite live region announces label and state changes.
 import { LitElement, css, html, nothing, svg } from 'lit';
+import { cssProps } from './css-props.ts';
 import type { GaugeState } from './reading-text.ts';
 import { NEUTRAL_BAND, clampValence, formatValence, valenceColor, valenceLabel } from './valence-scale.ts';
 
@@ -111,6 +112,7 @@ export class ValenceGauge extends LitElement {
       stroke: var(--vm-gauge-needle);
       stroke-width: 4;
       stroke-linecap: round;
+      transform: rotate(var(--vm-needle-angle, 0deg));
       transition: transform 0.25s ease-out;
       transform-origin: ${CX}px ${CY}px;
     }
@@ -125,6 +127,7 @@ export class ValenceGauge extends LitElement {
       font-weight: 650;
       font-variant-numeric: tabular-nums;
       line-height: 1.1;
+      color: var(--vm-value-color);
     }
     .stale .value,
     .stale .label {
@@ -192,7 +195,7 @@ export class ValenceGauge extends LitElement {
           ${v === null ? nothing : this.renderNeedle(v)}
         </svg>
         <div class="readout ${stale ? 'stale' : ''}">
-          <div class="value ${v === null ? 'none' : ''}" style=${v === null ? '' : `color: ${valenceColor(v)}`}>
+          <div class="value ${v === null ? 'none' : ''}" ${cssProps(v === null ? {} : { '--vm-value-color': valenceColor(v) })}>
             ${v === null ? '\u2014' : formatValence(v)}
           </div>
           <div class="label">${label ?? '\u00a0'}</div>
@@ -226,7 +229,7 @@ export class ValenceGauge extends LitElement {
     const degrees = v * 90;
     return svg`
       <line class="needle" x1=${CX} y1=${CY} x2=${CX} y2=${CY - R + STROKE / 2 + 4}
-        style=${`transform: rotate(${degrees}deg)`} />
+        ${cssProps({ '--vm-needle-angle': `${degrees}deg` })} />
       <circle class="hub" cx=${CX} cy=${CY} r="7" />
     `;
   }
