@@ -1,0 +1,45 @@
+// npm run carry-over -- MODEL_DIR RUN_DIR... : writes the leave-one-corpus-out results of the
+// runs (their cards' metrics.holdout) into MODEL_DIR/card.json as metrics.carryOver, which
+// the app words as "on a corpus left out of training". Command-line edge of src/training/carry-over.ts.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { CarryOverError, carryOverEntry, withCarryOver } from '../src/training/carry-over.ts';
+import { readFailureReason } from './lib/audio-file.ts';
+
+const USAGE = 'usage: npm run carry-over -- MODEL_DIR RUN_DIR...  (each RUN_DIR trained with --holdout-corpus)';
+
+function readCard(dir: string): Record<string, unknown> {
+  const path = join(dir, 'card.json');
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new CarryOverError(`${path}: ${readFailureReason(e)}`);
+  }
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch (e) {
+    throw new CarryOverError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+function main(args: string[]): void {
+  if (args.includes('-h') || args.includes('--help')) return void console.log(USAGE);
+  const [model, ...runs] = args;
+  if (!model || runs.length === 0) throw new CarryOverError(USAGE);
+  const entries = runs.map((dir) => carryOverEntry(readCard(dir), join(dir, 'card.json')));
+  const card = withCarryOver(readCard(model), entries);
+  writeFileSync(join(model, 'card.json'), `${JSON.stringify(card, null, 2)}\n`);
+  for (const e of entries) {
+    const ccc = (m: Record<string, unknown> | null) => (m && typeof m.ccc === 'number' ? m.ccc.toFixed(3) : 'n/a');
+    console.log(`${e.heldOut} (trained on ${e.trainedOn.join(', ')}, epoch ${e.epoch ?? '?'}): valence CCC ${ccc(e.valence)}, arousal CCC ${ccc(e.arousal)}`);
+  }
+  console.log(`wrote metrics.carryOver (${entries.length}) into ${join(model, 'card.json')}`);
+}
+
+try {
+  main(process.argv.slice(2));
+} catch (e) {
+  console.error(e instanceof CarryOverError ? e.message : e);
+  process.exit(1);
+}
