@@ -121,6 +121,10 @@ describe('npm run analyze', () => {
     const r = analyze('--hop', '0', SPEECH);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--hop must be a positive number/);
+    // Decimal only: Number() reads "0x1" as 1 s.
+    const hex = analyze('--hop', '0x1', SPEECH);
+    expect(hex.code).toBe(2);
+    expect(hex.stderr).toMatch(/--hop must be a positive number of seconds, got "0x1"/);
   });
 });
 

@@ -17,6 +17,7 @@ import { loadModelDir } from './lib/model-files.ts';
 import { defaultModelDir } from './lib/default-model.ts';
 import { readAudioFile } from './lib/audio-file.ts';
 import { truncationWarning } from '../src/audio/decode-wav.ts';
+import { parseDecimal } from '../src/training/decimal.ts';
 import { toCsv, toTable, type Row } from './lib/format-table.ts';
 import { runCli } from './lib/cli.ts';
 
@@ -66,7 +67,7 @@ function parseOptions(argv: string[]): Options | null {
   if (values.help) return null;
   if (positionals.length === 0) throw new Error('no audio files given');
   if (values.json && values.csv) throw new Error('--json and --csv exclude each other');
-  const hop = values.hop === undefined ? DEFAULT_HOP_SECONDS : Number(values.hop);
+  const hop = values.hop === undefined ? DEFAULT_HOP_SECONDS : parseDecimal(values.hop);
   if (!Number.isFinite(hop) || hop <= 0) throw new Error(`--hop must be a positive number of seconds, got "${values.hop}"`);
   if (values.backend !== 'wasm' && values.backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, got "${values.backend}"`);
   return {

@@ -116,4 +116,24 @@ describe.skipIf(!haveData)('npm run train (smoke)', () => {
     const card = JSON.parse(readFileSync(join(out, 'card.json'), 'utf8')) as { recipe: { seed: number } };
     expect(card.recipe.seed).toBe(1);
   });
+
+  it('with one validation clip, CCC and r are n/a, no epoch is chosen on CCC and nothing is saved', () => {
+    // 4 clips of actor 01 to train on, 1 of actor 17 to validate on.
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    const one = join(dir, 'one-val.csv');
+    writeFileSync(one, [...lines.slice(0, 6)].join('\n') + '\n');
+    expect(lines.slice(1, 6).map((l) => l.split(',')[2])).toEqual(['01', '01', '01', '01', '17']);
+    const out = join(dir, `one-val-${tag}`);
+    const r = tsx('scripts/train.ts', ['--manifest', one, '--val-speakers', '17', '--epochs', '2', '--patience', '0', '--no-cache', '--threads', '1', '--out', out]);
+    expect(r.status).toBe(1);
+    const epochs = r.stderr.split('\n').filter((l) => /^epoch \d\/2 /.test(l));
+    expect(epochs).toHaveLength(2);
+    for (const l of epochs) {
+      expect(l).toMatch(/ CCC n\/a {2}r n\/a /);
+      expect(l).not.toMatch(/best/);
+    }
+    expect(r.stderr).toMatch(/no epoch gave a usable validation ccc/);
+    expect(r.stderr).toMatch(/train: no epoch gave a defined validation CCC \(CCC needs validation labels that vary.*--select mse\); nothing saved/);
+    expect(existsSync(join(out, 'model.json'))).toBe(false);
+  });
 });

@@ -14,7 +14,7 @@ import { MEL, TARGET_RATE, WINDOW_LENGTH } from '../src/dsp/params.ts';
 import { kFoldBySpeaker, speakersOf } from '../src/training/split.ts';
 import { splitCorpora } from '../src/training/corpus-split.ts';
 import { scoresLine } from '../src/training/train-loop.ts';
-import type { ValenceMetrics } from '../src/training/metrics.ts';
+import { metricText, type ValenceMetrics } from '../src/training/metrics.ts';
 import { isBetter, needsSignals, recipeKey, type Recipe } from '../src/training/recipe.ts';
 import { gridRecipes, meanMetrics, rankRows, type MeanMetrics } from '../src/training/grid.ts';
 import { trainRun } from '../src/training/train-loop.ts';
@@ -189,7 +189,13 @@ async function train(opts: TrainOptions): Promise<number> {
   }
   const bestOverall = ranked.length > 0 ? ranked[0].kept : null;
   if (!bestOverall) {
-    console.error('train: no epoch finished; nothing saved');
+    // Epochs that ran but never gave a defined selection metric are not "no epoch finished".
+    const why =
+      stepsTotal > 0
+        ? `no epoch gave a defined validation ${opts.recipe.select.toUpperCase()}` +
+          (opts.recipe.select === 'ccc' ? ' (CCC needs validation labels that vary: at least two clips with different labels; or choose epochs with --select mse)' : '')
+        : 'no epoch finished';
+    console.error(`train: ${why}; nothing saved`);
     return stopRequested ? 130 : 1;
   }
   const { recipe, best } = bestOverall;
@@ -197,7 +203,7 @@ async function train(opts: TrainOptions): Promise<number> {
   if (!stopRequested) removeCheckpoint(ckptDir);
   if (opts.makeDefault) setDefaultModel(opts.out);
   progress.line(
-    `saved ${opts.out} (best epoch ${best.epoch}: val MSE ${best.val.mse.toFixed(4)}, CCC ${best.val.ccc.toFixed(4)})` +
+    `saved ${opts.out} (best epoch ${best.epoch}: val MSE ${metricText(best.val.mse)}, CCC ${metricText(best.val.ccc)})` +
       (opts.makeDefault ? '; now the default model' : ''),
   );
   if (best.holdout) progress.line(`held-out corpus at that epoch:\n${scoresLine(best.holdout)}`);

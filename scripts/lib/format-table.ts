@@ -5,6 +5,7 @@ export type Row = Record<string, Cell>;
 
 function show(v: Cell, digits: number | undefined): string {
   if (v === null) return '';
+  if (typeof v === 'number' && Number.isNaN(v)) return 'n/a'; // an undefined metric
   if (typeof v === 'number') return digits === undefined ? String(v) : v.toFixed(digits);
   return v;
 }

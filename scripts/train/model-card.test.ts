@@ -73,3 +73,15 @@ describe('cardData', () => {
     expect(text).toContain('| turev | held out (never trained on) | 4 | 0.500 | 0.500 | 0.250 | 0.750 | 0.250 | 0.500 | 0.250 | 0.750 |');
   });
 });
+describe('renderCard', () => {
+  it('prints an undefined metric (NaN, or null from a checkpoint) as n/a', () => {
+    const c = card({ ...counts, source: 'manifest clips.csv' });
+    const one = { n: 1, mse: 0.04, ccc: NaN, pearson: NaN, sign_acc: 1 };
+    c.metrics.validation = { epoch: 2, ...one };
+    c.history = [{ epoch: 2, trainLoss: 0.5, val: { ...one, pearson: null as unknown as number } }];
+    const text = renderCard(c);
+    expect(text).toContain('| validation (best epoch 2) | MSE 0.0400, CCC n/a, Pearson r n/a, sign accuracy 1 (n 1) |');
+    expect(text).toContain('| 2 | 0.5000 | 0.0400 | n/a | n/a | 1 |');
+  });
+});
+

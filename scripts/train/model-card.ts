@@ -128,7 +128,9 @@ function scoresTable(c: TrainedCard): string[] {
   ];
 }
 
-const f = (x: unknown) => (typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(4)) : JSON.stringify(x));
+/** A card value: integers as they are, other numbers to 4 decimals, an undefined metric (NaN, a checkpoint's null) as n/a. */
+const f = (x: unknown) =>
+  x === null || (typeof x === 'number' && !Number.isFinite(x)) ? 'n/a' : typeof x === 'number' ? (Number.isInteger(x) ? String(x) : x.toFixed(4)) : JSON.stringify(x);
 
 export function renderCard(c: TrainedCard): string {
   const v = c.metrics.validation;

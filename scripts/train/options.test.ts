@@ -42,6 +42,12 @@ describe('train options', () => {
     expect(() => parse('--noise-snr', '20')).toThrow(/--noise-snr must be LO,HI/);
     expect(() => parse('--noise-snr', '10,x')).toThrow(/--noise-snr must be LO,HI/);
     expect(() => parse('--max-boost=-3')).toThrow(/--max-boost must be a number of dB >= 0/);
+    // Decimal only: Number() would read these as 16, 1, 2 and 0.
+    expect(() => parse('--epochs', '0x10')).toThrow(/--epochs must be a whole number > 0, got "0x10"/);
+    expect(() => parse('--lr', '0b1')).toThrow(/--lr must be a positive number, got "0b1"/);
+    expect(() => parse('--speed', '0x1,2')).toThrow(/--speed must be LO,HI/);
+    expect(() => parse('--seed', ' ')).toThrow(/--seed must be a whole number/);
+    expect(parse('--lr', '3e-4').recipe.lr).toBe(0.0003);
     expect(() => parse('--preset', 'seed', '--noise-snr', '5,45')).toThrow(/--noise-snr needs augmentation/);
     expect(() => parse('--no-normalise', '--max-boost', '40')).toThrow(/--max-boost needs loudness normalisation/);
   });

@@ -9,6 +9,7 @@ import { DEFAULT_NORMALISATION } from '../../src/dsp/loudness.ts';
 import { buildRecipe, RecipeError, type Recipe, type RecipeOverrides } from '../../src/training/recipe.ts';
 import { GRID, type GridAxes } from '../../src/training/grid.ts';
 import type { CorpusSource } from '../lib/corpus.ts';
+import { parseDecimal } from '../../src/training/decimal.ts';
 
 /** A --val-speakers value: a list for the one corpus (corpus null), or NAME=LIST for one of several. */
 export interface ValSpeakersFlag {
@@ -94,7 +95,7 @@ run:
 /** "LO,HI" as an increasing pair of finite numbers. */
 function range(v: string | undefined, name: string): [number, number] | undefined {
   if (v === undefined) return undefined;
-  const parts = v.split(',').map((p) => Number(p.trim()));
+  const parts = v.split(',').map(parseDecimal);
   if (parts.length !== 2 || !parts.every(Number.isFinite) || parts[0] > parts[1]) {
     throw new Error(`--${name} must be LO,HI (two numbers, LO <= HI), got "${v}"`);
   }
@@ -103,7 +104,7 @@ function range(v: string | undefined, name: string): [number, number] | undefine
 
 function num(v: string | undefined, name: string, check: (n: number) => boolean, what: string): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
+  const n = parseDecimal(v);
   if (!Number.isFinite(n) || !check(n)) throw new Error(`--${name} must be ${what}, got "${v}"`);
   return n;
 }
@@ -195,7 +196,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
   const recipe = recipeFromFlags(v.preset, {
     config: {
       features: v.features as FeatureType | undefined,
-      kernelSize: v.kernel ? Number(v.kernel) : undefined,
+      kernelSize: v.kernel ? parseDecimal(v.kernel) : undefined,
       activation: (v.activation || undefined) as Activation | undefined,
       pooling: (v.pooling || undefined) as Pooling | undefined,
       outputs: v.outputs === '2' ? 2 : v.outputs === '1' ? 1 : undefined,

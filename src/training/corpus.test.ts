@@ -66,6 +66,18 @@ describe('parseManifest', () => {
     bad('a.wav,0.5,', /my\.csv:1: empty speaker/);
     bad('"a.wav,0.5', /my\.csv:1: unterminated quote/);
     bad('a.wav,NaN', /valence must be a number/);
+    // Number() reads these as 1, 1, 7, 0 and 10: a label is written in decimal, nothing else.
+    bad('a.wav,0x1', /my\.csv:1: valence must be a number in \[-1, 1\], got "0x1"/);
+    bad('a.wav,0b1', /valence must be a number in \[-1, 1\], got "0b1"/);
+    bad('a.wav,0,s,0o7', /arousal must be a number in \[-1, 1\], got "0o7"/);
+    bad('a.wav,"  "', /neither valence nor arousal is given/);
+    bad('a.wav,1_0', /valence must be a number in \[-1, 1\], got "1_0"/);
+    bad('a.wav,Infinity', /valence must be a number/);
+  });
+
+  it('reads decimal labels in any of their usual spellings', () => {
+    const rows = parseManifest('a.wav,+0.5\nb.wav,-.25\nc.wav,1.\nd.wav,5e-1\ne.wav, -1 ');
+    expect(rows.map((r) => r.valence)).toEqual([0.5, -0.25, 1, 0.5, -1]);
   });
 
   it('treats a header-like line after the first row as a bad row', () => {

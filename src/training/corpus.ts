@@ -2,6 +2,7 @@
 // one: the CSV manifest's text (`path,valence[,speaker[,arousal]]`, SPEC section 3).
 // File-system work (listing RAVDESS / TurEV-DB folders, resolving paths) lives in
 // scripts/lib/corpus.ts.
+import { parseDecimal } from './decimal.ts';
 
 /** One labelled audio file. */
 export interface Clip {
@@ -87,7 +88,7 @@ function headerColumns(fields: string[]): Column[] | null {
 function labelCell(text: string | undefined, what: string, where: string): number | null {
   const t = (text ?? '').trim();
   if (t === '') return null;
-  const value = Number(t);
+  const value = parseDecimal(t);
   if (!Number.isFinite(value)) throw new CorpusError(`${where}: ${what} must be a number in [-1, 1], got "${text}"`);
   if (value < -1 || value > 1) throw new CorpusError(`${where}: ${what} ${value} is outside [-1, 1]`);
   return value;

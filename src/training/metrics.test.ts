@@ -1,6 +1,6 @@
 // Metrics on cases derivable by hand, and against the textbook formulas written another way.
 import { describe, expect, it } from 'vitest';
-import { MetricsError, allMetrics, ccc, knownMetrics, mse, pearson, signAccuracy } from './metrics.ts';
+import { MetricsError, allMetrics, ccc, knownMetrics, metricText, mse, pearson, signAccuracy } from './metrics.ts';
 import { createRng } from './random.ts';
 
 describe('metrics', () => {
@@ -70,8 +70,28 @@ describe('metrics', () => {
     expect(Number.isNaN(pearson([0.1, 0.1, 0.1], [0, 0.5, 1]))).toBe(true);
     expect(Number.isNaN(ccc([0.3, 0.3], [0.3, 0.3]))).toBe(true);
     expect(ccc([0.1, 0.1, 0.1], [0, 0.5, 1])).toBe(0);
+    // Labels that do not vary: CCC cannot measure agreement (it is 0 whatever the prediction), so it is undefined.
     const json = JSON.parse(JSON.stringify(allMetrics([0.2, 0.2], [0, 0]))) as Record<string, unknown>;
-    expect(json).toEqual({ n: 2, mse: expect.closeTo(0.04, 15), ccc: 0, pearson: null, sign_acc: null });
+    expect(json).toEqual({ n: 2, mse: expect.closeTo(0.04, 15), ccc: null, pearson: null, sign_acc: null });
+  });
+
+  it('one clip, or one label value: CCC and r are undefined (NaN), MSE and sign are not', () => {
+    // One clip: both variances are 0, so 2 cov / (0 + 0 + (0.3 - 0.5)^2) would be a meaningless 0.
+    const one = allMetrics([0.3], [0.5]);
+    expect(one.n).toBe(1);
+    expect(one.mse).toBeCloseTo(0.04, 15); // (0.3 - 0.5)^2
+    expect(one.sign_acc).toBe(1);
+    expect(Number.isNaN(one.ccc)).toBe(true);
+    expect(Number.isNaN(one.pearson)).toBe(true);
+    // Varying predictions against one label value: still no concordance to measure.
+    expect(Number.isNaN(ccc([0.1, 0.2, 0.3], [0.5, 0.5, 0.5]))).toBe(true);
+  });
+
+  it('metricText prints a number to 4 decimals and an undefined metric as n/a', () => {
+    expect(metricText(0.25)).toBe('0.2500');
+    expect(metricText(-0.125, 3)).toBe('-0.125');
+    expect(metricText(NaN)).toBe('n/a');
+    expect(metricText(null)).toBe('n/a'); // a checkpoint's JSON null
   });
 
   it('refuses mismatched or empty inputs', () => {

@@ -1,6 +1,7 @@
 // Valence metrics of SPEC section 4: MSE, CCC (concordance correlation coefficient),
 // Pearson r and sign accuracy on clips whose label is not 0. Sums in float64. A metric that
-// is undefined for the data (e.g. r of a constant prediction) is NaN; JSON writes it as null.
+// is undefined for the data (r of a constant series; CCC of labels that do not vary, as with
+// one clip) is NaN; JSON writes it as null, text as n/a, and it never chooses an epoch.
 
 /** The metrics evaluate prints and training logs, with the names of its --json contract. */
 export interface ValenceMetrics {
@@ -59,12 +60,16 @@ export function mse(pred: Values, label: Values): number {
   return s / n;
 }
 
-/** Lin's CCC: 2 cov / (var_p + var_y + (mean_p - mean_y)^2), population moments; NaN when both are the same constant. */
+/**
+ * Lin's CCC: 2 cov / (var_p + var_y + (mean_p - mean_y)^2), population moments. NaN when the
+ * labels do not vary (one clip, or one label value): the covariance is then 0 whatever the
+ * prediction, so the 0 it would give measures nothing. A constant prediction of varying
+ * labels is 0, rightly: it follows none of them.
+ */
 export function ccc(pred: Values, label: Values): number {
   check(pred, label);
   const { mp, my, vp, vy, cov } = moments(pred, label);
-  const denom = vp + vy + (mp - my) ** 2;
-  return denom === 0 ? NaN : (2 * cov) / denom;
+  return vy === 0 ? NaN : (2 * cov) / (vp + vy + (mp - my) ** 2);
 }
 
 /** Pearson's r; NaN when either series is constant. */
@@ -88,6 +93,11 @@ export function signAccuracy(pred: Values, label: Values): number {
     if (Math.sign(pred[i]) === Math.sign(label[i])) right++;
   }
   return scored === 0 ? NaN : right / scored;
+}
+
+/** A metric as text: `digits` decimals, or n/a where it is undefined (NaN, or a checkpoint's JSON null). */
+export function metricText(x: number | null, digits = 4): string {
+  return x !== null && Number.isFinite(x) ? x.toFixed(digits) : 'n/a';
 }
 
 /** All metrics at once. */

@@ -1,6 +1,8 @@
 // The epoch-choosing summary: one corpus's valence metrics exactly, several corpora's means.
 import { describe, expect, it } from 'vitest';
 import { summarise } from './score.ts';
+import { allMetrics } from './metrics.ts';
+import { isBetter } from './recipe.ts';
 
 const m = (n: number, ccc: number, mse: number) => ({ n, mse, ccc, pearson: ccc, sign_acc: 0.5 });
 
@@ -16,5 +18,14 @@ describe('summarise', () => {
     expect(s.ccc).toBeCloseTo(0.4, 12); // (0.6 + 0.2) / 2: corpus c has no valence labels
     expect(s.mse).toBeCloseTo(0.2, 12);
     expect(Number.isNaN(summarise([]).ccc)).toBe(true);
+  });
+
+  it('a corpus of one validation clip has an undefined CCC, so no epoch is chosen on it', () => {
+    // Prediction 0.3 for a clip labelled 0.5: MSE (0.3 - 0.5)^2, CCC and r undefined.
+    const val = summarise([{ corpus: 'a', clips: 1, valence: allMetrics([0.3], [0.5]), arousal: null }]);
+    expect(Number.isNaN(val.ccc)).toBe(true);
+    expect(Number.isNaN(val.pearson)).toBe(true);
+    expect(isBetter(val, null, 'ccc')).toBe(false);
+    expect(isBetter(val, null, 'mse')).toBe(true); // MSE is defined for one clip
   });
 });

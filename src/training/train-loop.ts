@@ -14,6 +14,7 @@ import { epochOrder } from './balance.ts';
 import { createRng, deriveSeed } from './random.ts';
 import { isBetter, type Recipe } from './recipe.ts';
 import { summarise, type CorpusScores, type EvalSet, type Labels } from './score.ts';
+import { metricText } from './metrics.ts';
 import { packEvalSets, scorePrediction, setPrediction } from './eval-pack.ts';
 import { buildWindow, packSignals, windowSeed, type WindowPlan, type WindowSource } from './train-windows.ts';
 import type { BestEpoch, Checkpoint, EpochRecord } from './run-state.ts';
@@ -43,12 +44,10 @@ export function batchTargets(items: readonly Labels[], outputs: 1 | 2): Float32A
   return y;
 }
 
-const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(4) : 'n/a');
-
 /** One line of a corpus's scores, e.g. "turev-16k (held out)  valence CCC 0.1234 ...  arousal CCC ...". */
 export function scoresLine(s: CorpusScores, tag = ''): string {
   const dim = (name: string, m: CorpusScores['valence']) =>
-    m ? `${name} CCC ${fmt(m.ccc)} r ${fmt(m.pearson)} MSE ${fmt(m.mse)} sign ${Number.isFinite(m.sign_acc) ? m.sign_acc.toFixed(3) : 'n/a'}` : '';
+    m ? `${name} CCC ${metricText(m.ccc)} r ${metricText(m.pearson)} MSE ${metricText(m.mse)} sign ${metricText(m.sign_acc, 3)}` : '';
   return [`  ${s.corpus}${tag}`, `n ${s.valence?.n ?? s.arousal?.n ?? 0}`, dim('valence', s.valence), dim('arousal', s.arousal)].filter((x) => x !== '').join('  ');
 }
 
@@ -214,8 +213,8 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
       }
       ctl.progress.line(
         `${ctl.label ?? ''}epoch ${epoch}/${recipe.epochs}  train MSE ${record.trainLoss.toFixed(4)}  ` +
-          `val${corpora.length > 1 ? ' (mean over corpora)' : ''} MSE ${val.mse.toFixed(4)}  CCC ${val.ccc.toFixed(4)}  r ${val.pearson.toFixed(4)}  ` +
-          `sign ${val.sign_acc.toFixed(3)}  (${record.seconds.toFixed(1)} s)${improved ? '  * best' : ''}`,
+          `val${corpora.length > 1 ? ' (mean over corpora)' : ''} MSE ${metricText(val.mse)}  CCC ${metricText(val.ccc)}  r ${metricText(val.pearson)}  ` +
+          `sign ${metricText(val.sign_acc, 3)}  (${record.seconds.toFixed(1)} s)${improved ? '  * best' : ''}`,
       );
       if (detailed) {
         for (const c of corpora) ctl.progress.line(scoresLine(c));
