@@ -62,6 +62,11 @@ export function configureWasmPaths(): void {
   wasmPathsSet = true;
 }
 
+/** The TF.js backend in use now (where a trial of a model runs). */
+export function activeBackendName(): string {
+  return tf.getBackend() ?? 'none';
+}
+
 /** The GPU's name as WebGL reports it (null where WebGL or OffscreenCanvas is missing). */
 export function webglRenderer(): string | null {
   try {

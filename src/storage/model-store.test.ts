@@ -145,6 +145,28 @@ describe('model store', () => {
     await refused(pickedFiles('x', { 'model.json': '{"format": "layers-model",', 'weights.bin': trained.weights }), /not valid JSON/);
   });
 
+  it("runs the trial before storing: a failed trial refuses the import with its reason; the trial gets the checked files, the store keeps its own weights", async () => {
+    const store = await openModelStore(factory);
+    await store.ensureBundled(fakeFetcher(files).fetcher, BASE);
+    const before = await store.list();
+    const tried: { name: string; bytes: number }[] = [];
+    const err = await store
+      .importModelFiles(trainedFiles(), async (m) => {
+        tried.push({ name: m.name, bytes: m.weights.byteLength });
+        throw new Error('the trial run on the wasm backend failed: Shape mismatch');
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ModelError);
+    expect((err as Error).message).toBe('Model not imported: the trial run on the wasm backend failed: Shape mismatch');
+    expect(tried).toEqual([{ name: 'live-db', bytes: trained.weights.byteLength }]);
+    expect(await store.list()).toEqual(before);
+    expect(await store.activeId()).toBe('bundled/bundled-one');
+    // A trial that detaches the buffer it was given (a transfer to the worker) leaves the stored copy whole.
+    const imported = await store.importModelFiles(trainedFiles(), async (m) => void structuredClone(m.weights, { transfer: [m.weights] }));
+    expect(await store.activeId()).toBe(imported.id);
+    expect(new Uint8Array((await store.get(imported.id))!.weights)).toEqual(trained.weights);
+  });
+
   it("accepts the repository's bundled model (models/index.json)", async () => {
     const dir = resolve(import.meta.dirname, '../../models');
     const name = (JSON.parse(readFileSync(resolve(dir, 'index.json'), 'utf8')) as { default: string }).default;

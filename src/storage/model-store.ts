@@ -28,6 +28,9 @@ export interface ModelFileLike {
   arrayBuffer(): Promise<ArrayBuffer>;
 }
 
+/** Runs a model's files before an import stores them (the worker's trial forward pass); rejects saying why it cannot run. */
+export type ModelTrial = (files: { name: string; modelJson: Record<string, unknown>; weights: ArrayBuffer }) => Promise<void>;
+
 /** Outcome of ensureBundled. */
 export interface BundledResult {
   record: ModelSummary;
@@ -195,16 +198,24 @@ export class ModelStore {
   /**
    * Imports a model folder from `npm run train` (model.json + its weight files + optional
    * card.json). Refused with a ModelError saying why when anything is missing, corrupt or
-   * made for other features; the stored models and the active choice are then unchanged.
-   * On success the new model is stored and becomes the active one.
+   * made for other features, or when `trial` (the worker's forward pass on the checked
+   * files; it gets a copy of the weights) rejects; the stored models and the active choice
+   * are then unchanged. On success the new model is stored and becomes the active one.
    */
-  async importModelFiles(files: readonly ModelFileLike[]): Promise<ModelSummary> {
+  async importModelFiles(files: readonly ModelFileLike[], trial?: ModelTrial): Promise<ModelSummary> {
     let checkedRecord: ModelRecord;
     try {
       checkedRecord = await readImport(files);
     } catch (e) {
       if (e instanceof ModelError) throw new ModelError(REFUSED + e.message);
       throw e;
+    }
+    if (trial) {
+      try {
+        await trial({ ...toModelFiles(checkedRecord), weights: checkedRecord.weights.slice(0) });
+      } catch (e) {
+        throw new ModelError(REFUSED + ((e as Error).message || String(e)));
+      }
     }
     const record = checkedRecord;
     const mb = (record.weights.byteLength / 1e6).toFixed(1);

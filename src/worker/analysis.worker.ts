@@ -1,18 +1,20 @@
 // The analysis worker: loads the model (files from the page's model store, or fetched
-// from the models URL as a fallback), picks the TF.js backend by measurement, then for
+// from the models URL as a fallback), picks the TF.js backend by measurement, tries a
+// model the page is about to import (one forward pass, model-trial.ts), then for
 // each capture session drains the shared ring (or takes posted chunks), runs the
 // AnalysisLoop (LiveWindow -> speech gate -> CNN) and posts readings. Everything heavy
 // happens here, off the page's main thread. Input that arrives while a reading is being
 // computed is gathered and handed over in one piece, so the loop skips to the newest
 // window instead of building a queue.
 import { Float32RingBuffer } from '../audio/ring-buffer.ts';
-import { chooseBackend, type Runner } from '../model/browser-backend.ts';
+import { activeBackendName, chooseBackend, type Runner } from '../model/browser-backend.ts';
 import { bundleFromFiles, fetchModelFiles, type ModelFiles } from '../model/load-model-url.ts';
 import { outputCount, type CnnConfig } from '../model/config.ts';
 import { normalisationFromCard, type LoudnessNormalisation } from '../dsp/loudness.ts';
 import { AnalysisLoop, analyzeSignal, type PredictFn } from './analysis-loop.ts';
+import { trialForwardPass } from './model-trial.ts';
 import { windowPredictorAsync } from './window-predictor.ts';
-import type { AnalyzeFileCommand, InitCommand, StartCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
+import type { AnalyzeFileCommand, InitCommand, StartCommand, TrialModelCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
 
 interface WorkerScope {
   postMessage(message: WorkerMessage, transfer?: Transferable[]): void;
@@ -37,6 +39,8 @@ interface ModelRunner extends Runner {
 
 let model: ModelRunner | null = null;
 let modelFailed = false;
+/** The model load in progress (a trial waits for it: the backend may still be changing). */
+let loading: Promise<void> = Promise.resolve();
 
 async function init(cmd: InitCommand): Promise<void> {
   // A new model (a switch between sessions): the old one goes once the new one is ready.
@@ -84,6 +88,17 @@ async function init(cmd: InitCommand): Promise<void> {
   } catch (e) {
     modelFailed = true;
     post({ type: 'model', state: 'failed', name: files.name, message: `The model could not run: ${(e as Error).message}` });
+  }
+}
+
+/** A model tried before the page makes it active, on the backend the worker settled on. */
+async function trialModel(cmd: TrialModelCommand): Promise<void> {
+  await loading;
+  try {
+    await trialForwardPass(cmd.model);
+    post({ type: 'model-trial', id: cmd.id, backend: activeBackendName() });
+  } catch (e) {
+    post({ type: 'model-trial', id: cmd.id, backend: activeBackendName(), error: (e as Error).message || String(e) });
   }
 }
 
@@ -248,7 +263,10 @@ scope.addEventListener('message', (event) => {
   const cmd = event.data;
   switch (cmd.type) {
     case 'init':
-      void init(cmd);
+      loading = init(cmd);
+      break;
+    case 'trial-model':
+      void trialModel(cmd);
       break;
     case 'start':
       start(cmd);

@@ -8,6 +8,8 @@ export class AnalysisClient {
   private audioWaiters: ((audio: { samples: Float32Array; sampleRate: number }) => void)[] = [];
   private fileWaiters = new Map<number, { resolve: (r: LiveReading[]) => void; reject: (e: Error) => void }>();
   private nextFileId = 1;
+  private trialWaiters = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
+  private nextTrialId = 1;
 
   constructor(onMessage: (message: WorkerMessage) => void) {
     this.worker = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
@@ -20,6 +22,11 @@ export class AnalysisClient {
       } else if (message.type === 'file-readings') {
         this.fileWaiters.get(message.id)?.resolve(message.readings);
         this.fileWaiters.delete(message.id);
+      } else if (message.type === 'model-trial') {
+        const waiter = this.trialWaiters.get(message.id);
+        this.trialWaiters.delete(message.id);
+        if (message.error === undefined) waiter?.resolve();
+        else waiter?.reject(new Error(`the trial run on the ${message.backend} backend failed: ${message.error}`));
       } else if (message.type === 'error' && message.fileId !== undefined) {
         this.fileWaiters.get(message.fileId)?.reject(new Error(message.message));
         this.fileWaiters.delete(message.fileId);
@@ -40,6 +47,18 @@ export class AnalysisClient {
   init(source: { model: ModelFilesPayload } | { modelsUrl: string }, backend: BackendPreference): void {
     if ('model' in source) this.send({ type: 'init', model: source.model, backend }, [source.model.weights]);
     else this.send({ type: 'init', modelsUrl: source.modelsUrl, backend });
+  }
+
+  /**
+   * Builds `model` in the worker and runs one forward pass, leaving the active model as it
+   * is; resolves when it ran, rejects saying why not. The weights buffer is transferred.
+   */
+  trialModel(model: ModelFilesPayload): Promise<void> {
+    const id = this.nextTrialId++;
+    return new Promise((resolve, reject) => {
+      this.trialWaiters.set(id, { resolve, reject });
+      this.send({ type: 'trial-model', id, model }, [model.weights]);
+    });
   }
 
   /** Readings of a whole file through the live pipeline (samples transferred). */

@@ -116,7 +116,25 @@ export interface GetAudioCommand {
   type: 'get-audio';
 }
 
-export type WorkerCommand = InitCommand | StartCommand | ChunkCommand | StopCommand | GetAudioCommand | AnalyzeFileCommand;
+/**
+ * Tries a model before the page makes it active (an import): the worker builds it on its
+ * backend and runs one forward pass (model-trial.ts), after any model load in progress;
+ * the active model is untouched. Answered by `model-trial` with the same id.
+ */
+export interface TrialModelCommand {
+  type: 'trial-model';
+  id: number;
+  model: ModelFilesPayload;
+}
+
+export type WorkerCommand =
+  | InitCommand
+  | StartCommand
+  | ChunkCommand
+  | StopCommand
+  | GetAudioCommand
+  | AnalyzeFileCommand
+  | TrialModelCommand;
 
 // ---- worker -> page ----
 
@@ -176,4 +194,20 @@ export interface FileReadingsMessage {
   readings: LiveReading[];
 }
 
-export type WorkerMessage = ModelStatusMessage | ReadingMessage | ProgressMessage | AudioMessage | ErrorMessage | FileReadingsMessage;
+/** The outcome of a trial-model command: `error` says why the model cannot run (absent: it ran). */
+export interface ModelTrialMessage {
+  type: 'model-trial';
+  id: number;
+  /** The TF.js backend the trial ran on. */
+  backend: string;
+  error?: string;
+}
+
+export type WorkerMessage =
+  | ModelStatusMessage
+  | ReadingMessage
+  | ProgressMessage
+  | AudioMessage
+  | ErrorMessage
+  | FileReadingsMessage
+  | ModelTrialMessage;

@@ -2,9 +2,12 @@
 // hands the ACTIVE stored model's files to the worker (so later starts, offline ones
 // included, take the model from the browser), and imports, switches and deletes models.
 // It also holds the worker's model status (loading / measuring / ready / failed). A change
-// made while the worker is busy (a session or a file analysis) waits until it is free.
+// made while the worker is busy (a session or a file analysis) waits until it is free. An
+// import becomes active only after the worker's trial run of it; a stored model that fails
+// to load (one kept from before those checks) gives way to the bundled model, with a
+// message, so the app is never left without a working model; it stays stored.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { ModelStore, toModelFiles, type ModelFileLike, type ModelSummary } from '../../storage/model-store.ts';
+import { ModelStore, toModelFiles, type ModelFileLike, type ModelRecord, type ModelSummary, type ModelTrial } from '../../storage/model-store.ts';
 import type { AnalysisClient } from '../../worker/client.ts';
 import type { BackendPreference } from '../../model/backend-name.ts';
 import type { ModelStatusMessage } from '../../worker/protocol.ts';
@@ -30,12 +33,17 @@ export class ModelLibraryController implements ReactiveController {
   models: readonly ModelSummary[] = [];
   activeModelId = '';
   activeModelName = '';
-  /** Why the last import / switch / deletion failed, or why nothing can be stored ('' for none). */
+  /**
+   * Why the last import / switch / deletion failed, why nothing can be stored, or which
+   * model failed to load and was replaced by the bundled one ('' for none).
+   */
   error = '';
   busy = false;
   /** Says a chosen model waits for the worker to be free ('' for none). */
   notice = '';
   private store: ModelStore | null = null;
+  /** The stored model last sent to the worker (its failure falls back to the bundled one). */
+  private sent: Pick<ModelRecord, 'id' | 'name' | 'source'> | null = null;
   private reloadPending = false;
   private backendPreference: BackendPreference = 'auto';
 
@@ -55,6 +63,11 @@ export class ModelLibraryController implements ReactiveController {
   setStatus(status: ModelStatusMessage): void {
     this.status = status;
     this.host.requestUpdate();
+    const sent = this.sent;
+    if (status.state === 'failed' && sent && sent.source !== 'bundled') {
+      this.sent = null;
+      void this.fallBack(sent, status.message ?? 'no reason given');
+    }
   }
 
   /** No usable IndexedDB: the worker loads the bundled model from the models URL (and reports why not). */
@@ -86,7 +99,10 @@ export class ModelLibraryController implements ReactiveController {
   }
 
   importFiles(files: readonly ModelFileLike[]): void {
-    void this.act((store) => store.importModelFiles(files));
+    const client = this.deps.client();
+    // Without a worker there is nothing to try it on; its load then decides (and falls back).
+    const trial: ModelTrial | undefined = client ? (m) => client.trialModel(m) : undefined;
+    void this.act((store) => store.importModelFiles(files, trial));
   }
 
   use(id: string): void {
@@ -117,19 +133,46 @@ export class ModelLibraryController implements ReactiveController {
 
   /** Sends the active stored model to the worker (the URL fallback when none is stored). */
   private async loadActive(): Promise<void> {
+    await this.load(await this.store?.active().catch(() => undefined));
+  }
+
+  /** Sends a stored model to the worker; none: the bundled model from the models URL. */
+  private async load(record: ModelRecord | undefined): Promise<void> {
     const client = this.deps.client();
     if (!client) return;
-    const record = await this.store?.active().catch(() => undefined);
     // Once a backend is chosen, a model switch keeps it instead of timing them all again.
     const backend = this.status.state === 'ready' && this.status.backend ? this.status.backend : this.backendPreference;
     if (!record) {
+      this.sent = null;
       client.init({ modelsUrl: modelsUrl() }, backend);
       return;
     }
     this.activeModelId = record.id;
     this.activeModelName = record.name;
     this.setStatus({ type: 'model', state: 'loading', name: record.name });
+    this.sent = { id: record.id, name: record.name, source: record.source };
     client.init({ model: toModelFiles(record) }, backend);
+  }
+
+  /**
+   * `failed` (a stored, not bundled, model) did not load: the bundled model becomes the
+   * active one, and the message says which model failed and why. Nothing is deleted. With
+   * no bundled model stored, the failed status stays, with its reason.
+   */
+  private async fallBack(failed: Pick<ModelRecord, 'id' | 'name'>, why: string): Promise<void> {
+    const store = this.store;
+    if (!store) return;
+    const bundledId = (await store.list().catch(() => [])).find((m) => m.source === 'bundled')?.id;
+    const bundled = bundledId === undefined ? undefined : await store.get(bundledId).catch(() => undefined);
+    if (!bundled) return;
+    // Saved so the next start does not try the failed model again; if saving fails, the
+    // bundled model is still used now (load() takes the record, not the saved choice).
+    await store.setActive(bundled.id).catch(() => undefined);
+    this.error =
+      `The model "${failed.name}" could not be loaded, so the bundled model "${bundled.name}" is used instead. ` +
+      `${why.replace(/\.?$/, '.')} "${failed.name}" is still stored; delete it or import a corrected copy.`;
+    await this.load(bundled);
+    await this.refresh();
   }
 
   /** After a change of the active model: reload now, or once the worker is free. */
