@@ -1,10 +1,13 @@
-// <vm-model-manager>: the stored models with their cards (data, validation CCC/MSE, date),
-// which one is active, and buttons to switch, delete and import. It only shows and asks:
+// <vm-model-manager>: the stored models with their cards (data, validation CCC/MSE, date,
+// and in plain words what each was trained on and how far to trust it), which one is
+// active (with a warning if it was not trained for live windows), and buttons to switch,
+// delete and import. It only shows and asks:
 // the app does the storage work on its events and passes back `models`, `activeId`,
 // `error` and `busy`.
 //   events: 'model-import' {files: File[]}, 'model-select' {id}, 'model-delete' {id}
 import { LitElement, css, html, nothing } from 'lit';
 import type { ModelSummary } from '../storage/model-store.ts';
+import { liveWarning, reliabilityText, trainedOnText } from './model-card-text.ts';
 
 export interface ModelImportDetail {
   files: File[];
@@ -60,6 +63,7 @@ export class ModelManager extends LitElement {
       --vm-mm-border: #d5dae0;
       --vm-mm-accent: #3a6fd8;
       --vm-mm-error: #b3261e;
+      --vm-mm-warn: #b26a00;
       display: block;
       color: var(--vm-mm-fg);
       font-family: system-ui, sans-serif;
@@ -71,6 +75,7 @@ export class ModelManager extends LitElement {
         --vm-mm-border: #3a434d;
         --vm-mm-accent: #7fa7ff;
         --vm-mm-error: #ff8a80;
+        --vm-mm-warn: #ffb74d;
       }
     }
     ul {
@@ -111,6 +116,16 @@ export class ModelManager extends LitElement {
       color: var(--vm-mm-muted);
       font-size: 0.85rem;
       overflow-wrap: anywhere;
+    }
+    .trust {
+      font-size: 0.875rem;
+      margin-top: 0.2rem;
+    }
+    .warning {
+      margin: 0.35rem 0 0;
+      padding: 0.35rem 0.6rem;
+      border-left: 3px solid var(--vm-mm-warn);
+      font-size: 0.875rem;
     }
     .actions,
     .import {
@@ -188,7 +203,9 @@ export class ModelManager extends LitElement {
               <div class="meta">
                 ${m.source === 'bundled' ? 'bundled' : 'imported'}${s.date ? ` · ${s.date}` : ''}${s.metrics ? ` · ${s.metrics}` : ''}
               </div>
-              ${s.data ? html`<div class="meta">Data: ${s.data}</div>` : nothing}
+              ${trainedOnText(m.card) || s.data ? html`<div class="meta">Trained on ${trainedOnText(m.card) || s.data}</div>` : nothing}
+              ${reliabilityText(m.card) ? html`<div class="trust">${reliabilityText(m.card)}</div>` : nothing}
+              ${active && liveWarning(m.card) ? html`<p class="warning" role="status">${liveWarning(m.card)}</p>` : nothing}
             </div>
             <div class="actions">
               <button ?disabled=${active || this.busy} @click=${() => this.emit('model-select', { id: m.id })}>
