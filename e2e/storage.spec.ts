@@ -188,6 +188,25 @@ test('a file analysed in the page gives the readings of analyze --timeline', asy
   console.log(`file analysis: ${got.readings.length} readings, ${compared} with speech, max |diff| vs analyze ${max.toExponential(2)}`);
 });
 
+test('a WAV cut short is analysed in the page, with a warning that names the file and the missing bytes', async ({ page }) => {
+  await openReady(page);
+  const whole = readFileSync(SPEECH_WAV);
+  const at = whole.indexOf('data') + 8; // the data chunk's first byte
+  const declared = whole.readUInt32LE(at - 4);
+  const [rate, block] = [whole.readUInt32LE(24), whole.readUInt16LE(32)];
+  expect(whole.length).toBe(at + declared);
+  const cut = join(mkdtempSync(join(tmpdir(), 'vm-cut-')), 'speech-cut.wav');
+  writeFileSync(cut, whole.subarray(0, whole.length - 1000));
+  const seconds = Math.floor((declared - 1000) / block) / rate;
+  await page.locator('vm-file-analysis #audio').setInputFiles(cut);
+  await expect(page.locator('vm-file-analysis .warning')).toHaveText(
+    `speech-cut.wav: the WAV file is cut short: its data chunk declares ${declared} bytes but holds ${declared - 1000} ` +
+      `(1000 bytes missing); only the ${seconds.toFixed(3)} s present are analysed`,
+  );
+  await expect(page.locator('vm-file-analysis .summary')).toContainText('speech-cut.wav');
+  await expect(page.locator('vm-file-analysis vm-valence-timeline')).toBeVisible();
+});
+
 test('after one online visit, listening works offline', async ({ page, context }, testInfo) => {
   await openReady(page);
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });

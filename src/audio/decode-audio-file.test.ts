@@ -19,4 +19,15 @@ describe('decodeAudioFile', () => {
     expect(audio.sampleRate).toBe(8000);
     expect(Array.from(audio.samples)).toEqual([0.25, -0.75]);
   });
+
+  it('decodes a WAV cut short as far as it goes, with a warning naming the file and the missing bytes', async () => {
+    const whole = wavBytes({ rate: 8000, bits: 16, frames: [[16384], [-16384], [8192], [0]] }); // 8 data bytes
+    expect((await decodeAudioFile(new File([new Uint8Array(whole)], 'whole.wav'))).warning).toBe('');
+    const audio = await decodeAudioFile(new File([new Uint8Array(whole.subarray(0, whole.length - 4))], 'cut.wav'));
+    expect(audio.decoder).toBe('wav');
+    expect(Array.from(audio.samples)).toEqual([0.5, -0.5]);
+    expect(audio.warning).toBe(
+      'cut.wav: the WAV file is cut short: its data chunk declares 8 bytes but holds 4 (4 bytes missing); only the 0.000 s present are analysed',
+    );
+  });
 });

@@ -11,6 +11,8 @@ export interface DecodedAudioFile {
   sampleRate: number;
   /** 'wav': src/audio/decode-wav.ts, no resampling; 'browser': decodeAudioData at BROWSER_DECODE_RATE. */
   decoder: 'wav' | 'browser';
+  /** What the user should know about the file though it was decoded (a WAV cut short); '' for nothing. */
+  warning: string;
 }
 
 function isRiffWave(bytes: Uint8Array): boolean {
@@ -23,9 +25,10 @@ export async function decodeAudioFile(file: File): Promise<DecodedAudioFile> {
   if (isRiffWave(bytes)) {
     try {
       // Loaded on first use: the page's start-up bundle does not need the decoder.
-      const { decodeWav } = await import('./decode-wav.ts');
+      const { decodeWav, truncationWarning } = await import('./decode-wav.ts');
       const audio = decodeWav(bytes);
-      return { samples: new Float32Array(toMono(audio.channels)), sampleRate: audio.sampleRate, decoder: 'wav' };
+      const warning = audio.truncation ? truncationWarning(file.name, audio.truncation) : '';
+      return { samples: new Float32Array(toMono(audio.channels)), sampleRate: audio.sampleRate, decoder: 'wav', warning };
     } catch {
       // A WAV variant our decoder does not read: the browser may.
     }
@@ -38,5 +41,5 @@ export async function decodeAudioFile(file: File): Promise<DecodedAudioFile> {
     throw new Error(`"${file.name}" is not an audio file this browser can decode`);
   }
   const channels = Array.from({ length: buffer.numberOfChannels }, (_, i) => buffer.getChannelData(i));
-  return { samples: new Float32Array(toMono(channels)), sampleRate: buffer.sampleRate, decoder: 'browser' };
+  return { samples: new Float32Array(toMono(channels)), sampleRate: buffer.sampleRate, decoder: 'browser', warning: '' };
 }

@@ -1,6 +1,6 @@
 // <vm-file-analysis>: drop or pick an audio file; the app decodes it and runs it through
 // the live pipeline in the analysis worker, then passes the readings back here to show as
-// a timeline. Properties in (readings, busy, error, summary), one event out:
+// a timeline. Properties in (readings, busy, error, warning, summary), one event out:
 //   'file-chosen' {file: File}
 import { LitElement, css, html, nothing } from 'lit';
 import './valence-timeline.ts';
@@ -16,6 +16,7 @@ export class FileAnalysis extends LitElement {
     busy: { type: Boolean },
     disabled: { type: Boolean },
     error: {},
+    warning: {},
     summary: {},
     dragging: { state: true },
   };
@@ -28,6 +29,8 @@ export class FileAnalysis extends LitElement {
   declare disabled: boolean;
   /** Why the last file could not be analysed ('' for none). */
   declare error: string;
+  /** What the user should know about the analysed file, e.g. that it is cut short ('' for none). */
+  declare warning: string;
   /** One line about the analysed file ('' for none). */
   declare summary: string;
   declare private dragging: boolean;
@@ -38,6 +41,7 @@ export class FileAnalysis extends LitElement {
     this.busy = false;
     this.disabled = false;
     this.error = '';
+    this.warning = '';
     this.summary = '';
     this.dragging = false;
   }
@@ -48,6 +52,7 @@ export class FileAnalysis extends LitElement {
       --vm-fa-border: #b7bfc8;
       --vm-fa-accent: #3a6fd8;
       --vm-fa-error: #b3261e;
+      --vm-fa-warning: #7a4f00;
       display: block;
       font-family: system-ui, sans-serif;
     }
@@ -57,6 +62,7 @@ export class FileAnalysis extends LitElement {
         --vm-fa-border: #4a545f;
         --vm-fa-accent: #7fa7ff;
         --vm-fa-error: #ff8a80;
+        --vm-fa-warning: #ffcc80;
       }
     }
     .drop {
@@ -109,6 +115,11 @@ export class FileAnalysis extends LitElement {
       color: var(--vm-fa-error);
       margin: 0.5rem 0 0;
     }
+    .warning {
+      color: var(--vm-fa-warning);
+      margin: 0.5rem 0 0;
+      overflow-wrap: anywhere;
+    }
   `;
 
   private choose(file: File | undefined): void {
@@ -144,6 +155,7 @@ export class FileAnalysis extends LitElement {
         <span>${this.busy ? 'Analysing…' : 'or drop one here (WAV, MP3, OGG, FLAC: whatever this browser decodes)'}</span>
       </div>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.warning ? html`<p class="warning" role="status">${this.warning}</p>` : nothing}
       ${this.summary ? html`<p class="summary" role="status">${this.summary}</p>` : nothing}
       ${this.readings.length > 0
         ? html`<vm-valence-timeline .readings=${this.readings} span-seconds=${span}></vm-valence-timeline>`

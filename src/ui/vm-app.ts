@@ -242,7 +242,7 @@ export class VmApp extends LitElement {
       <section aria-labelledby="h-file">
         <h2 id="h-file">Analyse a file</h2>
         <vm-file-analysis .readings=${this.files.readings} ?busy=${this.files.busy} ?disabled=${running || this.models.status.state !== 'ready'}
-          error=${this.files.error} summary=${this.files.summary}
+          error=${this.files.error} warning=${this.files.warning} summary=${this.files.summary}
           @file-chosen=${(e: CustomEvent<FileChosenDetail>) => this.files.analyse(e.detail.file)}></vm-file-analysis>
       </section>
       <section aria-labelledby="h-models">

@@ -34,6 +34,8 @@ export class FileAnalysisController implements ReactiveController {
   error = '';
   /** One line about the analysed file ('' for none). */
   summary = '';
+  /** What the user should know about the analysed file, e.g. that it is cut short ('' for none). */
+  warning = '';
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
@@ -51,10 +53,12 @@ export class FileAnalysisController implements ReactiveController {
     this.busy = true;
     this.error = '';
     this.summary = '';
+    this.warning = '';
     this.readings = [];
     this.host.requestUpdate();
     try {
       const audio = await decodeAudioFile(file);
+      this.warning = audio.warning;
       const samples = audio.samples.length; // before the samples are transferred to the worker
       const readings = await client.analyzeFile(audio.samples, audio.sampleRate, this.deps.hopSeconds());
       this.readings = readings.map((r) => ({ t: r.time, valence: r.speech ? r.valence : null, arousal: r.speech ? r.arousal : null }));
