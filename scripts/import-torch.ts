@@ -16,6 +16,7 @@ import { readBesideCard } from './lib/beside-card.ts';
 import { setDefaultModel } from './lib/model-index.ts';
 import { runCli } from './lib/cli.ts';
 import { MEL, WINDOW_LENGTH, TARGET_RATE } from '../src/dsp/params.ts';
+import { parseDecimal } from '../src/training/decimal.ts';
 
 const USAGE = `usage: npm run import-torch -- WEIGHTS.safetensors --out DIR [options]
 
@@ -57,7 +58,10 @@ function parseImportOptions(argv: string[]): ImportOptions | null {
   if (values.features) given.features = values.features;
   if (values.activation) given.activation = values.activation;
   if (values.pooling) given.pooling = values.pooling;
-  if (values.padding) given.padding = Number(values.padding);
+  if (values.padding) {
+    given.padding = parseDecimal(values.padding);
+    if (!(Number.isInteger(given.padding) && given.padding >= 0)) throw new Error(`--padding must be a whole number >= 0, got "${values.padding}"`);
+  }
   return { file: positionals[0], out: values.out, given, card: values.card, makeDefault: values.default };
 }
 
