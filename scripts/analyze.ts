@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { DEFAULT_HOP_SECONDS } from '../src/dsp/params.ts';
 import { clipFeatures } from '../src/dsp/pipeline.ts';
+import { clampUnit } from '../src/model/output-range.ts';
 import { toMono } from '../src/dsp/mono.ts';
 import { normalisationFromCard } from '../src/dsp/loudness.ts';
 import { outputCount } from '../src/model/config.ts';
@@ -25,7 +26,8 @@ const USAGE = `usage: npm run analyze -- FILE... [options]
 
 Prints the valence (-1 negative .. +1 positive) of each audio file (WAV: any rate, any
 channel count, 8/16/24/32-bit integer or 32/64-bit float), and its arousal in a column
-of its own when the model has two outputs (valence, arousal).
+of its own when the model has two outputs (valence, arousal). Both are shown within
+[-1, 1], the scale's range (the model's linear output can overshoot it).
 
 options:
   --model DIR      model folder (model.json + weights); default: the bundled model
@@ -108,7 +110,8 @@ async function analyze(opts: Options): Promise<number> {
       const seconds = mono.length / audio.sampleRate;
       if (!opts.timeline) {
         const { valence, arousal } = read(clipFeatures(mono, audio.sampleRate, config.features, normalisation).data);
-        rows.push({ file, seconds: Number(seconds.toFixed(3)), valence, ...arousalOf(arousal) });
+        // Shown on the scale's range, as the app and --timeline show it (the loop clamps those).
+        rows.push({ file, seconds: Number(seconds.toFixed(3)), valence: clampUnit(valence), ...arousalOf(arousal === null ? null : clampUnit(arousal)) });
         continue;
       }
       // The app's file timeline: the same loop, gate and CNN as the live monitor.
