@@ -165,6 +165,10 @@ def main(argv=None):
         build_shards(val_clips, cache, 0, 1)
     if distributed:
         dist.barrier()
+        # With a cache on each node rather than shared, a node lacks the shards other nodes
+        # built: its own processes build those (a no-op on a shared cache).
+        build_shards(train, cache, local, int(os.environ.get("LOCAL_WORLD_SIZE", 1)))
+        dist.barrier()
     signals = load_signals(train, cache)
     log(f"{world} process(es) on {device.type}: {len(train)} train clips, "
         + ", ".join(f"{k['name']}: {len(k['val'])} validation ({','.join(k['valSpeakers'])})" for k in corpora))
@@ -180,7 +184,7 @@ def main(argv=None):
 
     sampler = BalancedDistributedSampler([c["corpus"] for c in train], a.batch_size, rank, world, a.seed, a.balance)
     data = TrainWindows(train, signals, recipe, a.seed)
-    loader = torch.utils.data.DataLoader(data, batch_size=a.batch_size // world, sampler=sampler, num_workers=a.workers)
+    loader = torch.utils.data.DataLoader(data, batch_size=a.batch_size // world, sampler=sampler, num_workers=a.workers, pin_memory=gpu)
     val_sets = None
     if rank == 0:
         vsig = load_signals(val_clips, cache)
@@ -193,14 +197,15 @@ def main(argv=None):
 
     for ep in range(state["epoch"], a.epochs):
         sampler.set_epoch(ep); data.epoch = ep
-        ddp.train(); t0 = time.time(); sse_sum = torch.zeros(2, dtype=torch.float64)
+        # Tensors that go through collectives live on the device: NCCL reduces only GPU tensors.
+        ddp.train(); t0 = time.time(); sse_sum = torch.zeros(2, dtype=torch.float64, device=device)
         steps = 0
         for x, y in loader:
             x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
             with amp:
                 pred = ddp(x)
             sse, known = masked_sse(pred.float(), y)
-            total = known.detach().double().cpu()
+            total = known.detach().double()
             if distributed:
                 dist.all_reduce(total)
             # DDP averages gradients over the world: scaled so they are the global batch's
@@ -211,19 +216,19 @@ def main(argv=None):
             if a.dump_grads and steps == 0 and ep == state["epoch"] and rank == 0:
                 write_safetensors(a.dump_grads, {n: p.grad for n, p in model.named_parameters()}, {"world": world})
             opt.step()
-            sse_sum += torch.tensor([sse.item(), known.item()], dtype=torch.float64)
+            sse_sum += torch.stack([sse.detach().double(), known.double()])
             steps += 1
             if a.max_steps and steps >= a.max_steps:
                 break
         if distributed:
             dist.all_reduce(sse_sum)
         train_secs = time.time() - t0
-        stop = torch.zeros(1)
+        stop = torch.zeros(1, device=device)
         if rank == 0:
             scores = {name: score(model, f, c, outputs, device) for name, (f, c) in val_sets.items()}
             val = summarise(scores)
             secs = time.time() - t0  # validation included, as npm run train's secondsPerEpoch
-            rec = {"epoch": ep + 1, "trainLoss": (sse_sum[0] / max(sse_sum[1], 1)).item(), "val": val, "corpora": scores, "seconds": secs, "trainSeconds": train_secs, "steps": steps}
+            rec = {"epoch": ep + 1, "trainLoss": (sse_sum[0] / sse_sum[1].clamp(min=1)).item(), "val": val, "corpora": scores, "seconds": secs, "trainSeconds": train_secs, "steps": steps}
             state["history"].append(rec); state["seconds"] += secs
             log(json.dumps({k: rec[k] for k in ("epoch", "trainLoss", "val", "seconds", "trainSeconds", "steps")}))
             best = state["best"]
