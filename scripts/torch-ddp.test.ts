@@ -73,6 +73,11 @@ describe.skipIf(!hasTorch)('train_ddp.py under torchrun', () => {
     const scores = card.metrics.corpora as { corpus: string; clips: number; valence: { n: number } | null; arousal: unknown }[];
     expect(scores.map((s) => [s.corpus, s.clips, s.valence?.n])).toEqual([['rav', 2, 2], ['tur', 2, 2]]);
     expect(scores[0].arousal).toBeNull(); // RAVDESS here has no arousal labels
+    // actor 03's two clips are both neutral: constant labels, so CCC is undefined (null), as
+    // src/training/metrics.ts has it, and no epoch is chosen by it
+    expect(scores[0].valence).toMatchObject({ n: 2, ccc: null });
+    expect(card.metrics.validation.epoch).toBeNull();
+    expect(card.metrics.selection).toMatch(/no epoch gave a defined validation CCC/);
     expect(card.timing.secondsPerEpoch).toBeGreaterThan(0);
   });
 

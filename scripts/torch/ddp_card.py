@@ -23,7 +23,10 @@ def finite(x):
 
 
 def card_of(a, recipe, corpora, state, world, device, speakers_of):
-    best, history = state["best"] or {}, state["history"]
+    history = state["history"]
+    # No epoch chosen (no defined validation CCC): the last epoch's weights and scores, said so.
+    best = state["best"] or (history[-1] if history else {})
+    chosen = state["best"] is not None
     steps_note = f", at most {a.max_steps} steps per epoch" if a.max_steps else ""
     data_corpora = [{
         "name": k["name"], "layout": "manifest", "source": f"manifest {k['source']}", "clips": len(k["clips"]),
@@ -49,7 +52,8 @@ def card_of(a, recipe, corpora, state, world, device, speakers_of):
         "signal": {"sampleRate": 8000, "windowLength": 61500, "mel": MEL, "features": recipe["config"]["features"],
                    "windowRule": "first 61500 samples, zero-padded at the end (validation); live windows as SPEC section 1"},
         "metrics": {
-            "validation": {"epoch": best.get("epoch"), **best.get("val", {})},
+            "validation": {"epoch": best.get("epoch") if chosen else None, **best.get("val", {})},
+            **({} if chosen else {"selection": "no epoch gave a defined validation CCC: the last epoch's weights and scores"}),
             "corpora": [_scores(k["name"], len(k["val"]), best.get("corpora", {}).get(k["name"], {})) for k in corpora],
         },
         "history": [{"epoch": h["epoch"], "trainLoss": h["trainLoss"], "val": h["val"], "seconds": h["seconds"], "trainSeconds": h.get("trainSeconds"), "steps": h.get("steps")} for h in history],

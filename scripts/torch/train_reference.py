@@ -94,7 +94,8 @@ def metrics(pred, y):
     mp, my = pred.mean(), y.mean()
     vp, vy = pred.var(unbiased=False), y.var(unbiased=False)
     cov = torch.mean((pred - mp) * (y - my))
-    ccc = (2 * cov / (vp + vy + (mp - my) ** 2)).item()
+    # src/training/metrics.ts: undefined when the labels do not vary (the 0 it gives measures nothing)
+    ccc = (2 * cov / (vp + vy + (mp - my) ** 2)).item() if vy > 0 else float("nan")
     r = (cov / torch.sqrt(vp * vy)).item() if vp > 0 and vy > 0 else float("nan")
     nz = y != 0
     sign = (torch.sign(pred[nz]) == torch.sign(y[nz])).double().mean().item()
