@@ -4,10 +4,13 @@
 //   SharedArrayBuffer (the audio ring buffer) and threaded wasm need, a
 //   Content-Security-Policy and nosniff;
 // - the models/ folder at the top of the repository is served at /models/ and copied into
-//   the build, so the app ships the bundled model without a copy of it under public/.
+//   the build, so the app ships the bundled model without a copy of it under public/;
+// - TF.js's threaded wasm factory starts only the helper workers its threads use, sized
+//   from navigator.hardwareConcurrency (src/model/wasm-threads.ts), not a fixed 8.
 import { defineConfig, type Plugin } from 'vite';
 import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, relative, resolve, sep } from 'node:path';
+import { patchPthreadPoolSize } from './src/model/wasm-threads.ts';
 
 // Everything comes from the app's own origin. The two exceptions are what TF.js's threaded
 // wasm backend needs in the analysis worker: 'wasm-unsafe-eval' to compile its binaries,
@@ -76,12 +79,30 @@ function modelsFolder(): Plugin {
   };
 }
 
+/** Makes the threaded wasm factory read its pthread pool size (see src/model/wasm-threads.ts). */
+function wasmPthreadPool(): Plugin {
+  return {
+    name: 'valence-wasm-pthread-pool',
+    transform(code, id) {
+      if (!id.split('?')[0].endsWith('tfjs-backend-wasm-threaded-simd.js')) return null;
+      const patched = patchPthreadPoolSize(code);
+      if (patched === null) {
+        this.warn('tfjs-backend-wasm: no "var pthreadPoolSize=8;" in the threaded factory; its pool size is left as built');
+        return null;
+      }
+      return { code: patched, map: null };
+    },
+  };
+}
+
 export default defineConfig({
-  plugins: [modelsFolder()],
+  plugins: [modelsFolder(), wasmPthreadPool()],
   server: { headers: HEADERS },
   preview: { headers: HEADERS },
   worker: {
     format: 'es',
+    // The main plugins apply to workers only in dev; the build bundles the worker with these.
+    plugins: () => [wasmPthreadPool()],
     // No `compress` in the worker bundle: TF.js's threaded wasm backend starts its pthreads
     // from its factory's source text (Function.prototype.toString), and the compressor
     // rewrites a `typeof _scriptDir` guard in it into a bare reference that throws there.

@@ -4,14 +4,17 @@
 // the UI. Names mislead: WebGL is fast on a GPU but software-rendered (SwiftShader,
 // llvmpipe) it is ~30x slower than wasm with SIMD and threads, so the renderer's name is
 // only reported, never trusted. The wasm binaries come from the package via Vite `?url`
-// imports, so they are hashed into the build and served with the page's headers.
+// imports, so they are hashed into the build and served with the page's headers. The
+// threaded build starts only the helper workers its threads use (wasm-threads.ts: 1 on
+// 2 cores), not the package's fixed 8.
 import * as tf from '@tensorflow/tfjs';
-import { getThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as threadedFactory from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
 import type { BackendName, BackendPreference, BackendTrial } from './backend-name.ts';
+import { POOL_SIZE_GLOBAL, poolSizePatched, wasmThreadPlan, type WasmThreadPlan } from './wasm-threads.ts';
 
 /** A model ready to run on one backend. */
 export interface Runner {
@@ -38,22 +41,39 @@ export interface MeasureOptions {
 }
 
 let wasmPathsSet = false;
+let threadPlan: WasmThreadPlan | null = null;
+let poolPatched = false;
+
+/** The threaded factory's source text (what its pthread workers are started from). */
+function threadedFactorySource(): string {
+  const mod = threadedFactory as unknown as { default?: unknown };
+  const factory = typeof mod.default === 'function' ? mod.default : threadedFactory;
+  return typeof factory === 'function' ? Function.prototype.toString.call(factory) : '';
+}
 
 /**
  * The threaded wasm backend sends its factory's source text to its pthread workers; a
  * minifier that rewrites `typeof _scriptDir` in it makes every pthread throw and the
  * backend hang (see vite.config.ts). If the guard is gone, use SIMD without threads.
  */
-function threadedFactoryIntact(): boolean {
-  const mod = threadedFactory as unknown as { default?: unknown };
-  const factory = typeof mod.default === 'function' ? mod.default : threadedFactory;
-  return typeof factory === 'function' && /typeof _scriptDir/.test(Function.prototype.toString.call(factory));
+function threadedFactoryIntact(source: string): boolean {
+  return /typeof _scriptDir/.test(source);
 }
 
-/** Points the wasm backend at the bundled binaries (plain, SIMD, threaded SIMD); once. */
+/**
+ * Points the wasm backend at the bundled binaries (plain, SIMD, threaded SIMD) and sizes
+ * its threads to the machine's cores; once, before the wasm backend starts.
+ */
 export function configureWasmPaths(): void {
   if (wasmPathsSet) return;
-  if (!threadedFactoryIntact()) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  const source = threadedFactorySource();
+  const plan = wasmThreadPlan(typeof navigator === 'undefined' ? undefined : navigator.hardwareConcurrency);
+  if (!threadedFactoryIntact(source)) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  setThreadsCount(plan.threads);
+  // Read by the factory as vite.config.ts patched it; unpatched, the pool stays at 8.
+  (globalThis as unknown as Record<string, number>)[POOL_SIZE_GLOBAL] = plan.poolSize;
+  threadPlan = plan;
+  poolPatched = poolSizePatched(source);
   setWasmPaths({
     'tfjs-backend-wasm.wasm': wasmPlainUrl,
     'tfjs-backend-wasm-simd.wasm': wasmSimdUrl,
@@ -126,7 +146,9 @@ async function describe(backend: BackendName, renderer: string | null): Promise<
     const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
     const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
     const count = threads ? getThreadsCount() : 1;
-    return `${simd ? 'SIMD' : 'no SIMD'}, ${threads ? `threaded build, ${count} thread${count === 1 ? '' : 's'}` : 'single thread'}`;
+    const helpers = poolPatched && threadPlan ? threadPlan.poolSize : 8;
+    const build = `threaded build, ${count} thread${count === 1 ? '' : 's'}, ${helpers} helper worker${helpers === 1 ? '' : 's'}`;
+    return `${simd ? 'SIMD' : 'no SIMD'}, ${threads ? build : 'single thread'}`;
   }
   return 'plain JavaScript';
 }
