@@ -2,7 +2,7 @@
 // two-corpus card with leave-one-corpus-out results.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { agreementWord, liveWarning, reliabilityText, trainedOnText } from './model-card-text.ts';
+import { agreementWord, liveWarning, readingExplanation, reliabilityText, trainedOnText } from './model-card-text.ts';
 
 const card = (name: string) => JSON.parse(readFileSync(new URL(`../../models/${name}/card.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
 
@@ -35,6 +35,13 @@ describe('model card texts', () => {
     const heldOut = { data: { corpora: [{ name: 'a', layout: 'ravdess' }, { name: 'b', layout: 'turev', heldOut: true }] } };
     expect(trainedOnText(heldOut)).toBe('acted English sentences (RAVDESS)');
     expect(trainedOnText({})).toBe('');
+  });
+
+  it('the line under the gauge', () => {
+    expect(readingExplanation(card('ravdess-live2-db'), false)).toBe(
+      'How positive or negative the voice sounds over the last ~8 s. Model trained on acted English sentences (RAVDESS).',
+    );
+    expect(readingExplanation({}, true)).toBe('How positive or negative the voice sounds over the last ~8 s (and how activated, beside it).');
   });
 
   it('reliability in words, per corpus and on corpora left out', () => {

@@ -40,6 +40,17 @@ export function trainedOnText(card: Json): string {
   return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 }
 
+/**
+ * The line under the gauge: what the number is and what the model behind it learnt from,
+ * e.g. "How positive or negative the voice sounds over the last ~8 s (and how activated,
+ * beside it). Model trained on acted English sentences (RAVDESS)."
+ */
+export function readingExplanation(card: Json, arousal: boolean): string {
+  const what = `How positive or negative the voice sounds over the last ~8 s${arousal ? ' (and how activated, beside it)' : ''}.`;
+  const on = trainedOnText(card);
+  return on ? `${what} Model trained on ${on}.` : what;
+}
+
 /** A CCC in words: how well readings follow the labels. */
 export function agreementWord(ccc: number): string {
   if (ccc >= 0.6) return 'good';

@@ -23,6 +23,8 @@ import { costText, gaugeArousal, gaugeMessage, gaugeState, gaugeValence, infoTex
 import type { FileChosenDetail } from './file-analysis.ts';
 import type { ModelIdDetail, ModelImportDetail } from './model-manager.ts';
 import type { SessionIdDetail } from './session-history.ts';
+import { readingExplanation } from './model-card-text.ts';
+import './about-panel.ts';
 import './arousal-meter.ts';
 import './engine-status.ts';
 import './file-analysis.ts';
@@ -173,6 +175,16 @@ export class VmApp extends LitElement {
     section > h2 {
       margin-bottom: 0.5rem;
     }
+    .explain {
+      margin: 0.5rem auto 0;
+      max-width: 28rem;
+      text-align: center;
+      font-size: 0.875rem;
+      color: var(--vm-muted);
+    }
+    vm-about {
+      margin-top: 1.5rem;
+    }
     .notice {
       margin: 0.5rem 0 0;
       font-size: 0.875rem;
@@ -216,6 +228,7 @@ export class VmApp extends LitElement {
       ${showsArousal(this.models.status)
         ? html`<vm-arousal-meter .arousal=${gaugeArousal(monitor)} .state=${state}></vm-arousal-meter>`
         : nothing}
+      <p class="explain">${readingExplanation(this.models.models.find((m) => m.id === this.models.activeModelId)?.card ?? {}, showsArousal(this.models.status))}</p>
       <div class="controls">
         <button aria-pressed=${running ? 'true' : 'false'} ?disabled=${live.phase === 'starting' || this.files.busy} @click=${() => live.toggle()}>
           ${running ? 'Stop' : 'Start listening'}
@@ -253,6 +266,7 @@ export class VmApp extends LitElement {
           @model-delete=${(e: CustomEvent<ModelIdDetail>) => this.models.remove(e.detail.id)}></vm-model-manager>
         ${this.models.notice ? html`<p class="notice" role="status">${this.models.notice}</p>` : nothing}
       </section>
+      <vm-about></vm-about>
     `;
   }
 
