@@ -15,6 +15,7 @@ import { SessionStore } from '../storage/session-store.ts';
 import { downloadSessionAudio } from './audio-download.ts';
 import { AppUpdateController } from './controllers/app-update.ts';
 import { FileAnalysisController } from './controllers/file-analysis.ts';
+import { KeyShortcutController } from './controllers/key-shortcut.ts';
 import { LiveSessionController, type LiveSettings } from './controllers/live-session.ts';
 import { MicrophonesController } from './controllers/microphones.ts';
 import { ModelLibraryController } from './controllers/model-library.ts';
@@ -71,6 +72,10 @@ export class VmApp extends LitElement {
     onFinished: () => this.models.applyPending(),
   });
   private readonly mics = new MicrophonesController(this);
+  /** S starts and stops listening, from anywhere but a field. */
+  private readonly shortcut = new KeyShortcutController(this, 's', () => {
+    if (!this.files.busy) void this.live.toggle();
+  });
 
   /**
    * A new version of the app is waiting (src/pwa/register-sw.ts): the banner offers it;
@@ -135,13 +140,14 @@ export class VmApp extends LitElement {
       outline: 3px solid var(--vm-accent);
       outline-offset: 2px;
     }
-    button[aria-pressed='true'],
+    button.stop,
     button.secondary {
       background: transparent;
       border-color: currentColor;
       color: inherit;
     }
-    button:disabled {
+    button:disabled,
+    button[aria-disabled='true'] {
       opacity: 0.6;
       cursor: default;
     }
@@ -230,8 +236,12 @@ export class VmApp extends LitElement {
         : nothing}
       <p class="explain">${readingExplanation(this.models.models.find((m) => m.id === this.models.activeModelId)?.card ?? {}, showsArousal(this.models.status))}</p>
       <div class="controls">
-        <button aria-pressed=${running ? 'true' : 'false'} ?disabled=${live.phase === 'starting' || this.files.busy} @click=${() => live.toggle()}>
-          ${running ? 'Stop' : 'Start listening'}
+        <!-- Starting is shown with aria-disabled, not disabled, so a keyboard user keeps the focus:
+             a disabled button drops it, and Space then did nothing. The label says the state
+             (no aria-pressed: "Stop, pressed" said it twice). -->
+        <button class=${running ? 'stop' : ''} aria-disabled=${live.phase === 'starting' ? 'true' : 'false'} ?disabled=${this.files.busy}
+          aria-keyshortcuts=${this.shortcut.key} title="Start or stop listening (S)" @click=${() => live.toggle()}>
+          ${live.phase === 'starting' ? 'Starting…' : running ? 'Stop' : 'Start listening'}
         </button>
         <vm-level-meter .level=${live.level} label="Microphone level"></vm-level-meter>
       </div>
