@@ -4,7 +4,7 @@
 //   'settings-change' (detail: the changed part of LiveSettings)
 // The `actions` slot holds the host's buttons that sit in the same box.
 import { LitElement, css, html } from 'lit';
-import type { LiveSettings } from './controllers/live-session.ts';
+import { DEFAULT_LIVE_SETTINGS, type LiveSettings } from '../storage/settings-store.ts';
 import type { MicOption } from './mic-picker.ts';
 import './mic-picker.ts';
 
@@ -26,7 +26,7 @@ export class LiveSettingsPanel extends LitElement {
 
   constructor() {
     super();
-    this.settings = { deviceId: '', hopSeconds: 0.5, smoothingSeconds: 0, voiceProcessing: false };
+    this.settings = { ...DEFAULT_LIVE_SETTINGS };
     this.devices = [];
     this.disabled = false;
   }

@@ -12,6 +12,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { openValenceDb, type ValenceDatabase } from '../storage/db.ts';
 import { ModelStore } from '../storage/model-store.ts';
 import { SessionStore } from '../storage/session-store.ts';
+import { SettingsStore } from '../storage/settings-store.ts';
 import { downloadSessionAudio } from './audio-download.ts';
 import { AppUpdateController } from './controllers/app-update.ts';
 import { FileAnalysisController } from './controllers/file-analysis.ts';
@@ -72,6 +73,8 @@ export class VmApp extends LitElement {
     onFinished: () => this.models.applyPending(),
   });
   private readonly mics = new MicrophonesController(this);
+  /** Where the live settings are remembered (null until the database opens, or without one). */
+  private settingsStore: SettingsStore | null = null;
   /** S starts and stops listening, from anywhere but a field. */
   private readonly shortcut = new KeyShortcutController(this, 's', () => {
     if (!this.files.busy) void this.live.toggle();
@@ -212,6 +215,12 @@ export class VmApp extends LitElement {
       this.models.storageUnavailable(e as Error);
       return;
     }
+    this.settingsStore = new SettingsStore(db);
+    try {
+      this.live.setSettings(await this.settingsStore.load()); // the last visit's choices
+    } catch {
+      // unreadable settings: the defaults serve, and the next change is saved over them
+    }
     this.recorder.attach(new SessionStore(db)); // sessions are saved from now on
     await this.models.open(new ModelStore(db));
     await this.recorder.refresh();
@@ -252,7 +261,7 @@ export class VmApp extends LitElement {
       <h2>Session</h2>
       <vm-valence-timeline .readings=${live.readings}></vm-valence-timeline>
       <vm-live-settings .settings=${live.settings} .devices=${this.mics.devices} ?disabled=${live.phase !== 'idle'}
-        @settings-change=${(e: CustomEvent<Partial<LiveSettings>>) => live.setSettings(e.detail)}>
+        @settings-change=${(e: CustomEvent<Partial<LiveSettings>>) => this.changeSettings(e.detail)}>
         <button slot="actions" class="secondary" ?disabled=${!live.hasAudio} @click=${() => this.downloadAudio()}>Download audio (WAV)</button>
       </vm-live-settings>
       <section aria-labelledby="h-sessions">
@@ -278,6 +287,12 @@ export class VmApp extends LitElement {
       </section>
       <vm-about></vm-about>
     `;
+  }
+
+  private changeSettings(change: Partial<LiveSettings>): void {
+    this.live.setSettings(change);
+    // Not being able to remember a choice must not stop it applying now: say so quietly.
+    this.settingsStore?.save(this.live.settings).catch((e: unknown) => console.warn(`settings not saved: ${(e as Error).message}`));
   }
 
   private downloadAudio(): void {

@@ -9,24 +9,15 @@ import { AnalysisClient } from '../../worker/client.ts';
 import type { LiveReading, ModelStatusMessage, ReadingMessage, WorkerMessage } from '../../worker/protocol.ts';
 import type { Reading } from '../timeline-geometry.ts';
 import type { MonitorState, SessionPhase } from '../reading-text.ts';
+import { DEFAULT_LIVE_SETTINGS, type LiveSettings } from '../../storage/settings-store.ts';
+
+export type { LiveSettings } from '../../storage/settings-store.ts';
 
 /** Detail of the `vm-reading` event. */
 export interface ReadingEventDetail {
   reading: LiveReading;
   /** From the reading's last input sample entering the ring to the gauge painted (ms). */
   latencyMs: number;
-}
-
-/** What the user chose for the next session (fixed while one runs). */
-export interface LiveSettings {
-  /** Microphone's deviceId; '' for the browser's default. */
-  deviceId: string;
-  /** Seconds between readings. */
-  hopSeconds: number;
-  /** Time constant of the smoothing, seconds (0: off). */
-  smoothingSeconds: number;
-  /** Echo cancellation, noise suppression and gain control by the browser. */
-  voiceProcessing: boolean;
 }
 
 /** What the session tells the rest of the app. */
@@ -63,7 +54,7 @@ export class LiveSessionController implements ReactiveController {
   lastLatencyMs: number | null = null;
   /** A session has run, so the worker holds audio to download. */
   hasAudio = false;
-  settings: LiveSettings = { deviceId: '', hopSeconds: 0.5, smoothingSeconds: 0, voiceProcessing: false };
+  settings: LiveSettings = { ...DEFAULT_LIVE_SETTINGS };
   /** The open capture while listening. */
   capture: CaptureSession | null = null;
   /** The analysis worker while the host is connected. */
