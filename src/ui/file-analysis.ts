@@ -146,7 +146,8 @@ export class FileAnalysis extends LitElement {
   }
 
   override render() {
-    const span = this.readings.length > 0 ? Math.max(10, Math.ceil(this.readings[this.readings.length - 1].t)) : 60;
+    // The whole file, from 0 to its last reading: a 4.1 s file was drawn on a 1-11 s axis.
+    const span = this.readings.length > 0 ? this.readings[this.readings.length - 1].t : 60;
     return html`
       <div class="drop ${this.dragging ? 'over' : ''}" @dragover=${this.over} @dragleave=${() => (this.dragging = false)} @drop=${this.dropped}>
         <input id="audio" type="file" accept="audio/*,.wav,.mp3,.ogg,.flac,.m4a,.webm" ?disabled=${this.disabled || this.busy}

@@ -166,7 +166,7 @@ export class SessionHistory extends LitElement {
           ? ' · interrupted'
           : ''}
       </div>
-      <vm-valence-timeline .readings=${s.readings} span-seconds=${Math.max(10, Math.ceil(duration))}></vm-valence-timeline>
+      <vm-valence-timeline .readings=${s.readings} span-seconds=${duration > 0 ? duration : 10}></vm-valence-timeline>
       <div class="actions">
         <button @click=${() => this.exportCsv(s)}>Download CSV</button>
         <button @click=${() => this.exportJson(s)}>Download JSON</button>

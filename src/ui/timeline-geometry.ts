@@ -25,14 +25,34 @@ export interface PlotBox {
 }
 
 /**
- * Time range shown: the first `span` seconds until the readings outgrow them, then the
- * latest `span` seconds (a live chart fills from the left, then scrolls).
+ * Time range shown: from the start of the recording (t = 0) over `span` seconds until the
+ * readings outgrow them, then the latest `span` seconds (a live chart fills from the left,
+ * then scrolls). A finished recording passes its own length as the span.
  */
 export function timeDomain(readings: readonly Reading[], span: number): [number, number] {
   if (readings.length === 0) return [0, span];
-  const first = readings[0].t;
   const last = readings[readings.length - 1].t;
-  return last - first <= span ? [first, first + span] : [last - span, last];
+  return last <= span ? [0, span] : [last - span, last];
+}
+
+/** Steps between time ticks, in seconds: the first that gives at most `maxTicks` ticks is used. */
+const TICK_STEPS = [0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+
+/** Tick times inside `domain` (inclusive), on whole multiples of a step from TICK_STEPS. */
+export function timeTicks(domain: [number, number], maxTicks = 6): number[] {
+  const [t0, t1] = domain;
+  const width = t1 - t0;
+  if (!(width > 0)) return [t0];
+  const step = TICK_STEPS.find((s) => Math.floor(t1 / s) - Math.ceil(t0 / s) + 1 <= maxTicks) ?? Math.ceil(width / maxTicks / 3600) * 3600;
+  const ticks: number[] = [];
+  for (let k = Math.ceil(t0 / step - 1e-9); k * step <= t1 + 1e-9; k++) ticks.push(Math.round(k * step * 1000) / 1000 + 0); // + 0: no -0
+  return ticks;
+}
+
+/** A tick's label: tenths where the ticks are half a second apart, else formatSeconds. */
+export function formatTick(t: number, ticks: readonly number[]): string {
+  const fine = ticks.some((x) => Math.abs(x - Math.round(x)) > 1e-9);
+  return fine && t < 60 ? `${t.toFixed(1)} s` : formatSeconds(t);
 }
 
 export interface TimelineShape {

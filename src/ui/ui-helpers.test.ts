@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clampValence, formatValence, valenceColor, valenceLabel } from './valence-scale.ts';
-import { formatSeconds, timeDomain, timelineShape } from './timeline-geometry.ts';
+import { formatSeconds, formatTick, timeDomain, timeTicks, timelineShape } from './timeline-geometry.ts';
 import { arousalColor, arousalLabel } from './arousal-scale.ts';
 
 describe('valence scale', () => {
@@ -46,10 +46,22 @@ describe('arousal scale', () => {
 describe('timeline geometry', () => {
   const box = { left: 0, top: 0, width: 100, height: 100 };
 
-  it('fills from the left, then scrolls', () => {
+  it('fills from the left, from the start of the recording, then scrolls', () => {
     expect(timeDomain([], 60)).toEqual([0, 60]);
-    expect(timeDomain([{ t: 5, valence: 0 }, { t: 20, valence: 0 }], 60)).toEqual([5, 65]);
+    expect(timeDomain([{ t: 5, valence: 0 }, { t: 20, valence: 0 }], 60)).toEqual([0, 60]);
+    expect(timeDomain([{ t: 0.5, valence: 0 }, { t: 4, valence: 0 }], 4)).toEqual([0, 4]);
     expect(timeDomain([{ t: 0, valence: 0 }, { t: 90, valence: 0 }], 60)).toEqual([30, 90]);
+  });
+
+  it('puts time ticks on round steps, at most six, inside the range', () => {
+    expect(timeTicks([0, 4])).toEqual([0, 1, 2, 3, 4]);
+    expect(timeTicks([0, 60])).toEqual([0, 15, 30, 45, 60]);
+    expect(timeTicks([30, 90])).toEqual([30, 45, 60, 75, 90]);
+    expect(timeTicks([0, 2.5])).toEqual([0, 0.5, 1, 1.5, 2, 2.5]);
+    expect(timeTicks([0, 3600])).toEqual([0, 900, 1800, 2700, 3600]);
+    expect(formatTick(0.5, [0, 0.5, 1])).toBe('0.5 s');
+    expect(formatTick(1, [0, 0.5, 1])).toBe('1.0 s');
+    expect(formatTick(75, [60, 75, 90])).toBe('1:15');
   });
 
   it('draws +1 at the top, -1 at the bottom, and breaks the line at nulls', () => {

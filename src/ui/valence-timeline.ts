@@ -4,8 +4,8 @@
 // colour, with a legend. It draws at its real pixel width (a ResizeObserver), so text
 // stays legible from 320 px up.
 import { LitElement, css, html, nothing, svg } from 'lit';
-import { formatSeconds, timeDomain, timelineShape, type Reading, type ReadingValue } from './timeline-geometry.ts';
-import { NEUTRAL_BAND } from './valence-scale.ts';
+import { formatSeconds, formatTick, timeDomain, timeTicks, timelineShape, type Reading, type ReadingValue } from './timeline-geometry.ts';
+import { NEUTRAL_BAND, valenceColor } from './valence-scale.ts';
 
 export type { Reading } from './timeline-geometry.ts';
 
@@ -78,15 +78,20 @@ export class ValenceTimeline extends LitElement {
     .band {
       fill: var(--vm-timeline-band);
     }
+    .tick {
+      stroke: var(--vm-timeline-grid);
+      stroke-width: 1;
+    }
     .line {
       fill: none;
-      stroke: var(--vm-timeline-line);
+      /* coloured by valence: the gradient runs from +1 (top) to -1 (bottom) */
+      stroke: url(#valence-stroke);
       stroke-width: 2;
       stroke-linejoin: round;
       stroke-linecap: round;
     }
     .dot {
-      fill: var(--vm-timeline-line);
+      fill: url(#valence-stroke);
     }
     .arousal-line {
       fill: none;
@@ -153,6 +158,8 @@ export class ValenceTimeline extends LitElement {
     const yOf = (v: number) => box.top + ((1 - v) / 2) * box.height;
     const right = box.left + box.width;
     const hasData = shape.path !== '' || shape.dots.length > 0;
+    const ticks = timeTicks(domain);
+    const xOf = (t: number) => box.left + ((t - domain[0]) / (domain[1] - domain[0] || 1)) * box.width;
     return html`
       ${hasArousal
         ? html`<div class="legend" aria-hidden="true">
@@ -171,8 +178,17 @@ export class ValenceTimeline extends LitElement {
         <text x=${box.left - 6} y=${yOf(1) + 4} text-anchor="end">+1</text>
         <text x=${box.left - 6} y=${yOf(0) + 4} text-anchor="end">0</text>
         <text x=${box.left - 6} y=${yOf(-1) + 4} text-anchor="end">\u22121</text>
-        <text x=${box.left} y=${HEIGHT - 6}>${formatSeconds(domain[0])}</text>
-        <text x=${right} y=${HEIGHT - 6} text-anchor="end">${formatSeconds(domain[1])}</text>
+        <defs>
+          <linearGradient id="valence-stroke" gradientUnits="userSpaceOnUse" x1="0" y1=${yOf(1)} x2="0" y2=${yOf(-1)}>
+            ${[1, 0.5, NEUTRAL_BAND, 0, -NEUTRAL_BAND, -0.5, -1].map((v) => svg`<stop offset=${(1 - v) / 2} stop-color=${valenceColor(v)} />`)}
+          </linearGradient>
+        </defs>
+        ${ticks.map((t, i) => {
+          const x = xOf(t);
+          const anchor = i === 0 && x - box.left < 12 ? 'start' : i === ticks.length - 1 && right - x < 12 ? 'end' : 'middle';
+          return svg`<line class="tick" x1=${x} x2=${x} y1=${box.top + box.height} y2=${box.top + box.height + 4} />
+            <text class="tick-label" x=${x} y=${HEIGHT - 6} text-anchor=${anchor}>${formatTick(t, ticks)}</text>`;
+        })}
         ${arousal.path ? svg`<path class="arousal-line" d=${arousal.path} />` : nothing}
         ${arousal.dots.map((d) => svg`<circle class="arousal-dot" cx=${d.x} cy=${d.y} r="2" />`)}
         ${shape.path ? svg`<path class="line" d=${shape.path} />` : nothing}
