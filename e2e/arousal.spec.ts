@@ -138,11 +138,13 @@ test('a two-output model: the arousal scale shows a number while speech plays, a
   const path = testInfo.outputPath('session.csv');
   await (await downloading).saveAs(path);
   const [header, ...rows] = readFileSync(path, 'utf8').trim().split(/\r?\n/);
-  expect(header).toBe('t_seconds,time,valence,smoothed,state,arousal,smoothed_arousal');
+  expect(header).toBe('t_seconds,time,valence,smoothed,state,arousal,smoothed_arousal,hop_seconds,smoothing_seconds,model,microphone');
   expect(rows).toHaveLength(live.length);
   rows.forEach((row, i) => {
     const cells = row.split(',');
-    expect(cells).toHaveLength(7);
+    expect(cells).toHaveLength(11);
+    // the settings it was made with: the default hop and smoothing, the model in use
+    expect(cells.slice(7, 10)).toEqual(['0.5', '0', TWO_OUTPUT_NAME]);
     const r = live[i];
     expect(Number(cells[0])).toBeCloseTo(r.time, 3);
     expect(cells[2]).toBe(fixed4(r.valence));

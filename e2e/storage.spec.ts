@@ -137,7 +137,7 @@ test('a listening session is saved as it runs, is in the history after a reload,
   const path = testInfo.outputPath('session.csv');
   await download.saveAs(path);
   const [header, ...rows] = readFileSync(path, 'utf8').trim().split(/\r?\n/);
-  expect(header).toBe('t_seconds,time,valence,smoothed,state,arousal,smoothed_arousal');
+  expect(header).toBe('t_seconds,time,valence,smoothed,state,arousal,smoothed_arousal,hop_seconds,smoothing_seconds,model,microphone');
   expect(rows).toHaveLength(live.length);
   rows.forEach((row, i) => {
     const [t, , valence, , state, arousal, smoothedArousal] = row.split(',');

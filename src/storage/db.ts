@@ -44,6 +44,12 @@ export interface SessionRecord {
   backend: string;
   /** Seconds between readings. */
   hopSeconds: number;
+  /** Smoothing time constant of `smoothed` (0: off); absent in sessions stored before it was kept. */
+  smoothingSeconds?: number;
+  /** The microphone's label as the browser gave it; absent where not kept. */
+  microphone?: string;
+  /** Whether the browser's voice processing was on; absent where not kept. */
+  voiceProcessing?: boolean;
   /** Readings stored so far (also the next reading's sequence number). */
   readingCount: number;
   /** t of the last stored reading (seconds), null before the first. */

@@ -2,13 +2,27 @@
 // for programs). Pure functions: the history view turns the text into a download.
 // Arousal (two-output models) comes last in the CSV, after the columns that were there
 // before it, so existing spreadsheets keep their column letters; a one-output model's
-// session, or one stored before arousal, has empty cells there.
+// session, or one stored before arousal, has empty cells there. The settings the readings
+// were made with (hop, smoothing, model, microphone) follow in every row, so a CSV alone
+// says how its `smoothed` column was smoothed; the JSON has them once, under `settings`.
 import type { SessionWithReadings } from './session-store.ts';
 
 export const SESSION_JSON_FORMAT = 'valence-monitor-session/1';
 
 /** CSV columns, in order. */
-export const CSV_COLUMNS = ['t_seconds', 'time', 'valence', 'smoothed', 'state', 'arousal', 'smoothed_arousal'] as const;
+export const CSV_COLUMNS = [
+  't_seconds',
+  'time',
+  'valence',
+  'smoothed',
+  'state',
+  'arousal',
+  'smoothed_arousal',
+  'hop_seconds',
+  'smoothing_seconds',
+  'model',
+  'microphone',
+] as const;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -22,6 +36,13 @@ const num = (v: number | null | undefined, digits: number) => (v === null || v =
 /** Header + one row per reading; empty valence (and arousal) where there was no reading (silence). */
 export function sessionToCsv(session: SessionWithReadings): string {
   const rows = [CSV_COLUMNS.join(',')];
+  // Unknown for sessions stored before these were kept: empty cells, nothing invented.
+  const settings = [
+    String(session.hopSeconds),
+    session.smoothingSeconds === undefined ? '' : String(session.smoothingSeconds),
+    csvField(session.modelName),
+    csvField(session.microphone ?? ''),
+  ];
   for (const r of session.readings) {
     rows.push(
       [
@@ -32,6 +53,7 @@ export function sessionToCsv(session: SessionWithReadings): string {
         csvField(r.state),
         num(r.arousal, 4),
         num(r.smoothedArousal, 4),
+        ...settings,
       ].join(','),
     );
   }
@@ -52,6 +74,13 @@ export function sessionToJson(session: SessionWithReadings): string {
       model: { id: session.modelId, name: session.modelName },
       backend: session.backend,
       hopSeconds: session.hopSeconds,
+      settings: {
+        hopSeconds: session.hopSeconds,
+        smoothingSeconds: session.smoothingSeconds ?? null,
+        model: session.modelName,
+        microphone: session.microphone ?? null,
+        voiceProcessing: session.voiceProcessing ?? null,
+      },
       readings: session.readings,
     },
     null,

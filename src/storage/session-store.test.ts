@@ -62,9 +62,10 @@ describe('session store', () => {
     const s = (await store.getSession(id))!;
     const lines = sessionToCsv(s).trimEnd().split('\r\n');
     expect(lines[0]).toBe(CSV_COLUMNS.join(','));
-    expect(lines[0]).toBe('t_seconds,time,valence,smoothed,state,arousal,smoothed_arousal');
-    expect(lines[1]).toBe('0.500,2026-11-24T22:00:00.500Z,0.2500,,speech,,');
-    expect(lines[2]).toBe('1.000,2026-11-24T22:00:01.000Z,,,silence,,');
+    expect(lines[0]).toBe('t_seconds,time,valence,smoothed,state,arousal,smoothed_arousal,hop_seconds,smoothing_seconds,model,microphone');
+    // hop 0.5, smoothing and microphone not given at the start, the model name quoted
+    expect(lines[1]).toBe('0.500,2026-11-24T22:00:00.500Z,0.2500,,speech,,,0.5,,"seed, ""db""",');
+    expect(lines[2]).toBe('1.000,2026-11-24T22:00:01.000Z,,,silence,,,0.5,,"seed, ""db""",');
     const json = JSON.parse(sessionToJson(s)) as Record<string, unknown>;
     expect(json.format).toBe(SESSION_JSON_FORMAT);
     expect(json.model).toEqual({ id: 'bundled/seed', name: 'seed, "db"' });

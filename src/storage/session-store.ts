@@ -13,6 +13,10 @@ export interface SessionStart {
   modelName: string;
   backend: string;
   hopSeconds: number;
+  /** The settings the readings were made with, for exports (optional: older callers). */
+  smoothingSeconds?: number;
+  microphone?: string;
+  voiceProcessing?: boolean;
 }
 
 /** One reading as the app produces it. */
@@ -56,6 +60,9 @@ export class SessionStore {
       modelName: start.modelName,
       backend: start.backend,
       hopSeconds: start.hopSeconds,
+      ...(start.smoothingSeconds !== undefined ? { smoothingSeconds: start.smoothingSeconds } : {}),
+      ...(start.microphone !== undefined ? { microphone: start.microphone } : {}),
+      ...(start.voiceProcessing !== undefined ? { voiceProcessing: start.voiceProcessing } : {}),
       readingCount: 0,
       lastT: null,
     };

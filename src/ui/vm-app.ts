@@ -53,6 +53,9 @@ export class VmApp extends LitElement {
         modelName: this.models.activeModelName || status.name || '',
         backend: status.backend ?? '',
         hopSeconds: this.live.settings.hopSeconds,
+        smoothingSeconds: this.live.settings.smoothingSeconds,
+        microphone: this.live.capture?.deviceLabel ?? '',
+        voiceProcessing: this.live.settings.voiceProcessing,
       });
       void this.mics.refresh(); // labels appear once access is granted
     },
