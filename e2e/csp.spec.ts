@@ -15,6 +15,9 @@ import { fileURLToPath } from 'node:url';
 import config from '../playwright.config.ts';
 import type { ReadingEventDetail } from '../src/ui/vm-app.ts';
 
+/** Opens the app's Diagnostics section (backend, timings, the WAV download). */
+const openDiagnostics = (page: Page) => page.locator('vm-app details.diagnostics').evaluate((d) => ((d as HTMLDetailsElement).open = true));
+
 const SPEECH_WAV = fileURLToPath(new URL('./fixtures/speech-44k.wav', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST_ASSETS = fileURLToPath(new URL('../dist/assets', import.meta.url));
@@ -166,6 +169,7 @@ test('with the policy enforced the app starts threaded wasm, listens and gives r
   await expect(gauge).toHaveAttribute('data-state', 'idle');
   // A download goes through an object URL on a temporary link.
   const downloading = page.waitForEvent('download');
+  await openDiagnostics(page); // the download sits in the collapsed Diagnostics section
   await page.getByRole('button', { name: 'Download audio (WAV)' }).click();
   expect((await downloading).suggestedFilename()).toMatch(/\.wav$/);
 

@@ -25,6 +25,9 @@ import { decodeWav } from '../src/audio/decode-wav.ts';
 import { floatWav } from '../src/ui/wav-file.ts';
 import type { ReadingEventDetail } from '../src/ui/vm-app.ts';
 
+/** Opens the app's Diagnostics section (backend, timings, the WAV download). */
+const openDiagnostics = (page: Page) => page.locator('vm-app details.diagnostics').evaluate((d) => ((d as HTMLDetailsElement).open = true));
+
 const SPEECH_WAV = fileURLToPath(new URL('./fixtures/speech-44k.wav', import.meta.url));
 const SILENCE_WAV = fileURLToPath(new URL('./fixtures/silence.wav', import.meta.url));
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -107,6 +110,7 @@ test.describe('with a fake microphone playing speech', () => {
 
     // The captured audio, as the user would download it.
     const downloading = page.waitForEvent('download');
+    await openDiagnostics(page); // the download sits in the collapsed Diagnostics section
     await page.getByRole('button', { name: 'Download audio (WAV)' }).click();
     const captured = testInfo.outputPath('session.wav');
     await (await downloading).saveAs(captured);
@@ -182,6 +186,7 @@ test('on WebGL (forced) the readings equal analyze --timeline on the same audio'
   await page.getByRole('button', { name: 'Stop' }).click();
   const live = await readingsOf(page);
   const downloading = page.waitForEvent('download');
+  await openDiagnostics(page); // the download sits in the collapsed Diagnostics section
   await page.getByRole('button', { name: 'Download audio (WAV)' }).click();
   const captured = testInfo.outputPath('session-webgl.wav');
   await (await downloading).saveAs(captured);

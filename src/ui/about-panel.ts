@@ -25,9 +25,7 @@ export class AboutPanel extends LitElement {
     summary {
       cursor: pointer;
       font-weight: 600;
-      min-height: 2rem;
-      display: flex;
-      align-items: center;
+      padding: 0.3rem 0; /* a comfortable target; display stays list-item so the marker shows */
     }
     dt {
       font-weight: 600;

@@ -10,6 +10,7 @@ import {
   infoText,
   meanValence,
   meanValenceText,
+  modelStatusLine,
   showsArousal,
   type MonitorState,
 } from './reading-text.ts';
@@ -62,6 +63,13 @@ describe('the gauge', () => {
     expect(gaugeState(monitor({ last: reading({ speech: false }) }))).toBe('no-speech');
     expect(gaugeState(monitor({ last: reading({ smoothed: null }) }))).toBe('listening');
     expect(gaugeState(monitor())).toBe('reading');
+  });
+
+  it('the model line above the gauge: loading, getting ready, failed (an alert); nothing once ready', () => {
+    expect(modelStatusLine(loading)).toEqual({ text: 'Loading the model…', alert: false });
+    expect(modelStatusLine({ type: 'model', state: 'measuring' })).toEqual({ text: 'Getting the model ready…', alert: false });
+    expect(modelStatusLine(failed)).toEqual({ text: 'model.json: HTTP 404', alert: true });
+    expect(modelStatusLine(ready)).toBeNull();
   });
 
   it('a pause that holds the last reading: state held, the held numbers shown; none once the hold ends', () => {

@@ -57,6 +57,23 @@ export function gaugeState(s: Pick<MonitorState, 'phase' | 'errorMessage' | 'mod
   return s.last.smoothed === null ? 'listening' : 'reading';
 }
 
+/**
+ * The model's state where a user sees it, above the gauge, while it is not ready (the full
+ * engine status, with backends and timings, sits in the Diagnostics section); null once ready.
+ */
+export function modelStatusLine(model: ModelStatusMessage): { text: string; alert: boolean } | null {
+  switch (model.state) {
+    case 'loading':
+      return { text: 'Loading the model…', alert: false };
+    case 'measuring':
+      return { text: 'Getting the model ready…', alert: false };
+    case 'failed':
+      return { text: model.message ?? 'The model failed to load.', alert: true };
+    default:
+      return null;
+  }
+}
+
 /** Replaces the gauge's status line; undefined keeps the gauge's own text for its state. */
 export function gaugeMessage(s: MonitorState): string | undefined {
   if (s.errorMessage) return s.errorMessage;

@@ -21,7 +21,7 @@ import { LiveSessionController, type LiveSettings } from './controllers/live-ses
 import { MicrophonesController } from './controllers/microphones.ts';
 import { ModelLibraryController } from './controllers/model-library.ts';
 import { SessionRecorderController } from './controllers/session-recorder.ts';
-import { costText, gaugeArousal, gaugeMessage, gaugeState, gaugeValence, infoText, showsArousal } from './reading-text.ts';
+import { costText, gaugeArousal, gaugeMessage, gaugeState, gaugeValence, infoText, modelStatusLine, showsArousal } from './reading-text.ts';
 import type { FileChosenDetail } from './file-analysis.ts';
 import type { ModelIdDetail, ModelImportDetail } from './model-manager.ts';
 import type { SessionIdDetail } from './session-history.ts';
@@ -121,9 +121,23 @@ export class VmApp extends LitElement {
       margin: 0;
       font-size: 1.5rem;
     }
-    vm-engine-status,
-    vm-update-banner {
-      margin-bottom: 0.75rem;
+    vm-update-banner,
+    .model-line {
+      margin: 0 0 0.75rem;
+    }
+    .diagnostics {
+      margin-top: 1rem;
+      border: 1px solid var(--vm-border);
+      border-radius: 0.5rem;
+      padding: 0.5rem 0.75rem;
+    }
+    .diagnostics summary {
+      cursor: pointer;
+      font-weight: 600;
+      min-height: 1.75rem;
+    }
+    .diagnostics vm-engine-status {
+      margin: 0.5rem 0;
     }
     .controls {
       display: flex;
@@ -234,6 +248,7 @@ export class VmApp extends LitElement {
     const running = live.phase === 'running';
     const monitor = live.monitorState(this.models.status);
     const state = gaugeState(monitor);
+    const modelLine = modelStatusLine(this.models.status);
     return html`
       <header>
         <h1>Valence Monitor</h1>
@@ -241,7 +256,9 @@ export class VmApp extends LitElement {
       <vm-update-banner ?open=${this.appUpdate.apply !== null} ?waiting=${this.appUpdate.waiting}
         @update-accept=${() => this.appUpdate.accept(live.phase !== 'idle')}
         @update-dismiss=${() => this.appUpdate.dismiss()}></vm-update-banner>
-      <vm-engine-status .status=${this.models.status}></vm-engine-status>
+      ${modelLine
+        ? html`<p class="model-line ${modelLine.alert ? 'warn' : ''}" role=${modelLine.alert ? 'alert' : 'status'}>${modelLine.text}</p>`
+        : nothing}
       <vm-valence-gauge .valence=${gaugeValence(monitor)} .state=${state} .message=${gaugeMessage(monitor)}></vm-valence-gauge>
       ${showsArousal(this.models.status)
         ? html`<vm-arousal-meter .arousal=${gaugeArousal(monitor)} .state=${state}></vm-arousal-meter>`
@@ -257,16 +274,22 @@ export class VmApp extends LitElement {
         </button>
         <vm-level-meter .level=${live.level} label="Microphone level"></vm-level-meter>
       </div>
-      <p class="info">${infoText(live.capture, live.receivedSamples, live.skipped)}${live.overruns > 0
-          ? html` · <span class="warn">${live.overruns} samples dropped (analysis fell behind)</span>`
-          : nothing}</p>
-      <p class="costs">${costText(live.last, running, live.lastLatencyMs)}</p>
+      ${live.overruns > 0 ? html`<p class="dropped warn">${live.overruns} samples dropped (analysis fell behind)</p>` : nothing}
       <h2>Session</h2>
       <vm-valence-timeline .readings=${live.readings}></vm-valence-timeline>
       <vm-live-settings .settings=${live.settings} .devices=${this.mics.devices} ?disabled=${live.phase !== 'idle'}
         @settings-change=${(e: CustomEvent<Partial<LiveSettings>>) => this.changeSettings(e.detail)}>
-        <button slot="actions" class="secondary" ?disabled=${!live.hasAudio} @click=${() => this.downloadAudio()}>Download audio (WAV)</button>
       </vm-live-settings>
+      <!-- Developer figures: kept, but out of the way of the reading (issue 11 item 7). -->
+      <details class="diagnostics">
+        <summary>Diagnostics</summary>
+        <vm-engine-status .status=${this.models.status}></vm-engine-status>
+        <p class="info">${infoText(live.capture, live.receivedSamples, live.skipped)}${live.overruns > 0
+            ? html` · <span class="warn">${live.overruns} samples dropped (analysis fell behind)</span>`
+            : nothing}</p>
+        <p class="costs">${costText(live.last, running, live.lastLatencyMs)}</p>
+        <button class="secondary" ?disabled=${!live.hasAudio} @click=${() => this.downloadAudio()}>Download audio (WAV)</button>
+      </details>
       <section aria-labelledby="h-sessions">
         <h2 id="h-sessions">Saved sessions</h2>
         <vm-session-history .sessions=${this.recorder.sessions} .selected=${this.recorder.selected}
