@@ -1,6 +1,6 @@
 // Arousal on screen and in saved sessions (issue 15), in Chromium with a fake microphone
-// playing e2e/fixtures/speech-44k.wav. With the bundled one-output model there is no
-// arousal scale at all; with an imported two-output model (valence, arousal: built in the
+// playing e2e/fixtures/speech-44k.wav. With a one-output model (models/ravdess-live2-db,
+// imported) there is no arousal scale at all; with an imported two-output model (valence, arousal: built in the
 // setup by e2e/two-output-model.ts, seeded random weights) the scale shows a number while
 // speech plays, the timeline draws a second line, and the saved session's CSV carries each
 // reading's arousal. Screenshots at desktop and phone widths, light and dark.
@@ -57,8 +57,12 @@ async function recordReadings(page: Page): Promise<() => Promise<ReadingEventDet
 
 const fixed4 = (v: number | null) => (v === null ? '' : v.toFixed(4));
 
-test('the bundled one-output model shows no arousal scale, not even while speech plays', async ({ page }) => {
+test('a one-output model shows no arousal scale, not even while speech plays', async ({ page }) => {
   await openReady(page);
+  await page.locator('vm-model-manager #files').setInputFiles(MODEL_FILES.map((f) => join(REPO_ROOT, 'models', 'ravdess-live2-db', f)));
+  await expect(page.locator('vm-model-manager li[aria-current="true"] .name')).toContainText('ravdess-live2-db', { timeout: 30_000 });
+  await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await expect(page.locator('vm-engine-status')).toContainText('model ravdess-live2-db');
   const readings = await recordReadings(page);
   const gauge = page.locator('vm-valence-gauge');
   await expect(page.locator('vm-arousal-meter')).toHaveCount(0);

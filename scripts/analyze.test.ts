@@ -7,6 +7,7 @@ import type * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RAVDESS_DATA, runScript } from './lib/test-support.ts';
 import { saveModelDir } from './lib/model-files.ts';
+import { REPO_ROOT } from './lib/repo-root.ts';
 import { readAudioFile } from './lib/audio-file.ts';
 import { SHARED_REFERENCE } from '../src/model/reference-fixtures.ts';
 import { decodeWav } from '../src/audio/decode-wav.ts';
@@ -21,6 +22,12 @@ import { analyzeSignal } from '../src/worker/analysis-loop.ts';
 import { windowPredictor } from '../src/worker/window-predictor.ts';
 
 const SPEECH = join(SHARED_REFERENCE, 'speech0_source_22050.wav');
+/** The bundled model's output count, from its card (models/index.json names it). */
+const BUNDLED_OUTPUTS = (() => {
+  const models = join(REPO_ROOT, 'models');
+  const name = (JSON.parse(readFileSync(join(models, 'index.json'), 'utf8')) as { default: string }).default;
+  return (JSON.parse(readFileSync(join(models, name, 'card.json'), 'utf8')) as { config: { outputs?: number } }).config.outputs ?? 1;
+})();
 const RAVDESS_CLIP = join(RAVDESS_DATA, 'Actor_18', '03-01-05-02-01-01-18.wav');
 
 function analyze(...args: string[]) {
@@ -50,8 +57,8 @@ describe('npm run analyze', () => {
     expect(r.code).toBe(1);
     const rows = jsonRows(r.stdout);
     expect(rows.map((x) => x.file)).toEqual([SPEECH]);
-    // The bundled model has one output: no arousal anywhere.
-    expect(Object.keys(rows[0])).toEqual(['file', 'seconds', 'valence']);
+    // An arousal column exactly where the bundled model has a second output.
+    expect(Object.keys(rows[0])).toEqual(['file', 'seconds', 'valence', ...(BUNDLED_OUTPUTS === 2 ? ['arousal'] : [])]);
     expect(Math.abs(rows[0].valence)).toBeLessThanOrEqual(1.5);
     expect(r.stderr).toMatch(/broken\.wav: broken WAV file/);
     expect(r.stderr).toMatch(/missing\.wav: no such file/);
@@ -75,7 +82,7 @@ describe('npm run analyze', () => {
     const r = analyze('--timeline', '--hop', '0.5', '--csv', SPEECH, silent);
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toBe('file,time,valence');
+    expect(lines[0]).toBe(`file,time,valence${BUNDLED_OUTPUTS === 2 ? ',arousal' : ''}`);
     const rows = lines.slice(1).map((l) => l.split(','));
     const times = rows.filter((c) => c[0] === SPEECH).map((c) => Number(c[1]));
     const seconds = decodeWav(new Uint8Array(readFileSync(SPEECH))).channels[0].length / 22050;
@@ -83,7 +90,7 @@ describe('npm run analyze', () => {
     times.forEach((t, i) => expect(t).toBeCloseTo((i + 1) * 0.5, 9));
     const quiet = rows.filter((c) => c[0] === silent);
     expect(quiet.map((c) => Number(c[1]))).toEqual([0.5, 1, 1.5, 2]);
-    quiet.forEach((c) => expect(c[2]).toBe(''));
+    quiet.forEach((c) => expect(c.slice(2)).toEqual(BUNDLED_OUTPUTS === 2 ? ['', ''] : ['']));
   });
 
   it('warns about a file cut short (naming it and the missing bytes), reads a file shorter than one hop at t_1, refuses an empty one', () => {

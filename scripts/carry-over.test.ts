@@ -29,6 +29,8 @@ describe('npm run carry-over', () => {
 
   it('writes each run as an entry of metrics.carryOver, keeping the rest of the card', () => {
     const model = write('model', { name: 'm', metrics: { validation: { ccc: 0.5 } }, other: [1, 2] });
+    // the app reads the card inside model.json's metadata: it gets the entries too
+    writeFileSync(join(model, 'model.json'), JSON.stringify({ format: 'layers-model', userDefinedMetadata: { config: { k: 1 }, card: { name: 'm', metrics: {} } } }));
     const r = runScript('scripts/carry-over.ts', [model, run]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
@@ -39,6 +41,9 @@ describe('npm run carry-over', () => {
     expect(card.metrics.carryOver).toEqual([
       { heldOut: 'turev-16k', trainedOn: ['ravdess-16k'], epoch: 24, valence: { n: 1735, ccc: 0.016 }, arousal: { n: 1735, ccc: -0.021 }, command: 'npm run train -- --holdout-corpus turev-16k' },
     ]);
+    const modelJson = JSON.parse(readFileSync(join(model, 'model.json'), 'utf8'));
+    expect(modelJson.userDefinedMetadata.config).toEqual({ k: 1 });
+    expect(modelJson.userDefinedMetadata.card.metrics.carryOver).toEqual(card.metrics.carryOver);
     expect(reliabilityText(card)).toContain('On a corpus left out of training (the same recipe): turev-16k valence near chance (CCC 0.02)');
   });
 
