@@ -71,6 +71,11 @@ export class EngineStatus extends LitElement {
       padding: 0.1rem 0.75rem 0.1rem 0;
       vertical-align: top;
     }
+    /* the figures never break ("353 ms" wrapped onto two lines); the note column takes the rest */
+    th,
+    td:not(:last-child) {
+      white-space: nowrap;
+    }
   `;
 
   protected override willUpdate(): void {
