@@ -6,10 +6,11 @@ import * as wavefileModule from 'wavefile';
 import { wavSampleEncoding, type SampleEncoding, type WavFmtFields } from './wav-format.ts';
 
 // Bundlers resolve wavefile's ES module (named export); Node's ESM loader gets its UMD build,
-// whose exports sit on `default`. Take the class from whichever shape arrived.
+// whose exports sit on `default`. Take the class from whichever shape arrived. Reflect.get,
+// not `.default`: the bundler knows the ES module has no default and warned on every build.
 type WaveFileClass = typeof wavefileModule.WaveFile;
 const WaveFile: WaveFileClass =
-  wavefileModule.WaveFile ?? (wavefileModule as unknown as { default: { WaveFile: WaveFileClass } }).default.WaveFile;
+  wavefileModule.WaveFile ?? (Reflect.get(wavefileModule, 'default') as { WaveFile: WaveFileClass }).WaveFile;
 
 /** A data chunk that ends before its header says: the file was cut short (a copy or a recording stopped). */
 export interface WavTruncation {
