@@ -15,78 +15,51 @@
 //    before the fake device played, plus -d zeros), and the live window at t_k is the
 //    file's window at t_k + d/rate exactly (zero-filled history = the silence). We find
 //    d from the speech onset, run analyze --timeline on the file with those d zeros
-//    trimmed (or added), and require agreement within 0.05 while the loop has not wrapped.
-import { expect, test, type Page } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
+//    trimmed (or added), and require agreement within 0.05 while the capture is still the
+//    file sample for sample: until the loop wraps, or until the browser's fake device, late
+//    under load, inserts a few milliseconds of zeros (see cleanUntil).
+import { expect, test } from '@playwright/test';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import config from '../playwright.config.ts';
 import { decodeWav } from '../src/audio/decode-wav.ts';
 import { floatWav } from '../src/ui/wav-file.ts';
-import type { ReadingEventDetail } from '../src/ui/vm-app.ts';
+import { analyzeTimeline, fakeMicLaunch, openDiagnostics, recordReadings, SPEECH_WAV } from './support.ts';
 
-/** Opens the app's Diagnostics section (backend, timings, the WAV download). */
-const openDiagnostics = (page: Page) => page.locator('vm-app details.diagnostics').evaluate((d) => ((d as HTMLDetailsElement).open = true));
-
-const SPEECH_WAV = fileURLToPath(new URL('./fixtures/speech-44k.wav', import.meta.url));
 const SILENCE_WAV = fileURLToPath(new URL('./fixtures/silence.wav', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BASE_ARGS = config.use?.launchOptions?.args ?? [];
-const EXECUTABLE = config.use?.launchOptions?.executablePath;
-
-const fakeMic = (wav: string) => [
-  ...BASE_ARGS,
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  `--use-file-for-fake-audio-capture=${wav}`,
-];
-
-interface AnalyzeRow {
-  time: number;
-  valence: number;
-  speech: 'yes' | 'no';
-}
-
-function analyzeTimeline(wav: string): AnalyzeRow[] {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/analyze.ts', '--timeline', '--json', wav], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (r.status !== 0) throw new Error(`analyze failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as AnalyzeRow[];
-}
-
-type ReadingLog = { readings: ReadingEventDetail[] };
-
-/** Collects the app's vm-reading events in the page, from before Start. */
-async function recordReadings(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    const log: ReadingLog = { readings: [] };
-    (globalThis as unknown as { vmTestLog: ReadingLog }).vmTestLog = log;
-    document.addEventListener('vm-reading', (e) => log.readings.push((e as CustomEvent<ReadingEventDetail>).detail));
-  });
-}
-
-const readingsOf = (page: Page) =>
-  page.evaluate(() => (globalThis as unknown as { vmTestLog: ReadingLog }).vmTestLog.readings);
 
 /** Index of the first sample louder than `threshold`. */
 function onset(x: Float32Array, threshold = 1e-3): number {
   return x.findIndex((v) => Math.abs(v) > threshold);
 }
 
+/**
+ * The first index i >= from where the capture x stops being the file f shifted by d
+ * (x[i] = f[i + d]), or the end of the shorter one. Late under load, the browser hands
+ * the page something else for a while: 10 ms of zeros inserted (seen in CI at 8.49 s),
+ * or 0.4 s of zeros and stray 10 ms buffers in place of the speech (seen here). That
+ * happens upstream of our capture (the page's dropped-sample count stays 0).
+ */
+function cleanUntil(x: Float32Array, f: Float32Array, d: number, from: number): number {
+  let i = from;
+  while (i < x.length && i + d < f.length && Math.abs(x[i] - f[i + d]) <= 1e-3) i++;
+  return i;
+}
+
 // Launch options are per file: this file's browser has a fake microphone playing speech.
-test.use({ launchOptions: { executablePath: EXECUTABLE, args: fakeMic(SPEECH_WAV) } });
+test.use(fakeMicLaunch(SPEECH_WAV));
 
 test.describe('with a fake microphone playing speech', () => {
+  // Retries for a fault of the fake device in the first seconds of speech (too few clean
+  // readings to compare, see cleanUntil); the assertions themselves are never relaxed.
+  test.describe.configure({ retries: 2 });
 
   test('speech moves the gauge, and live readings equal analyze --timeline', async ({ page }, testInfo) => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.setViewportSize({ width: 900, height: 1100 });
     await page.goto('/');
-    await recordReadings(page);
+    const readingsOf = await recordReadings(page);
     const status = page.locator('vm-engine-status');
     await expect(status).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
     await expect(status).toContainText(/Backend (webgl|wasm|cpu)/);
@@ -99,14 +72,14 @@ test.describe('with a fake microphone playing speech', () => {
     expect(await gauge.getAttribute('data-valence')).not.toBe('');
 
     // A screenshot during the second sentence, then listen to one pass of the 12.2 s file.
-    const timeOfLast = async () => (await readingsOf(page)).at(-1)?.reading.time ?? 0;
+    const timeOfLast = async () => (await readingsOf()).at(-1)?.reading.time ?? 0;
     await expect.poll(timeOfLast, { timeout: 40_000 }).toBeGreaterThanOrEqual(10);
     await expect(gauge).toHaveAttribute('data-state', 'reading');
     await page.screenshot({ path: testInfo.outputPath('live-monitor.png'), fullPage: true });
     await expect.poll(timeOfLast, { timeout: 40_000 }).toBeGreaterThanOrEqual(13);
     await page.getByRole('button', { name: 'Stop' }).click();
     await expect(gauge).toHaveAttribute('data-state', 'idle');
-    const live = await readingsOf(page);
+    const live = await readingsOf();
 
     // The captured audio, as the user would download it.
     const downloading = page.waitForEvent('download');
@@ -138,23 +111,28 @@ test.describe('with a fake microphone playing speech', () => {
     const onsetX = onset(x);
     const onsetF = onset(f);
     const d = onsetF - onsetX;
-    const note = `capture rate ${cap.sampleRate} Hz, capture started ${(d / file.sampleRate).toFixed(3)} s into the file`;
+    let note = `capture rate ${cap.sampleRate} Hz, capture started ${(d / file.sampleRate).toFixed(3)} s into the file`;
     let maxFile = 0;
     let comparedFile = 0;
     if (cap.sampleRate === file.sampleRate && onsetX > 0 && onsetF > d) {
-      // Capture fidelity first: after the onset the captured samples are the file's.
-      let fidelity = 0;
-      for (let i = 0; i < file.sampleRate && onsetX + i < x.length; i++) fidelity = Math.max(fidelity, Math.abs(x[onsetX + i] - f[onsetF + i]));
-      expect(fidelity).toBeLessThan(1e-3);
+      // Capture fidelity first: from the onset on, the captured samples are the file's, for
+      // at least a second, until the end of the file or a fault upstream (see cleanUntil).
+      // Our own ring never inserts; when it drops samples the page says so.
+      const clean = cleanUntil(x, f, d, onsetX);
+      expect(clean - onsetX).toBeGreaterThan(file.sampleRate);
+      await expect(page.locator('vm-app .dropped')).toHaveCount(0);
+      const cleanUntilTime = clean / cap.sampleRate;
+      if (clean < x.length && clean + d < f.length) note += `; the capture departs from the file at ${cleanUntilTime.toFixed(3)} s`;
       // Only digital silence is cut or added: the speech is the file's, sample for sample.
       const aligned = d >= 0 ? f.subarray(d) : Float32Array.from([...new Float32Array(-d), ...f]);
       const alignedPath = testInfo.outputPath('fixture-aligned.wav');
       writeFileSync(alignedPath, floatWav(aligned, file.sampleRate));
       const rows = new Map(analyzeTimeline(alignedPath).map((r) => [r.time.toFixed(3), r]));
-      const wrapsAt = aligned.length / file.sampleRate; // after this the fake mic loops the file
+      // A reading at t is made from samples before t: those up to `clean` are the file's.
+      // (After the file's end the fake mic loops it, which also ends the clean stretch.)
       for (const { reading } of live) {
         const row = rows.get(reading.time.toFixed(3));
-        if (reading.valence === null || !row || reading.time > wrapsAt) continue;
+        if (reading.valence === null || !row || reading.time > cleanUntilTime) continue;
         maxFile = Math.max(maxFile, Math.abs(reading.valence - row.valence));
         comparedFile++;
       }
@@ -176,15 +154,15 @@ test.describe('with a fake microphone playing speech', () => {
 // would go unchecked: force it, and hold its readings to analyze's on the captured audio.
 test('on WebGL (forced) the readings equal analyze --timeline on the same audio', async ({ page }, testInfo) => {
   await page.goto('/?backend=webgl');
-  await recordReadings(page);
+  const readingsOf = await recordReadings(page);
   const status = page.locator('vm-engine-status');
   await expect(status).toHaveAttribute('data-model-state', 'ready', { timeout: 90_000 });
   await expect(status).toContainText(/Backend webgl/);
   await page.getByRole('button', { name: 'Start listening' }).click();
-  const withValence = async () => (await readingsOf(page)).filter((r) => r.reading.valence !== null).length;
+  const withValence = async () => (await readingsOf()).filter((r) => r.reading.valence !== null).length;
   await expect.poll(withValence, { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
   await page.getByRole('button', { name: 'Stop' }).click();
-  const live = await readingsOf(page);
+  const live = await readingsOf();
   const downloading = page.waitForEvent('download');
   await openDiagnostics(page); // the download sits in the collapsed Diagnostics section
   await page.getByRole('button', { name: 'Download audio (WAV)' }).click();
@@ -206,7 +184,7 @@ test('on WebGL (forced) the readings equal analyze --timeline on the same audio'
 });
 
 test('silence shows "no speech", not a number', async ({ playwright }) => {
-  const browser = await playwright.chromium.launch({ executablePath: EXECUTABLE, args: fakeMic(SILENCE_WAV) });
+  const browser = await playwright.chromium.launch({ ...fakeMicLaunch(SILENCE_WAV).launchOptions, args: fakeMicLaunch(SILENCE_WAV).launchOptions.args });
   try {
     const page = await browser.newPage({ baseURL: config.use?.baseURL });
     await page.goto('/?backend=wasm');
