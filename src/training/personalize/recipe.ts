@@ -1,0 +1,71 @@
+// The personal fine-tuning recipe (issue 16): which layers train, how many Adam steps at
+// which learning rate and batch size, the augmentation of the speaker's few clips, the
+// pull towards the base weights (L2-SP) and the baseline offset. One recipe for the app's
+// calibration and `npm run evaluate -- --personalize K`. Pure: no TF.js.
+import { DEFAULT_AUGMENTATION, validateAugment, type AugmentOptions } from '../augment.ts';
+
+/**
+ * 'none': the fine-tuned output as it is. 'neutral': the mean reading of the clips labelled
+ * neutral (valence 0) becomes zero (issue 16's baseline). 'mean': the mean error over all
+ * the clips becomes zero. Folded into the output layer's bias, so the result is a plain model.
+ */
+export type OffsetRule = 'none' | 'neutral' | 'mean';
+
+export interface PersonalizeRecipe {
+  /** How many of the last layers train (the output layer is one, each convolution block one); 'all': every layer. */
+  layers: number | 'all';
+  /** Adam steps (0: no fine-tuning, only the offset). */
+  steps: number;
+  lr: number;
+  batchSize: number;
+  /** alpha of the L2-SP pull (alpha / 2) * |w - w_base|^2 over the trained weights; 0: none. */
+  l2sp: number;
+  augment: AugmentOptions;
+  offset: OffsetRule;
+  /** Seeds the batch order and the augmentation. */
+  seed: number;
+}
+
+/** The chosen recipe (see models/README-personalize.md for the measurements behind it). */
+export const DEFAULT_PERSONALIZE: Readonly<PersonalizeRecipe> = Object.freeze({
+  layers: 'all',
+  steps: 150,
+  lr: 3e-4,
+  batchSize: 4,
+  l2sp: 0,
+  augment: DEFAULT_AUGMENTATION,
+  offset: 'none',
+  seed: 0,
+});
+
+export class PersonalizeError extends Error {
+  override name = 'PersonalizeError';
+}
+
+const OFFSETS: readonly OffsetRule[] = ['none', 'neutral', 'mean'];
+
+/** Checks a recipe against a model with `blocks` convolution blocks; throws naming the bad field. */
+export function validateRecipe(r: PersonalizeRecipe, blocks: number): PersonalizeRecipe {
+  const whole = (v: number, min: number) => Number.isInteger(v) && v >= min;
+  if (r.layers !== 'all' && !(whole(r.layers, 1) && r.layers <= blocks + 1)) {
+    throw new PersonalizeError(`layers must be "all" or a whole number from 1 (the output layer) to ${blocks + 1}, got ${JSON.stringify(r.layers)}`);
+  }
+  if (!whole(r.steps, 0)) throw new PersonalizeError(`steps must be a whole number >= 0, got ${r.steps}`);
+  if (!(r.lr > 0 && Number.isFinite(r.lr))) throw new PersonalizeError(`lr must be a number > 0, got ${r.lr}`);
+  if (!whole(r.batchSize, 1)) throw new PersonalizeError(`batchSize must be a whole number >= 1, got ${r.batchSize}`);
+  if (!(r.l2sp >= 0 && Number.isFinite(r.l2sp))) throw new PersonalizeError(`l2sp must be a number >= 0, got ${r.l2sp}`);
+  if (!OFFSETS.includes(r.offset)) throw new PersonalizeError(`offset must be one of ${OFFSETS.join(', ')}, got ${JSON.stringify(r.offset)}`);
+  if (!Number.isInteger(r.seed)) throw new PersonalizeError(`seed must be a whole number, got ${r.seed}`);
+  validateAugment(r.augment);
+  return r;
+}
+
+/**
+ * Which parameter tensors train (LayersModel order: kernel and bias per block, then the
+ * output layer's): the last `layers` layers' tensors.
+ */
+export function trainableTensors(layers: PersonalizeRecipe['layers'], blocks: number): boolean[] {
+  const total = blocks + 1;
+  const n = layers === 'all' ? total : layers;
+  return Array.from({ length: 2 * total }, (_, t) => Math.floor(t / 2) >= total - n);
+}
