@@ -28,6 +28,7 @@ import { USAGE, parseTrainOptions, type TrainOptions } from './train/options.ts'
 import { Progress } from './train/progress.ts';
 import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint } from './train/checkpoint.ts';
 import { describeFailures, loadSplit, type LoadedSplit, type SplitClips } from './train/load-split.ts';
+import { assertNoSharedContent } from './train/shared-content-check.ts';
 import { cardData, renderCard, type CorpusRole, type TrainedCard } from './train/model-card.ts';
 import { runCli } from './lib/cli.ts';
 
@@ -61,7 +62,6 @@ async function train(opts: TrainOptions): Promise<number> {
     console.error(`train: ${opts.out} already holds a model; choose another --name, or pass --overwrite to replace it`);
     return 2;
   }
-  const backend = await initNodeBackend('wasm');
   const corpora = readCorpora(opts.sources);
   let clipCount = 0;
   let speakerCount = 0;
@@ -72,8 +72,11 @@ async function train(opts: TrainOptions): Promise<number> {
     speakerCount += n;
     progress.line(`corpus ${c.name} (${c.layout}): ${c.clips.length} clips, ${n} speakers`);
   }
-  progress.line(`backend ${backend}, ${opts.threads} gradient threads`);
   const splits = makeSplits(opts, corpora);
+  // Before the backend and the features: a refusal costs a read of the files, nothing more.
+  assertNoSharedContent(splits);
+  const backend = await initNodeBackend('wasm');
+  progress.line(`backend ${backend}, ${opts.threads} gradient threads`);
 
   const recipes: Recipe[] = opts.grid ? gridRecipes(opts.recipe, opts.grid) : [opts.recipe];
   if (opts.resume && (recipes.length > 1 || splits.length > 1)) throw new Error('--resume works for a single run (not with --grid or --folds)');
