@@ -5,15 +5,14 @@
 // analyze does (first 61500 samples at 8 kHz, zero-padded at the end), after the loudness
 // normalisation the model's card names. Features come from the on-disk cache
 // (scripts/lib/feature-cache.ts). Speakers the card lists as training speakers are scored
-// with a warning.
+// with a warning. TF.js loads only once the options and the corpora have been checked, so
+// their errors come without its start-up cost.
 import { parseArgs } from 'node:util';
-import { predict } from '../src/model/predict.ts';
-import { initNodeBackend } from '../src/model/backend.ts';
 import { outputCount } from '../src/model/config.ts';
 import { normalisationFromCard, type LoudnessNormalisation } from '../src/dsp/loudness.ts';
 import { speakersOf } from '../src/training/split.ts';
 import { scoreByCorpus } from '../src/training/corpus-scores.ts';
-import { loadModelDir } from './lib/model-files.ts';
+import type { ModelBundle } from '../src/model/artifacts.ts';
 import { defaultModelDir } from './lib/default-model.ts';
 import { corpusName, readCorpora, type CorpusSource, type NamedCorpus } from './lib/corpus.ts';
 import { FeatureCache } from './lib/feature-cache.ts';
@@ -23,6 +22,9 @@ import { scoringFeatures } from './evaluate/features.ts';
 import { restrictSpeakers, speakerLists } from './evaluate/speaker-selection.ts';
 import { overlapWarnings, trainingOverlap } from './evaluate/training-speakers.ts';
 import { scoresJson, scoresTable } from './evaluate/report.ts';
+import { predictAll } from './evaluate/predict-all.ts';
+import { parseRecipe, personalizeEvaluate, RECIPE_HELP } from './evaluate/personalize.ts';
+import type { PersonalizeRecipe } from '../src/training/personalize/recipe.ts';
 
 const USAGE = `usage: npm run evaluate -- --model DIR (--data DIR | --manifest FILE.csv)... [options]
 
@@ -46,9 +48,16 @@ options:
                        from silence (the window zero-filled before it)
   --channel NAME       hear the clips through a simulated channel first: telephone
                        (300-3400 Hz), quiet (-20 dB) or noisy (noise 10 dB under the speech)
+  --personalize K      for each speaker, fine-tune the model on K of its clips (stratified by
+                       label, fixed seed; the app's calibration module) and score its other clips
+                       before and after: per speaker valence CCC, and the mean over speakers
+  --personalize-recipe KEY=VALUE,...  override the fine-tuning recipe's defaults:
+                       ${RECIPE_HELP}
   --json               print one JSON object as the last line: {n, mse, ccc, pearson, sign_acc}
                        of valence over all clips scored; "arousal": {the same keys} when arousal
-                       is scored; with several corpora "corpora": {NAME: {the same}, ...}
+                       is scored; with several corpora "corpora": {NAME: {the same}, ...};
+                       with --personalize {"k", "speakers", "before": {ccc, mse, sign_acc},
+                       "after": {the same}} (means of the per-speaker values)
   --cache-dir DIR      feature cache folder (default .cache/features)
   --no-cache           neither read nor write the feature cache
   --backend NAME       wasm (default) or cpu
@@ -58,9 +67,6 @@ Speakers that the model's card lists as training speakers are scored too, with a
 stderr: their scores are not held-out. Files that cannot be read are listed on stderr and
 skipped. Undefined metrics (e.g. Pearson r of a constant prediction) are n/a in the table and
 null in JSON.`;
-
-/** Spectrograms per model call. */
-const BATCH = 16;
 
 interface Options {
   modelDir?: string;
@@ -74,6 +80,8 @@ interface Options {
   backend: 'wasm' | 'cpu';
   windows: 'report' | 'live';
   channel: Channel | null;
+  /** --personalize K and its recipe, or null. */
+  personalize: { k: number; recipe: PersonalizeRecipe } | null;
 }
 
 function parseOptions(argv: string[]): Options | null {
@@ -93,6 +101,8 @@ function parseOptions(argv: string[]): Options | null {
       backend: { type: 'string', default: 'wasm' },
       windows: { type: 'string', default: 'report' },
       channel: { type: 'string' },
+      personalize: { type: 'string' },
+      'personalize-recipe': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -114,7 +124,11 @@ function parseOptions(argv: string[]): Options | null {
   if (values.channel !== undefined && !CHANNELS.includes(values.channel as Channel)) {
     throw new Error(`--channel must be one of ${CHANNELS.join(', ')}, got "${values.channel}"`);
   }
+  if (values['personalize-recipe'] !== undefined && values.personalize === undefined) throw new Error('--personalize-recipe needs --personalize K');
+  const k = values.personalize === undefined ? null : Number(values.personalize);
+  if (k !== null && !(Number.isInteger(k) && k >= 1)) throw new Error(`--personalize must be a whole number of clips >= 1, got "${values.personalize}"`);
   return {
+    personalize: k === null ? null : { k, recipe: parseRecipe(values['personalize-recipe']) },
     channel: (values.channel as Channel | undefined) ?? null,
     windows: values.windows,
     modelDir: values.model,
@@ -145,8 +159,13 @@ async function evaluate(opts: Options): Promise<number> {
     return fail((e as Error).message);
   }
 
+  const [{ initNodeBackend }, { loadModelDir }, { predict }] = await Promise.all([
+    import('../src/model/backend.ts'),
+    import('./lib/model-files.ts'),
+    import('../src/model/predict.ts'),
+  ]);
   await initNodeBackend(opts.backend, (m) => console.error(`evaluate: ${m}`));
-  let loaded: Awaited<ReturnType<typeof loadModelDir>>;
+  let loaded: ModelBundle;
   let normalisation: LoudnessNormalisation | null;
   try {
     loaded = await loadModelDir(opts.modelDir ?? defaultModelDir());
@@ -176,14 +195,18 @@ async function evaluate(opts: Options): Promise<number> {
     return 1;
   }
 
-  const twoOutputs = outputCount(config) === 2;
-  const valence = new Float32Array(items.length);
-  const arousal = twoOutputs ? new Float32Array(items.length) : null;
-  for (let start = 0; start < items.length; start += BATCH) {
-    const out = predict(model, items.slice(start, start + BATCH).map((i) => i.value), config);
-    valence.set(out.valence, start);
-    if (arousal && out.arousal) arousal.set(out.arousal, start);
+  if (opts.personalize) {
+    try {
+      return await personalizeEvaluate({ ...opts.personalize, items, cache, model, config, normalisation, json: opts.json });
+    } catch (e) {
+      if ((e as Error).name === 'PersonalizeError') return fail((e as Error).message);
+      throw e;
+    } finally {
+      model.dispose();
+    }
   }
+  const twoOutputs = outputCount(config) === 2;
+  const { valence, arousal } = predictAll(model, items.map((i) => i.value), config);
   model.dispose();
   const scores = scoreByCorpus(items.map((i) => i.clip), { valence, arousal }, corpora.map((c) => c.name));
   if (!scores.pooled.valence && !scores.pooled.arousal) {

@@ -2,7 +2,7 @@
 // which learning rate and batch size, the augmentation of the speaker's few clips, the
 // pull towards the base weights (L2-SP) and the baseline offset. One recipe for the app's
 // calibration and `npm run evaluate -- --personalize K`. Pure: no TF.js.
-import { DEFAULT_AUGMENTATION, validateAugment, type AugmentOptions } from '../augment.ts';
+import { DEFAULT_AUGMENTATION, NO_AUGMENTATION, validateAugment, type AugmentOptions } from '../augment.ts';
 
 /**
  * 'none': the fine-tuned output as it is. 'neutral': the mean reading of the clips labelled
@@ -36,6 +36,17 @@ export const DEFAULT_PERSONALIZE: Readonly<PersonalizeRecipe> = Object.freeze({
   augment: DEFAULT_AUGMENTATION,
   offset: 'none',
   seed: 0,
+});
+
+/**
+ * Named augmentations for a speaker's few clips: none, the live recipe's (random placement,
+ * gain, noise, level), and heavy: the live recipe with noise on most windows and a +-8 %
+ * speed change (the same voice a little higher or lower, faster or slower).
+ */
+export const PERSONAL_AUGMENTATIONS: Readonly<Record<'none' | 'live' | 'heavy', Readonly<AugmentOptions>>> = Object.freeze({
+  none: NO_AUGMENTATION,
+  live: DEFAULT_AUGMENTATION,
+  heavy: Object.freeze({ ...DEFAULT_AUGMENTATION, noise: Object.freeze({ snrDb: Object.freeze([5, 45] as const), probability: 0.8 }), speed: Object.freeze([0.92, 1.08] as const) }),
 });
 
 export class PersonalizeError extends Error {

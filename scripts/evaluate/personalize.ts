@@ -1,0 +1,166 @@
+// npm run evaluate -- --personalize K (issue 16 section 3): for each speaker, K of its clips
+// (stratified by label, fixed seed) fine-tune the model with the app's module
+// (src/training/personalize) and the speaker's other clips are scored before and after, by
+// evaluate's own rule (the features evaluate scores). Prints per speaker valence CCC
+// before / after and the mean over speakers; --json's last line has the means of the
+// per-speaker metrics.
+import * as tf from '@tensorflow/tfjs';
+import type { CnnConfig } from '../../src/model/config.ts';
+import { outputCount } from '../../src/model/config.ts';
+import type { LoudnessNormalisation } from '../../src/dsp/loudness.ts';
+import { knownMetrics, type ValenceMetrics } from '../../src/training/metrics.ts';
+import { deriveSeed } from '../../src/training/random.ts';
+import { fineTune } from '../../src/training/personalize/fine-tune.ts';
+import { selectClips } from '../../src/training/personalize/select.ts';
+import {
+  DEFAULT_PERSONALIZE,
+  PERSONAL_AUGMENTATIONS,
+  PersonalizeError,
+  type OffsetRule,
+  type PersonalizeRecipe,
+  validateRecipe,
+} from '../../src/training/personalize/recipe.ts';
+import type { Clip } from '../lib/corpus.ts';
+import { loadSignals, type FeatureCache } from '../lib/feature-cache.ts';
+import { toTable, type Row } from '../lib/format-table.ts';
+import { predictAll } from './predict-all.ts';
+
+/** --personalize-recipe: comma-separated key=value over DEFAULT_PERSONALIZE. */
+export const RECIPE_HELP = 'layers=N|all,steps=N,lr=X,batch=N,l2sp=X,augment=none|live|heavy,offset=none|neutral|mean,seed=N';
+
+/** Reads --personalize-recipe's text, e.g. "layers=2,steps=100,offset=mean"; throws naming a bad entry. */
+export function parseRecipe(text: string | undefined): PersonalizeRecipe {
+  const r: PersonalizeRecipe = { ...DEFAULT_PERSONALIZE };
+  if (text === undefined || text.trim() === '') return r;
+  for (const entry of text.split(',')) {
+    const [key, value, extra] = entry.split('=').map((s) => s.trim());
+    if (value === undefined || value === '' || extra !== undefined) throw new PersonalizeError(`--personalize-recipe: "${entry}" is not key=value (keys: ${RECIPE_HELP})`);
+    const num = Number(value);
+    if (key === 'layers') r.layers = value === 'all' ? 'all' : num;
+    else if (key === 'steps') r.steps = num;
+    else if (key === 'lr') r.lr = num;
+    else if (key === 'batch') r.batchSize = num;
+    else if (key === 'l2sp') r.l2sp = num;
+    else if (key === 'seed') r.seed = num;
+    else if (key === 'offset') r.offset = value as OffsetRule;
+    else if (key === 'augment') {
+      const a = PERSONAL_AUGMENTATIONS[value as keyof typeof PERSONAL_AUGMENTATIONS];
+      if (!a) throw new PersonalizeError(`--personalize-recipe: augment must be ${Object.keys(PERSONAL_AUGMENTATIONS).join(', ')}, got "${value}"`);
+      r.augment = a;
+    } else throw new PersonalizeError(`--personalize-recipe: unknown key "${key}" (keys: ${RECIPE_HELP})`);
+    if (['layers', 'steps', 'lr', 'batch', 'l2sp', 'seed'].includes(key) && value !== 'all' && !Number.isFinite(num)) {
+      throw new PersonalizeError(`--personalize-recipe: ${key} must be a number, got "${value}"`);
+    }
+  }
+  return r;
+}
+
+/** A scored clip: its features as evaluate scores them. */
+export interface ScoredItem {
+  clip: Clip;
+  value: Float32Array;
+}
+
+export interface PersonalizeRun {
+  k: number;
+  recipe: PersonalizeRecipe;
+  items: readonly ScoredItem[];
+  cache: FeatureCache;
+  model: tf.LayersModel;
+  config: CnnConfig;
+  normalisation: LoudnessNormalisation | null;
+  json: boolean;
+}
+
+interface SpeakerPlan {
+  name: string;
+  items: ScoredItem[];
+  train: number[];
+  rest: number[];
+}
+
+/** Speakers in first-seen order (corpus/speaker: one id in two corpora is two speakers) with their K clips drawn. */
+export function planSpeakers(items: readonly ScoredItem[], k: number, seed: number): SpeakerPlan[] {
+  const groups = new Map<string, ScoredItem[]>();
+  for (const item of items) {
+    const name = `${item.clip.corpus}/${item.clip.speaker}`;
+    const g = groups.get(name);
+    if (g) g.push(item);
+    else groups.set(name, [item]);
+  }
+  return [...groups].map(([name, group], index) => {
+    try {
+      return { name, items: group, ...selectClips(group.map((i) => i.clip.valence), k, deriveSeed(seed, index)) };
+    } catch (e) {
+      throw new PersonalizeError(`speaker ${name}: ${(e as Error).message}`);
+    }
+  });
+}
+
+const valenceScores = (model: tf.LayersModel, items: readonly ScoredItem[], config: CnnConfig): ValenceMetrics | null =>
+  knownMetrics(predictAll(model, items.map((i) => i.value), config).valence, items.map((i) => i.clip.valence));
+
+/** Puts weights (LayersModel order) into the model. */
+function loadWeights(model: tf.LayersModel, weights: readonly Float32Array[], shapes: readonly number[][]): void {
+  const tensors = weights.map((w, i) => tf.tensor(w, shapes[i]));
+  model.setWeights(tensors);
+  tf.dispose(tensors);
+}
+
+const KEYS = ['ccc', 'mse', 'sign_acc'] as const;
+
+/** Each metric's mean over the speakers where it is defined (null where none). */
+export function meanMetrics(scores: readonly (ValenceMetrics | null)[]): Record<(typeof KEYS)[number], number | null> {
+  const out = { ccc: null, mse: null, sign_acc: null } as Record<(typeof KEYS)[number], number | null>;
+  for (const key of KEYS) {
+    const v = scores.flatMap((s) => (s && Number.isFinite(s[key]) ? [s[key]] : []));
+    out[key] = v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
+  }
+  return out;
+}
+
+/** Runs the per-speaker fine-tunes and prints the result; returns the exit code. */
+export async function personalizeEvaluate(run: PersonalizeRun): Promise<number> {
+  const { model, config, recipe } = run;
+  validateRecipe(recipe, config.channels.length);
+  const plans = planSpeakers(run.items, run.k, recipe.seed);
+  if (outputCount(config) === 1 && run.items.some((i) => i.clip.arousal !== null)) {
+    console.error('evaluate: note: the model has one output (valence): the arousal labels take no part in fine-tuning');
+  }
+  const base = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+  const shapes = model.getWeights().map((w) => w.shape);
+  const rows: Row[] = [];
+  const before: (ValenceMetrics | null)[] = [];
+  const after: (ValenceMetrics | null)[] = [];
+  for (const plan of plans) {
+    const trainItems = plan.train.map((i) => plan.items[i]);
+    const restItems = plan.rest.map((i) => plan.items[i]);
+    const signals = loadSignals(run.cache, trainItems.map((i) => i.clip));
+    if (signals.failures.length > 0) throw new Error(`speaker ${plan.name}: cannot read ${signals.failures[0].path}: ${signals.failures[0].reason}`);
+    const b = valenceScores(model, restItems, config);
+    const started = performance.now();
+    const tuned = await fineTune(
+      { config, weights: base, normalisation: run.normalisation, clips: signals.items.map(({ clip, value }) => ({ signal: value, valence: clip.valence, arousal: clip.arousal })) },
+      recipe,
+    );
+    const seconds = (performance.now() - started) / 1000;
+    loadWeights(model, tuned.weights, shapes);
+    const a = valenceScores(model, restItems, config);
+    loadWeights(model, base, shapes);
+    before.push(b);
+    after.push(a);
+    rows.push({ speaker: plan.name, trained: trainItems.length, scored: restItems.length, ccc_before: b?.ccc ?? null, ccc_after: a?.ccc ?? null, mse_before: b?.mse ?? null, mse_after: a?.mse ?? null, seconds });
+    console.error(`evaluate: ${plan.name}: valence CCC ${b?.ccc.toFixed(4)} -> ${a?.ccc.toFixed(4)} (fine-tune ${seconds.toFixed(1)} s)`);
+  }
+  const mb = meanMetrics(before);
+  const ma = meanMetrics(after);
+  rows.push({ speaker: `mean (${plans.length} speakers)`, trained: null, scored: null, ccc_before: mb.ccc, ccc_after: ma.ccc, mse_before: mb.mse, mse_after: ma.mse, seconds: null });
+  const table = toTable(['speaker', 'trained', 'scored', 'ccc_before', 'ccc_after', 'mse_before', 'mse_after', 'seconds'], rows, {
+    ccc_before: 4, ccc_after: 4, mse_before: 4, mse_after: 4, seconds: 1,
+  });
+  if (run.json) {
+    console.error(table);
+    console.log(JSON.stringify({ k: run.k, speakers: plans.length, before: mb, after: ma }));
+  } else console.log(table);
+  return 0;
+}
