@@ -22,8 +22,7 @@ import { scoringFeatures } from './evaluate/features.ts';
 import { restrictSpeakers, speakerLists } from './evaluate/speaker-selection.ts';
 import { overlapWarnings, trainingOverlap } from './evaluate/training-speakers.ts';
 import { scoresJson, scoresTable } from './evaluate/report.ts';
-import { predictAll } from './evaluate/predict-all.ts';
-import { parseRecipe, personalizeEvaluate, RECIPE_HELP } from './evaluate/personalize.ts';
+import { parseRecipe, RECIPE_HELP } from './evaluate/personalize-options.ts';
 import type { PersonalizeRecipe } from '../src/training/personalize/recipe.ts';
 
 const USAGE = `usage: npm run evaluate -- --model DIR (--data DIR | --manifest FILE.csv)... [options]
@@ -159,10 +158,10 @@ async function evaluate(opts: Options): Promise<number> {
     return fail((e as Error).message);
   }
 
-  const [{ initNodeBackend }, { loadModelDir }, { predict }] = await Promise.all([
+  const [{ initNodeBackend }, { loadModelDir }, { predictAll }] = await Promise.all([
     import('../src/model/backend.ts'),
     import('./lib/model-files.ts'),
-    import('../src/model/predict.ts'),
+    import('./evaluate/predict-all.ts'),
   ]);
   await initNodeBackend(opts.backend, (m) => console.error(`evaluate: ${m}`));
   let loaded: ModelBundle;
@@ -196,6 +195,7 @@ async function evaluate(opts: Options): Promise<number> {
   }
 
   if (opts.personalize) {
+    const { personalizeEvaluate } = await import('./evaluate/personalize.ts');
     try {
       return await personalizeEvaluate({ ...opts.personalize, items, cache, model, config, normalisation, json: opts.json });
     } catch (e) {

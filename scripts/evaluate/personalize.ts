@@ -12,48 +12,11 @@ import { knownMetrics, type ValenceMetrics } from '../../src/training/metrics.ts
 import { deriveSeed } from '../../src/training/random.ts';
 import { fineTune } from '../../src/training/personalize/fine-tune.ts';
 import { selectClips } from '../../src/training/personalize/select.ts';
-import {
-  DEFAULT_PERSONALIZE,
-  PERSONAL_AUGMENTATIONS,
-  PersonalizeError,
-  type OffsetRule,
-  type PersonalizeRecipe,
-  validateRecipe,
-} from '../../src/training/personalize/recipe.ts';
+import { PersonalizeError, type PersonalizeRecipe, validateRecipe } from '../../src/training/personalize/recipe.ts';
 import type { Clip } from '../lib/corpus.ts';
 import { loadSignals, type FeatureCache } from '../lib/feature-cache.ts';
 import { toTable, type Row } from '../lib/format-table.ts';
 import { predictAll } from './predict-all.ts';
-
-/** --personalize-recipe: comma-separated key=value over DEFAULT_PERSONALIZE. */
-export const RECIPE_HELP = 'layers=N|all,steps=N,lr=X,batch=N,l2sp=X,augment=none|live|heavy,offset=none|neutral|mean,seed=N';
-
-/** Reads --personalize-recipe's text, e.g. "layers=2,steps=100,offset=mean"; throws naming a bad entry. */
-export function parseRecipe(text: string | undefined): PersonalizeRecipe {
-  const r: PersonalizeRecipe = { ...DEFAULT_PERSONALIZE };
-  if (text === undefined || text.trim() === '') return r;
-  for (const entry of text.split(',')) {
-    const [key, value, extra] = entry.split('=').map((s) => s.trim());
-    if (value === undefined || value === '' || extra !== undefined) throw new PersonalizeError(`--personalize-recipe: "${entry}" is not key=value (keys: ${RECIPE_HELP})`);
-    const num = Number(value);
-    if (key === 'layers') r.layers = value === 'all' ? 'all' : num;
-    else if (key === 'steps') r.steps = num;
-    else if (key === 'lr') r.lr = num;
-    else if (key === 'batch') r.batchSize = num;
-    else if (key === 'l2sp') r.l2sp = num;
-    else if (key === 'seed') r.seed = num;
-    else if (key === 'offset') r.offset = value as OffsetRule;
-    else if (key === 'augment') {
-      const a = PERSONAL_AUGMENTATIONS[value as keyof typeof PERSONAL_AUGMENTATIONS];
-      if (!a) throw new PersonalizeError(`--personalize-recipe: augment must be ${Object.keys(PERSONAL_AUGMENTATIONS).join(', ')}, got "${value}"`);
-      r.augment = a;
-    } else throw new PersonalizeError(`--personalize-recipe: unknown key "${key}" (keys: ${RECIPE_HELP})`);
-    if (['layers', 'steps', 'lr', 'batch', 'l2sp', 'seed'].includes(key) && value !== 'all' && !Number.isFinite(num)) {
-      throw new PersonalizeError(`--personalize-recipe: ${key} must be a number, got "${value}"`);
-    }
-  }
-  return r;
-}
 
 /** A scored clip: its features as evaluate scores them. */
 export interface ScoredItem {
