@@ -3,25 +3,16 @@
 // readings, cancel and progress work, and no tensor is left behind.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CnnConfig } from '../../model/config.ts';
+import { SEED_PRESET, type CnnConfig } from '../../model/config.ts';
 import { initParams } from '../../model/train/params.ts';
 import { setBackend } from '../../model/train/test-support.ts';
 import { DEFAULT_NORMALISATION } from '../../dsp/loudness.ts';
-import { WINDOW_FRAMES } from '../../dsp/params.ts';
 import { createRng } from '../random.ts';
 import { fineTune, predictClips, type FineTuneInput, type PersonalClip } from './fine-tune.ts';
 import { DEFAULT_PERSONALIZE, type PersonalizeRecipe } from './recipe.ts';
 
-const config: CnnConfig = {
-  kernelSize: 3,
-  padding: 1,
-  activation: 'relu',
-  pooling: 'avg',
-  channels: [2, 3],
-  features: 'db',
-  inputShape: [64, WINDOW_FRAMES],
-  outputs: 2,
-};
+/** The seed CNN's layout, small: 3x3 kernels, two blocks of 2 and 3 channels, two outputs. */
+const config: CnnConfig = { ...SEED_PRESET, kernelSize: 3, padding: 1, channels: [2, 3], features: 'db', outputs: 2 };
 
 /** A second of a tone in noise (8 kHz), its pitch and level by clip. */
 function clip(i: number, valence: number | null, arousal: number | null): PersonalClip {
