@@ -14,6 +14,7 @@ import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-si
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as threadedFactory from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
 import type { BackendName, BackendPreference, BackendTrial } from './backend-name.ts';
+import { isSoftwareRenderer, webglRenderer } from './webgl-renderer.ts';
 import { POOL_SIZE_GLOBAL, poolSizePatched, wasmThreadPlan, type WasmThreadPlan } from './wasm-threads.ts';
 
 /** A model ready to run on one backend. */
@@ -87,30 +88,9 @@ export function activeBackendName(): string {
   return tf.getBackend() ?? 'none';
 }
 
-/** The GPU's name as WebGL reports it (null where WebGL or OffscreenCanvas is missing). */
-export function webglRenderer(): string | null {
-  try {
-    const canvas =
-      typeof OffscreenCanvas !== 'undefined'
-        ? new OffscreenCanvas(1, 1)
-        : typeof document !== 'undefined'
-          ? document.createElement('canvas')
-          : null;
-    if (!canvas) return null;
-    const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
-    if (!gl) return null;
-    const info = gl.getExtension('WEBGL_debug_renderer_info');
-    const name = info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER);
-    gl.getExtension('WEBGL_lose_context')?.loseContext();
-    return typeof name === 'string' ? name : null;
-  } catch {
-    return null;
-  }
-}
-
-/** True for renderers known to run on the CPU (shown as a hint, not used to decide). */
-export function isSoftwareRenderer(name: string | null): boolean {
-  return name !== null && /swiftshader|llvmpipe|softpipe|software|basic render/i.test(name);
+/** Tensors TF.js holds now, on every backend (a leak shows as a count that keeps growing). */
+export function tensorsHeld(): number {
+  return tf.memory().numTensors;
 }
 
 function median(xs: number[]): number {

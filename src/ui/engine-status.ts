@@ -1,8 +1,11 @@
 // <vm-engine-status>: what the analysis runs on: the model's state (loading, choosing a
 // backend, ready, failed), the TF.js backend in use and why it won, with the start-up
-// timings of every backend tried. Properties in only; the host reflects data-model-state
-// and data-backend for tests.
+// timings of every backend tried, and whether that choice was kept from an earlier timing
+// or is being timed in the background. Properties in; out, a `backend-retime` event when
+// the user asks to time the backends again. The host reflects data-model-state,
+// data-backend and data-backend-note (the note's kind) for tests.
 import { LitElement, css, html, nothing } from 'lit';
+import { backendNoteText, type BackendNote } from '../model/backend-cache.ts';
 import type { ModelStatusMessage } from '../worker/protocol.ts';
 
 const fmtMs = (ms: number | null) => (ms === null ? '—' : ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`);
@@ -10,14 +13,18 @@ const fmtMs = (ms: number | null) => (ms === null ? '—' : ms >= 100 ? `${Math.
 export class EngineStatus extends LitElement {
   static override properties = {
     status: { attribute: false },
+    note: { attribute: false },
   };
 
   /** The worker's latest model status. */
   declare status: ModelStatusMessage;
+  /** Why this backend: kept from an earlier timing, being timed, timed (null: none to tell). */
+  declare note: BackendNote | null;
 
   constructor() {
     super();
     this.status = { type: 'model', state: 'loading' };
+    this.note = null;
   }
 
   static override styles = css`
@@ -54,8 +61,12 @@ export class EngineStatus extends LitElement {
       color: var(--vm-status-error);
       font-weight: 600;
     }
-    details {
+    details,
+    .retime {
       margin-top: 0.25rem;
+    }
+    .retime {
+      font: inherit;
     }
     summary {
       cursor: pointer;
@@ -82,6 +93,8 @@ export class EngineStatus extends LitElement {
     this.dataset.modelState = this.status.state;
     if (this.status.backend) this.dataset.backend = this.status.backend;
     else delete this.dataset.backend;
+    if (this.note) this.dataset.backendNote = this.note.kind;
+    else delete this.dataset.backendNote;
   }
 
   override render() {
@@ -90,7 +103,10 @@ export class EngineStatus extends LitElement {
       case 'loading':
         return html`<p class="line" role="status">Loading the model…</p>`;
       case 'measuring':
-        return html`<p class="line" role="status">Model ${s.name} loaded; timing the backends to pick the fastest…</p>`;
+        // With a note the backend is already decided (kept, or wasm while timing in the background).
+        return html`<p class="line" role="status">
+          Model ${s.name} loaded; ${this.note ? 'starting the backend…' : 'timing the backends to pick the fastest…'}
+        </p>`;
       case 'failed':
         return html`<p class="line failed" role="alert">${s.message ?? 'The model failed to load.'}</p>`;
       case 'ready':
@@ -99,10 +115,16 @@ export class EngineStatus extends LitElement {
             Backend <span class="chip">${s.backend}</span> · model ${s.name}
           </p>
           <p class="line why">${s.reason}</p>
+          ${this.note ? html`<p class="line why note">${backendNoteText(this.note)}</p>` : nothing}
           ${s.trials && s.trials.length > 0 ? this.renderTrials(s) : nothing}
+          ${this.note && this.note.kind !== 'timing'
+            ? html`<button type="button" class="retime" @click=${this.retime}>Time the backends again</button>`
+            : nothing}
         `;
     }
   }
+
+  private readonly retime = () => this.dispatchEvent(new CustomEvent('backend-retime', { bubbles: true, composed: true }));
 
   private renderTrials(s: ModelStatusMessage) {
     return html`

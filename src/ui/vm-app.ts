@@ -20,6 +20,8 @@ import { KeyShortcutController } from './controllers/key-shortcut.ts';
 import { LiveSessionController, type LiveSettings } from './controllers/live-session.ts';
 import { MicrophonesController } from './controllers/microphones.ts';
 import { ModelLibraryController } from './controllers/model-library.ts';
+import { BackendChoiceController } from './controllers/backend-choice.ts';
+import { BackendChoiceStore } from '../storage/backend-choice-store.ts';
 import { SessionRecorderController } from './controllers/session-recorder.ts';
 import { costText, gaugeArousal, gaugeMessage, gaugeState, gaugeValence, infoText, modelStatusLine, showsArousal } from './reading-text.ts';
 import type { FileChosenDetail } from './file-analysis.ts';
@@ -58,6 +60,7 @@ export class VmApp extends LitElement {
         voiceProcessing: this.live.settings.voiceProcessing,
       });
       void this.mics.refresh(); // labels appear once access is granted
+      this.backends.pause(); // a background timing would cost readings
     },
     onEnded: () => {
       this.recorder.end();
@@ -65,9 +68,11 @@ export class VmApp extends LitElement {
       if (!this.appUpdate.applyIfWaiting()) this.models.applyPending();
     },
   });
+  private readonly backends: BackendChoiceController = new BackendChoiceController(this, (_, switching) => this.models.backendTimed(switching));
   private readonly models: ModelLibraryController = new ModelLibraryController(this, {
     client: () => this.live.client,
     workerUse: () => (this.files.busy ? 'file' : this.live.phase !== 'idle' ? 'session' : 'free'),
+    backends: this.backends,
   });
   private readonly recorder = new SessionRecorderController(this);
   private readonly files: FileAnalysisController = new FileAnalysisController(this, {
@@ -239,6 +244,7 @@ export class VmApp extends LitElement {
       // unreadable settings: the defaults serve, and the next change is saved over them
     }
     this.recorder.attach(new SessionStore(db)); // sessions are saved from now on
+    await this.backends.attach(new BackendChoiceStore(db));
     await this.models.open(new ModelStore(db));
     await this.recorder.refresh();
   }
@@ -283,7 +289,8 @@ export class VmApp extends LitElement {
       <!-- Developer figures: kept, but out of the way of the reading (issue 11 item 7). -->
       <details class="diagnostics">
         <summary>Diagnostics</summary>
-        <vm-engine-status .status=${this.models.status}></vm-engine-status>
+        <vm-engine-status .status=${this.models.status} .note=${this.backends.note}
+          @backend-retime=${() => void this.models.retimeBackends()}></vm-engine-status>
         <p class="info">${infoText(live.capture, live.receivedSamples, live.skipped)}${live.overruns > 0
             ? html` · <span class="warn">${live.overruns} samples dropped (analysis fell behind)</span>`
             : nothing}</p>

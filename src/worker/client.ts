@@ -11,8 +11,9 @@ export class AnalysisClient {
   private trialWaiters = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private nextTrialId = 1;
 
-  constructor(onMessage: (message: WorkerMessage) => void) {
-    this.worker = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module', name: 'analysis' });
+  /** `name` tells the workers apart in the browser's tools ('analysis', or 'backend-timing' for a timing run). */
+  constructor(onMessage: (message: WorkerMessage) => void, name = 'analysis') {
+    this.worker = new Worker(new URL('./analysis.worker.ts', import.meta.url), { type: 'module', name });
     this.worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => {
       const message = event.data;
       if (message.type === 'audio') {

@@ -10,7 +10,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { ModelStore, toModelFiles, type ModelFileLike, type ModelRecord, type ModelSummary, type ModelTrial } from '../../storage/model-store.ts';
 import type { AnalysisClient } from '../../worker/client.ts';
 import type { BackendPreference } from '../../model/backend-name.ts';
-import type { ModelStatusMessage } from '../../worker/protocol.ts';
+import type { ModelFilesPayload, ModelStatusMessage } from '../../worker/protocol.ts';
+import type { BackendChoiceController } from './backend-choice.ts';
 
 /** What the worker is doing, as far as a model change cares. */
 export type WorkerUse = 'free' | 'session' | 'file';
@@ -19,6 +20,8 @@ export interface ModelLibraryDeps {
   /** The analysis worker (null while the host is disconnected). */
   client(): AnalysisClient | null;
   workerUse(): WorkerUse;
+  /** The kept backend choice and its background timing (absent: every load times the backends). */
+  backends?: BackendChoiceController;
 }
 
 const BACKENDS: readonly BackendPreference[] = ['auto', 'webgl', 'wasm', 'cpu'];
@@ -46,6 +49,8 @@ export class ModelLibraryController implements ReactiveController {
   private sent: Pick<ModelRecord, 'id' | 'name' | 'source'> | null = null;
   private reloadPending = false;
   private backendPreference: BackendPreference = 'auto';
+  /** Files for the background timing, started once the analysis worker is ready. */
+  private toTime: ModelFilesPayload | null = null;
 
   constructor(
     private readonly host: ReactiveControllerHost,
@@ -63,6 +68,10 @@ export class ModelLibraryController implements ReactiveController {
   setStatus(status: ModelStatusMessage): void {
     this.status = status;
     this.host.requestUpdate();
+    if (status.state === 'ready' && this.toTime) {
+      this.deps.backends?.time(this.toTime, status.backend, this.deps.workerUse() === 'free');
+      this.toTime = null;
+    }
     const sent = this.sent;
     if (status.state === 'failed' && sent && sent.source !== 'bundled') {
       this.sent = null;
@@ -113,9 +122,24 @@ export class ModelLibraryController implements ReactiveController {
     void this.act((store) => store.remove(id));
   }
 
+  /** A background timing picked another backend: loaded now, or once the worker is free. */
+  backendTimed(switching: boolean): void {
+    if (!switching) return;
+    this.reloadPending = true;
+    this.applyPending();
+  }
+
+  /** Times the backends again on the active model (the user asked), in the background. */
+  async retimeBackends(): Promise<void> {
+    const record = await this.store?.active().catch(() => undefined);
+    if (record && this.deps.backends) this.deps.backends.time(copyOfFiles(record), this.status.backend, this.deps.workerUse() === 'free');
+  }
+
   /** Loads a model change that waited, once the worker is free (after a session or a file). */
   applyPending(): void {
-    if (!this.reloadPending || this.deps.workerUse() !== 'free') return;
+    if (this.deps.workerUse() !== 'free') return;
+    this.deps.backends?.resume();
+    if (!this.reloadPending) return;
     this.reloadPending = false;
     this.notice = '';
     this.host.requestUpdate();
@@ -140,8 +164,7 @@ export class ModelLibraryController implements ReactiveController {
   private async load(record: ModelRecord | undefined): Promise<void> {
     const client = this.deps.client();
     if (!client) return;
-    // Once a backend is chosen, a model switch keeps it instead of timing them all again.
-    const backend = this.status.state === 'ready' && this.status.backend ? this.status.backend : this.backendPreference;
+    const backend = this.startBackend(record);
     if (!record) {
       this.sent = null;
       client.init({ modelsUrl: modelsUrl() }, backend);
@@ -152,6 +175,20 @@ export class ModelLibraryController implements ReactiveController {
     this.setStatus({ type: 'model', state: 'loading', name: record.name });
     this.sent = { id: record.id, name: record.name, source: record.source };
     client.init({ model: toModelFiles(record) }, backend);
+  }
+
+  /**
+   * A forced backend (?backend=) as asked; else the choice kept for this browser and GPU,
+   * or wasm while the backends are timed in the background on `record`'s model. Without
+   * the kept choice (no storage), the first load times them and a model switch keeps that.
+   */
+  private startBackend(record: ModelRecord | undefined): BackendPreference {
+    if (this.backendPreference !== 'auto') return this.backendPreference;
+    const backends = this.deps.backends;
+    if (!backends || !record) return this.status.state === 'ready' && this.status.backend ? this.status.backend : 'auto';
+    const start = backends.startBackend();
+    if (start.needsTiming && !backends.timing) this.toTime = copyOfFiles(record);
+    return start.backend;
   }
 
   /**
@@ -209,4 +246,9 @@ export class ModelLibraryController implements ReactiveController {
       this.host.requestUpdate();
     }
   }
+}
+
+/** A record's files with their own copy of the weights (the worker takes the buffer). */
+function copyOfFiles(record: ModelRecord): ModelFilesPayload {
+  return { ...toModelFiles(record), weights: record.weights.slice(0) };
 }
