@@ -22,6 +22,10 @@ async function activate(name: NodeBackend): Promise<{ ok: boolean; reason: strin
     reason = (e as Error).message;
   }
   if (ok) await tf.ready();
+  // The cpu backend greets its first tensor in Node with "install our node backend", which
+  // cannot be followed here (tfjs-node needs libtensorflow) and reads as a fault; our own
+  // warning already says the slower backend is in use.
+  if (ok && name === 'cpu') Object.assign(tf.backend(), { firstUse: false });
   return { ok, reason };
 }
 
