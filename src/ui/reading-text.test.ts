@@ -65,7 +65,7 @@ describe('the gauge', () => {
     expect(gaugeState(monitor())).toBe('reading');
   });
 
-  it('the model line above the gauge: loading, getting ready, failed (an alert); nothing once ready', () => {
+  it('the model line in the gauge: loading, getting ready, failed (an alert); nothing once ready', () => {
     expect(modelStatusLine(loading)).toEqual({ text: 'Loading the model…', alert: false });
     expect(modelStatusLine({ type: 'model', state: 'measuring' })).toEqual({ text: 'Getting the model ready…', alert: false });
     expect(modelStatusLine(failed)).toEqual({ text: 'model.json: HTTP 404', alert: true });
@@ -89,7 +89,9 @@ describe('the gauge', () => {
     expect(gaugeMessage(monitor({ model: loading }))).toBe('Listening… the model is still loading');
     expect(gaugeMessage(monitor({ last: null, hopSeconds: 0.25 }))).toBe('Listening… first reading after 0.25 s');
     expect(gaugeMessage(monitor())).toBeUndefined();
-    expect(gaugeMessage(monitor({ phase: 'idle', model: loading, last: null }))).toBeUndefined();
+    expect(gaugeMessage(monitor({ phase: 'idle', model: loading, last: null }))).toBe('Loading the model…');
+    expect(gaugeMessage(monitor({ phase: 'idle', model: { type: 'model', state: 'measuring' }, last: null }))).toBe('Getting the model ready…');
+    expect(gaugeMessage(monitor({ phase: 'idle', model: ready, last: null }))).toBeUndefined();
   });
 });
 
@@ -100,6 +102,15 @@ describe('the arousal meter', () => {
     expect(showsArousal(ready)).toBe(false); // a worker that does not say: one output
     expect(showsArousal({ ...loading, outputs: 2 })).toBe(false);
     expect(showsArousal({ ...failed, outputs: 2 })).toBe(false);
+  });
+
+  it('keeps its place while a model the store says has two outputs loads, and not once one output is known', () => {
+    expect(showsArousal(loading, 2)).toBe(true);
+    expect(showsArousal({ type: 'model', state: 'measuring' }, 2)).toBe(true);
+    expect(showsArousal(loading, 1)).toBe(false);
+    expect(showsArousal(loading)).toBe(false);
+    expect(showsArousal(failed, 2)).toBe(false);
+    expect(showsArousal({ ...ready, outputs: 1 }, 2)).toBe(false); // the worker's word wins
   });
 
   it('shows the smoothed arousal exactly where the gauge shows a number', () => {

@@ -39,9 +39,14 @@ export function gaugeValence(s: Pick<MonitorState, 'phase' | 'last'>): number | 
   return shown(s) ? s.last!.smoothed : null;
 }
 
-/** Whether the screen shows arousal: only for a loaded two-output model (SPEC section 3). */
-export function showsArousal(model: ModelStatusMessage): boolean {
-  return model.state === 'ready' && model.outputs === 2;
+/**
+ * Whether the screen shows arousal: for a loaded two-output model (SPEC section 3), and
+ * while the active model loads when its stored config says two outputs (`expected`), so
+ * the meter's place is taken from the start instead of pushing the controls down later.
+ */
+export function showsArousal(model: ModelStatusMessage, expected?: number): boolean {
+  if (model.state === 'ready') return model.outputs === 2;
+  return model.state !== 'failed' && expected === 2;
 }
 
 /** The arousal meter's number: the smoothed arousal exactly where the gauge has a number. */
@@ -58,8 +63,10 @@ export function gaugeState(s: Pick<MonitorState, 'phase' | 'errorMessage' | 'mod
 }
 
 /**
- * The model's state where a user sees it, above the gauge, while it is not ready (the full
- * engine status, with backends and timings, sits in the Diagnostics section); null once ready.
+ * The model's state where a user sees it, in the gauge's status line while it is not ready
+ * (the full engine status, with backends and timings, sits in the Diagnostics section); null
+ * once ready. In the gauge, not a line of its own: a line that comes and goes pushed the
+ * controls down and up again.
  */
 export function modelStatusLine(model: ModelStatusMessage): { text: string; alert: boolean } | null {
   switch (model.state) {
@@ -80,6 +87,7 @@ export function gaugeMessage(s: MonitorState): string | undefined {
   if (s.model.state === 'failed') return s.model.message;
   if (s.phase === 'running' && s.model.state !== 'ready') return 'Listening… the model is still loading';
   if (s.phase === 'running' && !s.last) return `Listening… first reading after ${s.hopSeconds} s`;
+  if (s.phase === 'idle') return modelStatusLine(s.model)?.text;
   return undefined;
 }
 

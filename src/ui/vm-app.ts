@@ -22,8 +22,9 @@ import { MicrophonesController } from './controllers/microphones.ts';
 import { ModelLibraryController } from './controllers/model-library.ts';
 import { BackendChoiceController } from './controllers/backend-choice.ts';
 import { BackendChoiceStore } from '../storage/backend-choice-store.ts';
+import { outputCount } from '../model/config.ts';
 import { SessionRecorderController } from './controllers/session-recorder.ts';
-import { costText, gaugeArousal, gaugeMessage, gaugeState, gaugeValence, infoText, modelStatusLine, showsArousal } from './reading-text.ts';
+import { costText, gaugeArousal, gaugeMessage, gaugeState, gaugeValence, infoText, showsArousal } from './reading-text.ts';
 import type { FileChosenDetail } from './file-analysis.ts';
 import type { ModelIdDetail, ModelImportDetail } from './model-manager.ts';
 import type { SessionIdDetail } from './session-history.ts';
@@ -127,9 +128,6 @@ export class VmApp extends LitElement {
       font-size: 1.5rem;
     }
     vm-update-banner,
-    .model-line {
-      margin: 0 0 0.75rem;
-    }
     .diagnostics {
       margin-top: 1rem;
       border: 1px solid var(--vm-border);
@@ -254,7 +252,8 @@ export class VmApp extends LitElement {
     const running = live.phase === 'running';
     const monitor = live.monitorState(this.models.status);
     const state = gaugeState(monitor);
-    const modelLine = modelStatusLine(this.models.status);
+    const active = this.models.models.find((m) => m.id === this.models.activeModelId);
+    const arousal = showsArousal(this.models.status, active ? outputCount(active.config) : undefined);
     return html`
       <header>
         <h1>Valence Monitor</h1>
@@ -262,14 +261,11 @@ export class VmApp extends LitElement {
       <vm-update-banner ?open=${this.appUpdate.apply !== null} ?waiting=${this.appUpdate.waiting}
         @update-accept=${() => this.appUpdate.accept(live.phase !== 'idle')}
         @update-dismiss=${() => this.appUpdate.dismiss()}></vm-update-banner>
-      ${modelLine
-        ? html`<p class="model-line ${modelLine.alert ? 'warn' : ''}" role=${modelLine.alert ? 'alert' : 'status'}>${modelLine.text}</p>`
-        : nothing}
       <vm-valence-gauge .valence=${gaugeValence(monitor)} .state=${state} .message=${gaugeMessage(monitor)}></vm-valence-gauge>
-      ${showsArousal(this.models.status)
+      ${arousal
         ? html`<vm-arousal-meter .arousal=${gaugeArousal(monitor)} .state=${state}></vm-arousal-meter>`
         : nothing}
-      <p class="explain">${readingExplanation(this.models.models.find((m) => m.id === this.models.activeModelId)?.card ?? {}, showsArousal(this.models.status))}</p>
+      <p class="explain">${readingExplanation(active?.card ?? {}, arousal)}</p>
       <div class="controls">
         <!-- Starting is shown with aria-disabled, not disabled, so a keyboard user keeps the focus:
              a disabled button drops it, and Space then did nothing. The label says the state
