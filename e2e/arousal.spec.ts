@@ -4,28 +4,16 @@
 // setup by e2e/two-output-model.ts, seeded random weights) the scale shows a number while
 // speech plays, the timeline draws a second line, and the saved session's CSV carries each
 // reading's arousal. Screenshots at desktop and phone widths, light and dark.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import config from '../playwright.config.ts';
-import type { ReadingEventDetail } from '../src/ui/vm-app.ts';
+import { activeModel, fakeMicLaunch, importModel, inUse, openReady, recordReadings, REPO_ROOT, waitReady } from './support.ts';
 
-const SPEECH_WAV = fileURLToPath(new URL('./fixtures/speech-44k.wav', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const TWO_OUTPUT_NAME = 'two-output-e2e';
-const BASE_ARGS = config.use?.launchOptions?.args ?? [];
-const EXECUTABLE = config.use?.launchOptions?.executablePath;
-const MODEL_FILES = ['model.json', 'weights.bin', 'card.json'];
 
-test.use({
-  launchOptions: {
-    executablePath: EXECUTABLE,
-    args: [...BASE_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_WAV}`],
-  },
-});
+test.use(fakeMicLaunch());
 
 /** A fresh two-output model folder (model.json, weights.bin, card.json). */
 function twoOutputModelDir(): string {
@@ -39,29 +27,13 @@ function twoOutputModelDir(): string {
   return dir;
 }
 
-/** Opens the app (wasm forced: no backend timing, faster tests) and waits for the model. */
-async function openReady(page: Page): Promise<void> {
-  await page.goto('/?backend=wasm');
-  await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
-}
-
-/** Collects the app's vm-reading events in the page, from before Start. */
-async function recordReadings(page: Page): Promise<() => Promise<ReadingEventDetail[]>> {
-  await page.evaluate(() => {
-    const log: ReadingEventDetail[] = [];
-    (globalThis as unknown as { vmLog: ReadingEventDetail[] }).vmLog = log;
-    document.addEventListener('vm-reading', (e) => log.push((e as CustomEvent<ReadingEventDetail>).detail));
-  });
-  return () => page.evaluate(() => (globalThis as unknown as { vmLog: ReadingEventDetail[] }).vmLog);
-}
-
 const fixed4 = (v: number | null) => (v === null ? '' : v.toFixed(4));
 
 test('a one-output model shows no arousal scale, not even while speech plays', async ({ page }) => {
   await openReady(page);
-  await page.locator('vm-model-manager #files').setInputFiles(MODEL_FILES.map((f) => join(REPO_ROOT, 'models', 'ravdess-live2-db', f)));
-  await expect(page.locator('vm-model-manager li[aria-current="true"] .name')).toContainText('ravdess-live2-db', { timeout: 30_000 });
-  await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await importModel(page, join(REPO_ROOT, 'models', 'ravdess-live2-db'));
+  await expect(activeModel(page)).toContainText('ravdess-live2-db', { timeout: 30_000 });
+  await waitReady(page);
   await expect(page.locator('vm-engine-status')).toContainText('model ravdess-live2-db');
   const readings = await recordReadings(page);
   const gauge = page.locator('vm-valence-gauge');
@@ -80,12 +52,10 @@ test('a one-output model shows no arousal scale, not even while speech plays', a
 test('a two-output model: the arousal scale shows a number while speech plays, and the session keeps it', async ({ page }, testInfo) => {
   const dir = twoOutputModelDir();
   await openReady(page);
-  await page.locator('vm-model-manager #files').setInputFiles(MODEL_FILES.map((f) => join(dir, f)));
+  await importModel(page, dir);
   const status = page.locator('vm-engine-status');
-  await expect(page.locator('vm-model-manager li[aria-current="true"] .name')).toHaveText(new RegExp(`^\\s*${TWO_OUTPUT_NAME}\\s*in use\\s*$`), {
-    timeout: 30_000,
-  });
-  await expect(status).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await expect(activeModel(page)).toHaveText(inUse(TWO_OUTPUT_NAME), { timeout: 30_000 });
+  await waitReady(page);
   await expect(status).toContainText(`model ${TWO_OUTPUT_NAME}`);
 
   // Ready, not listening: the scale is there, without a number.

@@ -5,10 +5,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
 import config from '../playwright.config.ts';
+import { BASE_ARGS, EXECUTABLE, fakeMicLaunch } from './support.ts';
 
-const SPEECH_WAV = fileURLToPath(new URL('./fixtures/speech.wav', import.meta.url));
-const BASE_ARGS = config.use?.launchOptions?.args ?? [];
-const EXECUTABLE = config.use?.launchOptions?.executablePath;
+/** This file's fake microphone: the 4.6 s, 16 kHz speech.wav, not the shared speech-44k.wav. */
+const CAPTURE_WAV = fileURLToPath(new URL('./fixtures/speech.wav', import.meta.url));
 
 /** Seconds of audio the demo page reports having received. */
 async function receivedSeconds(page: Page): Promise<number> {
@@ -21,17 +21,7 @@ const levelOf = (page: Page) =>
   page.locator('vm-level-meter').evaluate((el) => Number(el.getAttribute('data-level')));
 
 // Launch options are per file: this file's browser has a fake microphone playing speech.
-test.use({
-  launchOptions: {
-    executablePath: EXECUTABLE,
-    args: [
-      ...BASE_ARGS,
-      '--use-fake-device-for-media-stream',
-      '--use-fake-ui-for-media-stream',
-      `--use-file-for-fake-audio-capture=${SPEECH_WAV}`,
-    ],
-  },
-});
+test.use(fakeMicLaunch(CAPTURE_WAV));
 
 test.describe('with a fake microphone playing speech', () => {
   test('start moves the level meter and fills the shared ring; stop resets', async ({ page }, testInfo) => {

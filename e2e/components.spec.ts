@@ -4,6 +4,7 @@
 // arousal line; plus screenshots in light and dark at 320 px and desktop width.
 import { expect, test, type Page } from '@playwright/test';
 import type { Reading } from '../src/ui/timeline-geometry.ts';
+import { waitReady } from './support.ts';
 
 async function setGauge(page: Page, valence: number | null, state: string, message?: string): Promise<void> {
   await page.locator('vm-valence-gauge').evaluate(
@@ -59,15 +60,6 @@ test('the gauge shows number, label and state, and reflects them on the host', a
   await expect(gauge).toHaveAttribute('data-state', 'error');
   await expect(gauge.locator('.status')).toHaveText('Model failed to load');
 });
-
-/**
- * Waits until the app has loaded its model and stored data: each render of the app sets
- * its children's array properties again (Lit re-commits object bindings), which would
- * replace readings a test gave the app's own timeline.
- */
-async function settled(page: Page): Promise<void> {
-  await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
-}
 
 test('the timeline breaks its line where readings are null', async ({ page }) => {
   await page.goto('/');
@@ -198,7 +190,10 @@ test('the level meter clamps to 0..1', async ({ page }) => {
 test('screenshots: light and dark, 320 and 1024 px wide', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 1024, height: 800 });
   await page.goto('/');
-  await settled(page);
+  // Until the app has loaded its model and stored data, each render of the app sets its
+  // children's array properties again (Lit re-commits object bindings), which would replace
+  // the readings given to the app's own timeline below.
+  await waitReady(page);
   for (const colorScheme of ['light', 'dark'] as const) {
     for (const width of [320, 1024]) {
       await page.emulateMedia({ colorScheme });

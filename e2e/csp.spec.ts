@@ -12,25 +12,12 @@ import { expect, test, type APIResponse, type Page } from '@playwright/test';
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import config from '../playwright.config.ts';
-import type { ReadingEventDetail } from '../src/ui/vm-app.ts';
+import { fakeMicLaunch, openDiagnostics, recordReadings, REPO_ROOT, waitForValence, waitReady } from './support.ts';
 
-/** Opens the app's Diagnostics section (backend, timings, the WAV download). */
-const openDiagnostics = (page: Page) => page.locator('vm-app details.diagnostics').evaluate((d) => ((d as HTMLDetailsElement).open = true));
-
-const SPEECH_WAV = fileURLToPath(new URL('./fixtures/speech-44k.wav', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST_ASSETS = fileURLToPath(new URL('../dist/assets', import.meta.url));
-const BASE_ARGS = config.use?.launchOptions?.args ?? [];
-const EXECUTABLE = config.use?.launchOptions?.executablePath;
 const DEV_PORT = 4189;
 
-test.use({
-  launchOptions: {
-    executablePath: EXECUTABLE,
-    args: [...BASE_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_WAV}`],
-  },
-});
+test.use(fakeMicLaunch());
 
 /** A policy as directive name -> its source list. */
 function parsePolicy(header: string | undefined): Map<string, string[]> {
@@ -137,13 +124,9 @@ test('with the policy enforced the app starts threaded wasm, listens and gives r
   const response = await page.goto('/?backend=wasm');
   expectStrictPolicy(response!.headers()['content-security-policy'], 'page');
   expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
-  await page.evaluate(() => {
-    const log: ReadingEventDetail[] = [];
-    (globalThis as unknown as { vmLog: ReadingEventDetail[] }).vmLog = log;
-    document.addEventListener('vm-reading', (e) => log.push((e as CustomEvent<ReadingEventDetail>).detail));
-  });
+  const readingsOf = await recordReadings(page);
   const status = page.locator('vm-engine-status');
-  await expect(status).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await waitReady(page);
   // The backend that needs the policy's two exceptions really ran, with its threads.
   await expect(status).toContainText(/Backend wasm/);
   await expect(status).toContainText(/threaded build, \d+ threads?/);
@@ -151,9 +134,7 @@ test('with the policy enforced the app starts threaded wasm, listens and gives r
   await page.getByRole('button', { name: 'Start listening' }).click();
   const gauge = page.locator('vm-valence-gauge');
   await expect(gauge).toHaveAttribute('data-state', 'reading', { timeout: 30_000 });
-  const withValence = () =>
-    page.evaluate(() => (globalThis as unknown as { vmLog: ReadingEventDetail[] }).vmLog.filter((r) => r.reading.valence !== null).length);
-  await expect.poll(withValence, { timeout: 30_000 }).toBeGreaterThanOrEqual(5);
+  await waitForValence(readingsOf, 5, 30_000);
   expect(Number.isFinite(Number(await gauge.getAttribute('data-valence')))).toBe(true);
   expect(Number(await page.locator('vm-level-meter').getAttribute('data-level'))).toBeGreaterThan(0);
   // The arousal meter only shows for a two-output model: draw one here, so its marker runs too.

@@ -6,15 +6,12 @@
 import { expect, test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { activeModel, BUNDLED, importModel, openReady, REPO_ROOT } from './support.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BUNDLED = (JSON.parse(readFileSync(join(REPO_ROOT, 'models/index.json'), 'utf8')) as { default: string }).default;
 const SEED_DIR = join(REPO_ROOT, 'models/ravdess-seed-db');
 
 test('the reading is explained, models say how far to trust them, and a start-aligned model warns', async ({ page }) => {
-  await page.goto('/?backend=wasm');
-  await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await openReady(page);
   const card = JSON.parse(readFileSync(join(REPO_ROOT, 'models', BUNDLED, 'card.json'), 'utf8')) as { data: { corpora?: { layout: string }[]; source?: string } };
   const layouts = card.data.corpora?.map((c) => c.layout) ?? ['ravdess'];
   const explain = page.locator('vm-app .explain');
@@ -25,8 +22,8 @@ test('the reading is explained, models say how far to trust them, and a start-al
   await expect(active.locator('.trust')).toContainText(/On new speakers of its training data: .*(good|fair|weak|near chance) \(CCC -?\d\.\d\d\)/);
   await expect(active.locator('.warning')).toHaveCount(0);
 
-  await page.locator('vm-model-manager #files').setInputFiles(['model.json', 'weights.bin', 'card.json'].map((f) => join(SEED_DIR, f)));
-  await expect(active.locator('.name')).toContainText('ravdess-seed-db', { timeout: 30_000 });
+  await importModel(page, SEED_DIR);
+  await expect(activeModel(page)).toContainText('ravdess-seed-db', { timeout: 30_000 });
   await expect(active.locator('.warning')).toContainText('not on live windows');
 
   await page.getByText('About the readings').click();

@@ -3,25 +3,15 @@
 // disabled then, which dropped the focus), so Space again stops; the button says its state
 // in its label alone (no aria-pressed); S starts and stops from anywhere but a field.
 import { expect, test, type Page } from '@playwright/test';
-import { fileURLToPath } from 'node:url';
-import config from '../playwright.config.ts';
+import { fakeMicLaunch, openReady } from './support.ts';
 
-const SPEECH_WAV = fileURLToPath(new URL('./fixtures/speech-44k.wav', import.meta.url));
-const BASE_ARGS = config.use?.launchOptions?.args ?? [];
-
-test.use({
-  launchOptions: {
-    executablePath: config.use?.launchOptions?.executablePath,
-    args: [...BASE_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_WAV}`],
-  },
-});
+test.use(fakeMicLaunch());
 
 /** The text of the element focused inside vm-app's shadow root ('' when the focus is elsewhere). */
 const focused = (page: Page) => page.evaluate(() => document.querySelector('vm-app')?.shadowRoot?.activeElement?.textContent?.trim() ?? '');
 
 test('Space starts and stops with the focus kept on the button; S does it from the page', async ({ page }) => {
-  await page.goto('/?backend=wasm');
-  await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await openReady(page);
   const start = page.getByRole('button', { name: 'Start listening' });
   await expect(start).not.toHaveAttribute('aria-pressed', /.*/);
   await start.focus();

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import config from '../playwright.config.ts';
 import { decodeWav } from '../src/audio/decode-wav.ts';
 import { floatWav } from '../src/ui/wav-file.ts';
-import { analyzeTimeline, fakeMicLaunch, openDiagnostics, recordReadings, SPEECH_WAV } from './support.ts';
+import { analyzeTimeline, fakeMicLaunch, openDiagnostics, recordReadings, SPEECH_WAV, waitForValence } from './support.ts';
 
 const SILENCE_WAV = fileURLToPath(new URL('./fixtures/silence.wav', import.meta.url));
 
@@ -159,8 +159,7 @@ test('on WebGL (forced) the readings equal analyze --timeline on the same audio'
   await expect(status).toHaveAttribute('data-model-state', 'ready', { timeout: 90_000 });
   await expect(status).toContainText(/Backend webgl/);
   await page.getByRole('button', { name: 'Start listening' }).click();
-  const withValence = async () => (await readingsOf()).filter((r) => r.reading.valence !== null).length;
-  await expect.poll(withValence, { timeout: 90_000 }).toBeGreaterThanOrEqual(3);
+  await waitForValence(readingsOf, 3, 90_000);
   await page.getByRole('button', { name: 'Stop' }).click();
   const live = await readingsOf();
   const downloading = page.waitForEvent('download');

@@ -10,23 +10,13 @@ import { expect, test, type Page } from '@playwright/test';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import config from '../playwright.config.ts';
 import type { ReadingEventDetail } from '../src/ui/vm-app.ts';
+import { activeModel, BUNDLED, fakeMicLaunch, importModel, inUse, namesModel, openReady, OTHER_MODEL, recordReadings, REPO_ROOT, waitForValence, waitReady } from './support.ts';
 
-const SPEECH_WAV = fileURLToPath(new URL('./fixtures/speech-44k.wav', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BUNDLED = (JSON.parse(readFileSync(join(REPO_ROOT, 'models', 'index.json'), 'utf8')) as { default: string }).default;
-const SOURCE_DIR = join(REPO_ROOT, 'models', BUNDLED === 'ravdess-seed-db' ? 'ravdess-seed-db-pytorch' : 'ravdess-seed-db');
+const SOURCE_DIR = join(REPO_ROOT, 'models', OTHER_MODEL);
 const BROKEN = 'input-32-mels';
-const BASE_ARGS = config.use?.launchOptions?.args ?? [];
 
-test.use({
-  launchOptions: {
-    executablePath: config.use?.launchOptions?.executablePath,
-    args: [...BASE_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_WAV}`],
-  },
-});
+test.use(fakeMicLaunch());
 
 interface Topology {
   config: { layers: { config: Record<string, unknown> }[] };
@@ -46,25 +36,12 @@ function brokenModelJson(): Record<string, unknown> {
 }
 
 const status = (page: Page) => page.locator('vm-engine-status');
-const activeModel = (page: Page) => page.locator('vm-model-manager li[aria-current="true"] .name');
-const inUse = (name: string) => new RegExp(`^\\s*${name.replace(/[-.]/g, '\\$&')}\\s*in use\\s*$`);
-const namesModel = (name: string) => new RegExp(`model ${name.replace(/[-.]/g, '\\$&')}(?![-\\w])`);
-
-async function openReady(page: Page): Promise<void> {
-  await page.goto('/?backend=wasm');
-  await expect(status(page)).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
-}
 
 /** Listens until `n` readings carry a valence, then stops; returns them. */
 async function listenFor(page: Page, n: number): Promise<ReadingEventDetail[]> {
-  await page.evaluate(() => {
-    const log: ReadingEventDetail[] = [];
-    (globalThis as unknown as { vmLog: ReadingEventDetail[] }).vmLog = log;
-    document.addEventListener('vm-reading', (e) => log.push((e as CustomEvent<ReadingEventDetail>).detail));
-  });
-  const readings = () => page.evaluate(() => (globalThis as unknown as { vmLog: ReadingEventDetail[] }).vmLog);
+  const readings = await recordReadings(page);
   await page.getByRole('button', { name: 'Start listening' }).click();
-  await expect.poll(async () => (await readings()).filter((r) => r.reading.valence !== null).length, { timeout: 40_000 }).toBeGreaterThanOrEqual(n);
+  await waitForValence(readings, n);
   await page.getByRole('button', { name: 'Stop' }).click();
   return readings();
 }
@@ -76,7 +53,7 @@ test('importing a model that reads 32 x 121 inputs is refused, naming the shape;
   mkdirSync(dir);
   writeFileSync(join(dir, 'model.json'), JSON.stringify(brokenModelJson()));
   copyFileSync(join(SOURCE_DIR, 'weights.bin'), join(dir, 'weights.bin'));
-  await page.locator('vm-model-manager #files').setInputFiles([join(dir, 'model.json'), join(dir, 'weights.bin')]);
+  await importModel(page, dir, ['model.json', 'weights.bin']);
 
   const error = page.locator('vm-model-manager .error');
   await expect(error).toContainText('Model not imported', { timeout: 30_000 });
@@ -136,7 +113,7 @@ test('a stored active model that cannot load falls back to the bundled one, says
   await expect(error).toContainText(`The model "${BROKEN}" could not be loaded, so the bundled model`, { timeout: 60_000 });
   await expect(error).toContainText('[?, 32, 121, 1]');
   await expect(error).toContainText(`"${BROKEN}" is still stored`);
-  await expect(status(page)).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await waitReady(page);
   await expect(status(page)).toContainText(namesModel(BUNDLED));
   await expect(activeModel(page)).toHaveText(inUse(BUNDLED));
   // Nothing lost: the broken model is still listed (to delete or replace), the session is still there.
@@ -148,7 +125,7 @@ test('a stored active model that cannot load falls back to the bundled one, says
 
   // The choice of the bundled model was saved: the next start does not try the broken one again.
   await page.reload();
-  await expect(status(page)).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await waitReady(page);
   await expect(status(page)).toContainText(namesModel(BUNDLED));
   await expect(page.locator('vm-model-manager .error')).toHaveCount(0);
 });

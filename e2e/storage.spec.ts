@@ -3,58 +3,16 @@
 // weights request), a model folder is imported and a corrupt one refused, sessions are
 // saved as they run and exported, a file is analysed in the page with the numbers of
 // `npm run analyze -- --timeline`, and listening works offline after one online visit.
-import { expect, test, type Page } from '@playwright/test';
-import { spawnSync } from 'node:child_process';
+import { expect, test } from '@playwright/test';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import config from '../playwright.config.ts';
-import type { FileReadingsEventDetail, ReadingEventDetail } from '../src/ui/vm-app.ts';
+import type { FileReadingsEventDetail } from '../src/ui/vm-app.ts';
+import { activeModel, analyzeTimeline, BUNDLED, fakeMicLaunch, importModel, inUse, namesModel, openReady, OTHER_MODEL as IMPORTED, recordReadings, REPO_ROOT, SPEECH_WAV, waitForValence, waitReady } from './support.ts';
 
-const SPEECH_WAV = fileURLToPath(new URL('./fixtures/speech-44k.wav', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** The bundled model (models/index.json), and the other model folder of the repo, to import. */
-const BUNDLED = (JSON.parse(readFileSync(join(REPO_ROOT, 'models', 'index.json'), 'utf8')) as { default: string }).default;
-const IMPORTED = BUNDLED === 'ravdess-seed-db' ? 'ravdess-seed-db-pytorch' : 'ravdess-seed-db';
 const IMPORT_DIR = join(REPO_ROOT, 'models', IMPORTED);
-/** "model NAME" in the engine status, and not a longer name that starts with it. */
-const namesModel = (name: string) => new RegExp(`model ${name.replace(/[-.]/g, '\\$&')}(?![-\\w])`);
-/** The model manager's entry in use, exactly `name`. */
-const inUse = (name: string) => new RegExp(`^\\s*${name.replace(/[-.]/g, '\\$&')}\\s*in use\\s*$`);
-const BASE_ARGS = config.use?.launchOptions?.args ?? [];
-const EXECUTABLE = config.use?.launchOptions?.executablePath;
 
-test.use({
-  launchOptions: {
-    executablePath: EXECUTABLE,
-    args: [...BASE_ARGS, '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-audio-capture=${SPEECH_WAV}`],
-  },
-});
-
-interface AnalyzeRow {
-  time: number;
-  valence: number;
-  speech?: 'yes' | 'no';
-}
-
-function analyzeTimeline(wav: string): AnalyzeRow[] {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/analyze.ts', '--timeline', '--gate', '--json', wav], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  if (r.status !== 0) throw new Error(`analyze failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!) as AnalyzeRow[];
-}
-
-/** Opens the app (wasm forced: no backend timing, faster tests) and waits for the model. */
-async function openReady(page: Page): Promise<void> {
-  await page.goto('/?backend=wasm');
-  await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
-}
-
-const activeModel = (page: Page) => page.locator('vm-model-manager li[aria-current="true"] .name');
+test.use(fakeMicLaunch());
 
 test('the second load takes the model from IndexedDB: no request for weights.bin', async ({ page }) => {
   const firstLoad: string[] = [];
@@ -67,7 +25,7 @@ test('the second load takes the model from IndexedDB: no request for weights.bin
   const secondLoad: string[] = [];
   page.on('request', (r) => secondLoad.push(r.url()));
   await page.reload();
-  await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await waitReady(page);
   await expect(page.locator('vm-engine-status')).toContainText(namesModel(BUNDLED));
   expect(secondLoad.filter((u) => u.includes('/models/')).every((u) => !u.endsWith('.bin'))).toBe(true);
   expect(secondLoad.some((u) => u.endsWith('index.json'))).toBe(true); // the cheap "has it changed" check
@@ -75,11 +33,10 @@ test('the second load takes the model from IndexedDB: no request for weights.bin
 
 test('a model folder is imported and used; a corrupt copy is refused and the model stays', async ({ page }) => {
   await openReady(page);
-  const input = page.locator('vm-model-manager #files');
-  await input.setInputFiles(['model.json', 'weights.bin', 'card.json'].map((f) => join(IMPORT_DIR, f)));
+  await importModel(page, IMPORT_DIR);
   await expect(activeModel(page)).toHaveText(inUse(IMPORTED), { timeout: 30_000 });
   const status = page.locator('vm-engine-status');
-  await expect(status).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await waitReady(page);
   await expect(status).toContainText(namesModel(IMPORTED));
   await expect(page.locator('vm-model-manager li')).toHaveCount(2);
 
@@ -89,7 +46,7 @@ test('a model folder is imported and used; a corrupt copy is refused and the mod
   const weights = readFileSync(join(IMPORT_DIR, 'weights.bin'));
   for (let i = 1000; i < 1016; i++) weights[i] ^= 0xff;
   writeFileSync(join(dir, 'weights.bin'), weights);
-  await input.setInputFiles(['model.json', 'weights.bin', 'card.json'].map((f) => join(dir, f)));
+  await importModel(page, dir);
   const error = page.locator('vm-model-manager .error');
   await expect(error).toContainText('Model not imported');
   await expect(error).toContainText('checksum');
@@ -99,20 +56,15 @@ test('a model folder is imported and used; a corrupt copy is refused and the mod
 
   // The choice survives a reload.
   await page.reload();
-  await expect(status).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await waitReady(page);
   await expect(status).toContainText(namesModel(IMPORTED));
 });
 
 test('a listening session is saved as it runs, is in the history after a reload, and exports as CSV', async ({ page }, testInfo) => {
   await openReady(page);
-  await page.evaluate(() => {
-    const log: ReadingEventDetail[] = [];
-    (globalThis as unknown as { vmLog: ReadingEventDetail[] }).vmLog = log;
-    document.addEventListener('vm-reading', (e) => log.push((e as CustomEvent<ReadingEventDetail>).detail));
-  });
-  const readings = () => page.evaluate(() => (globalThis as unknown as { vmLog: ReadingEventDetail[] }).vmLog);
+  const readings = await recordReadings(page);
   await page.getByRole('button', { name: 'Start listening' }).click();
-  await expect.poll(async () => (await readings()).filter((r) => r.reading.valence !== null).length, { timeout: 40_000 }).toBeGreaterThanOrEqual(3);
+  await waitForValence(readings, 3);
   const history = page.locator('vm-session-history');
   // The running session is listed, its count following the stored readings.
   await expect(history.locator('.item').first()).toContainText(/[1-9]\d* readings · recording/, { timeout: 10_000 });
@@ -175,7 +127,7 @@ test('a file analysed in the page gives the readings of analyze --timeline', asy
   await expect(page.locator('vm-file-analysis .summary')).toContainText('speech-44k.wav');
   await expect(page.locator('vm-file-analysis vm-valence-timeline')).toBeVisible();
 
-  const rows = analyzeTimeline(SPEECH_WAV);
+  const rows = analyzeTimeline(SPEECH_WAV, ['--gate']);
   expect(got.readings.map((r) => r.time.toFixed(3))).toEqual(rows.map((r) => r.time.toFixed(3)));
   let max = 0;
   let compared = 0;
@@ -214,7 +166,7 @@ test('after one online visit, listening works offline', async ({ page, context }
   await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, { timeout: 60_000 });
   await context.setOffline(true);
   await page.reload();
-  await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await waitReady(page);
   await page.getByRole('button', { name: 'Start listening' }).click();
   const gauge = page.locator('vm-valence-gauge');
   await expect(gauge).toHaveAttribute('data-state', /^(reading|held|no-speech)$/, { timeout: 30_000 });
@@ -251,13 +203,13 @@ test('a model imported while listening is used from the next session, and the sc
   const status = page.locator('vm-engine-status');
   await page.getByRole('button', { name: 'Start listening' }).click();
   await expect(page.locator('vm-valence-gauge')).toHaveAttribute('data-state', /no-speech|held|reading/, { timeout: 20_000 });
-  await page.locator('vm-model-manager #files').setInputFiles(['model.json', 'weights.bin', 'card.json'].map((f) => join(IMPORT_DIR, f)));
+  await importModel(page, IMPORT_DIR);
   await expect(activeModel(page)).toHaveText(inUse(IMPORTED), { timeout: 30_000 });
   await expect(page.locator('vm-app .notice')).toContainText('next session');
   // The running session keeps its model.
   await expect(status).toContainText(namesModel(BUNDLED));
   await page.getByRole('button', { name: 'Stop' }).click();
   await expect(page.locator('vm-app .notice')).toHaveCount(0);
-  await expect(status).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
+  await waitReady(page);
   await expect(status).toContainText(namesModel(IMPORTED));
 });

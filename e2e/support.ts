@@ -1,6 +1,7 @@
 // What the end-to-end specs share: the fixture paths, a browser with a fake microphone,
-// opening the app until its model is ready, recording its readings, the Diagnostics
-// section, the model manager's names, and `npm run analyze -- --timeline` to compare with.
+// opening the app until its model is ready, recording its readings and waiting for them,
+// the Diagnostics section, importing a model folder and the model manager's names, and
+// `npm run analyze -- --timeline` to compare with.
 import { expect, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -26,10 +27,15 @@ export const fakeMicLaunch = (wav = SPEECH_WAV, extraArgs: string[] = []) => ({
   },
 });
 
+/** Waits until the engine status says the model is ready (after a load or a reload). */
+export async function waitReady(page: Page, timeout = 60_000): Promise<void> {
+  await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout });
+}
+
 /** Opens the app (wasm forced unless `query` says otherwise: no backend timing) and waits for the model. */
 export async function openReady(page: Page, query = '?backend=wasm', timeout = 60_000): Promise<void> {
   await page.goto(`/${query}`);
-  await expect(page.locator('vm-engine-status')).toHaveAttribute('data-model-state', 'ready', { timeout });
+  await waitReady(page, timeout);
 }
 
 /** Opens the app's Diagnostics section (backend, timings, the WAV download). */
@@ -45,6 +51,18 @@ export async function recordReadings(page: Page): Promise<() => Promise<ReadingE
   });
   return () => page.evaluate(() => (globalThis as unknown as { vmLog: ReadingEventDetail[] }).vmLog);
 }
+
+/** Waits until at least `n` of the readings recordReadings collects carry a valence. */
+export async function waitForValence(readingsOf: () => Promise<ReadingEventDetail[]>, n: number, timeout = 40_000): Promise<void> {
+  await expect.poll(async () => (await readingsOf()).filter((r) => r.reading.valence !== null).length, { timeout }).toBeGreaterThanOrEqual(n);
+}
+
+/** The files of a model folder the model manager imports. */
+export const MODEL_FILES = ['model.json', 'weights.bin', 'card.json'];
+
+/** Chooses `files` of the model folder `dir` in the model manager's import. */
+export const importModel = (page: Page, dir: string, files = MODEL_FILES) =>
+  page.locator('vm-model-manager #files').setInputFiles(files.map((f) => join(dir, f)));
 
 /** The model manager's entry in use. */
 export const activeModel = (page: Page) => page.locator('vm-model-manager li[aria-current="true"] .name');
