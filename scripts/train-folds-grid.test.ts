@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RAVDESS_DATA, runScript } from './lib/test-support.ts';
+import { RAVDESS_DATA, runScript, runScriptWithoutTf } from './lib/test-support.ts';
 
 const DATA = RAVDESS_DATA;
 const haveData = existsSync(DATA);
@@ -205,13 +205,15 @@ describe.skipIf(!haveData)('npm run train --folds / --grid (smoke)', () => {
     expect(card.metrics.validation.mse).toBeCloseTo(Math.min(...topFolds.map((x) => value(x.mse))), 12);
   });
 
-  it('refuses --folds 1 and more folds than speakers, saying why', () => {
-    const one = tsx('scripts/train.ts', [...base, '--folds', '1', '--out', join(dir, 'one')]);
+  it('refuses --folds 1 and more folds than speakers, saying why, before loading TF.js', () => {
+    const one = runScriptWithoutTf('scripts/train.ts', [...base, '--folds', '1', '--out', join(dir, 'one')]);
+    expect(one.stderr).not.toMatch(/FORBIDDEN/);
     expect(one.status).toBe(2);
     expect(one.stderr).toMatch(/--folds must be a whole number >= 2, got "1"/);
 
     const speakers = Object.keys(SPEAKERS).length;
-    const many = tsx('scripts/train.ts', [...base, '--folds', String(speakers + 1), '--out', join(dir, 'many')]);
+    const many = runScriptWithoutTf('scripts/train.ts', [...base, '--folds', String(speakers + 1), '--out', join(dir, 'many')]);
+    expect(many.stderr).not.toMatch(/FORBIDDEN/);
     expect(many.status).not.toBe(0);
     expect(many.stderr).toContain(`${speakers + 1} folds need at least ${speakers + 1} speakers, the corpus has ${speakers}`);
     expect(existsSync(join(dir, 'many', 'model.json'))).toBe(false);

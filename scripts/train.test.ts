@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './lib/repo-root.ts';
-import { RAVDESS_DATA, runScript } from './lib/test-support.ts';
+import { RAVDESS_DATA, runScript, runScriptWithoutTf } from './lib/test-support.ts';
 
 const DATA = RAVDESS_DATA;
 const haveData = existsSync(DATA);
@@ -98,12 +98,14 @@ describe.skipIf(!haveData)('npm run train (smoke)', () => {
     });
   });
 
-  it('refuses to overwrite a model folder, and names a missing data folder', () => {
+  it('refuses to overwrite a model folder, and names a missing data folder, before loading TF.js', () => {
     const out = smoke;
-    const r = tsx('scripts/train.ts', ['--manifest', csv, '--epochs', '1', '--out', out]);
+    const r = runScriptWithoutTf('scripts/train.ts', ['--manifest', csv, '--epochs', '1', '--out', out]);
+    expect(r.stderr).not.toMatch(/FORBIDDEN/);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/already holds a model/);
-    const m = tsx('scripts/train.ts', ['--data', join(dir, 'no-such-folder'), '--epochs', '1', '--out', join(dir, 'x')]);
+    const m = runScriptWithoutTf('scripts/train.ts', ['--data', join(dir, 'no-such-folder'), '--epochs', '1', '--out', join(dir, 'x')]);
+    expect(m.stderr).not.toMatch(/FORBIDDEN/);
     expect(m.status).not.toBe(0);
     expect(m.stderr).toMatch(/no-such-folder/);
   });

@@ -1,27 +1,19 @@
 // npm run train: trains the valence CNN on one or several corpora (RAVDESS or TurEV-DB
 // folders, CSV manifests) with the project's one signal pipeline, on TF.js wasm with
 // gradient workers, and writes models/NAME (TF.js model + card + README + PyTorch
-// safetensors). See --help.
-import { createHash } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
-import { initNodeBackend } from '../src/model/backend.ts';
-import { buildCnn } from '../src/model/cnn.ts';
-import { exportTorchWeights } from '../src/model/torch-weights.ts';
-import { serializeSafetensors } from '../src/model/safetensors.ts';
+// safetensors). See --help. TF.js and the trainer load only once the options, the corpora
+// and the splits have been checked, so those errors come without their start-up cost.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { MEL, TARGET_RATE, WINDOW_LENGTH } from '../src/dsp/params.ts';
 import { kFoldBySpeaker, speakersOf } from '../src/training/split.ts';
 import { splitCorpora } from '../src/training/corpus-split.ts';
-import { scoresLine } from '../src/training/train-loop.ts';
 import { metricText, type ValenceMetrics } from '../src/training/metrics.ts';
 import { isBetter, needsSignals, recipeKey, type Recipe } from '../src/training/recipe.ts';
 import { gridRecipes, meanMetrics, rankRows, type MeanMetrics } from '../src/training/grid.ts';
-import { trainRun } from '../src/training/train-loop.ts';
 import type { BestEpoch, EpochRecord } from '../src/training/run-state.ts';
 import { readCorpora, type NamedCorpus } from './lib/corpus.ts';
 import { FeatureCache } from './lib/feature-cache.ts';
-import { saveModelDir } from './lib/model-files.ts';
 import { setDefaultModel } from './lib/model-index.ts';
 import { toTable } from './lib/format-table.ts';
 import { USAGE, parseTrainOptions, type TrainOptions } from './train/options.ts';
@@ -29,7 +21,7 @@ import { Progress } from './train/progress.ts';
 import { checkpointDir, loadCheckpoint, removeCheckpoint, saveCheckpoint } from './train/checkpoint.ts';
 import { describeFailures, loadSplit, type LoadedSplit, type SplitClips } from './train/load-split.ts';
 import { assertNoSharedContent } from './train/shared-content-check.ts';
-import { cardData, renderCard, type CorpusRole, type TrainedCard } from './train/model-card.ts';
+import { cardData, type CorpusRole } from './train/model-card.ts';
 import { runCli } from './lib/cli.ts';
 
 let stopRequested = false;
@@ -39,20 +31,6 @@ function installInterrupt(progress: Progress): void {
     stopRequested = true;
     progress.line('\nstopping after this step (the last finished epoch is checkpointed; Ctrl-C again to quit now)');
   });
-}
-
-async function saveModel(opts: TrainOptions, recipe: Recipe, best: BestEpoch, card: Omit<TrainedCard, 'weightsSha256' | 'name'>): Promise<void> {
-  const model = buildCnn(recipe.config);
-  const tensors = model.getWeights().map((t, i) => tf.tensor(best.weights[i], t.shape));
-  model.setWeights(tensors);
-  tf.dispose(tensors);
-  const hash = createHash('sha256');
-  for (const w of best.weights) hash.update(new Uint8Array(w.buffer, w.byteOffset, w.byteLength));
-  const full: TrainedCard = { ...card, name: basename(resolve(opts.out)), weightsSha256: hash.digest('hex') };
-  await saveModelDir(opts.out, model, recipe.config, { ...full, normalisation: recipe.normalisation });
-  writeFileSync(join(opts.out, 'model.safetensors'), serializeSafetensors(exportTorchWeights(model, recipe.config), { features: recipe.config.features }));
-  writeFileSync(join(opts.out, 'README.md'), renderCard(full));
-  model.dispose();
 }
 
 async function train(opts: TrainOptions): Promise<number> {
@@ -75,11 +53,16 @@ async function train(opts: TrainOptions): Promise<number> {
   const splits = makeSplits(opts, corpora);
   // Before the backend and the features: a refusal costs a read of the files, nothing more.
   assertNoSharedContent(splits);
-  const backend = await initNodeBackend('wasm');
-  progress.line(`backend ${backend}, ${opts.threads} gradient threads`);
-
   const recipes: Recipe[] = opts.grid ? gridRecipes(opts.recipe, opts.grid) : [opts.recipe];
   if (opts.resume && (recipes.length > 1 || splits.length > 1)) throw new Error('--resume works for a single run (not with --grid or --folds)');
+
+  const [{ initNodeBackend }, { trainRun, scoresLine }, { saveModel }] = await Promise.all([
+    import('../src/model/backend.ts'),
+    import('../src/training/train-loop.ts'),
+    import('./train/save-model.ts'),
+  ]);
+  const backend = await initNodeBackend('wasm');
+  progress.line(`backend ${backend}, ${opts.threads} gradient threads`);
 
   const started = performance.now();
   const foldRows: Record<string, unknown>[] = [];
@@ -157,7 +140,7 @@ async function train(opts: TrainOptions): Promise<number> {
         onEpochEnd: single ? (c) => saveCheckpoint(ckptDir, c) : undefined,
         // A single run keeps its best epoch on disk as it appears, so nothing is lost to a crash.
         onBest: single
-          ? (b, h) => saveModel(opts, recipe, b, describe(recipe, b, [...h], name, stepsTotal + h.length * stepsPerEpoch))
+          ? (b, h) => saveModel(opts.out, recipe, b, describe(recipe, b, [...h], name, stepsTotal + h.length * stepsPerEpoch))
           : undefined,
       });
       stepsTotal += r.history.length * stepsPerEpoch;
@@ -202,7 +185,7 @@ async function train(opts: TrainOptions): Promise<number> {
     return stopRequested ? 130 : 1;
   }
   const { recipe, best } = bestOverall;
-  await saveModel(opts, recipe, best, describe(recipe, best, bestOverall.history, bestOverall.split, stepsTotal));
+  await saveModel(opts.out, recipe, best, describe(recipe, best, bestOverall.history, bestOverall.split, stepsTotal));
   if (!stopRequested) removeCheckpoint(ckptDir);
   if (opts.makeDefault) setDefaultModel(opts.out);
   progress.line(

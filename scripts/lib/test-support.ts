@@ -2,15 +2,29 @@
 // repository root), and where the shared RAVDESS data lies.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { REPO_ROOT } from './repo-root.ts';
 
 export const RAVDESS_DATA = resolve(REPO_ROOT, '..', 'shared', 'data', 'ravdess-16k');
 
+/** For --import: the hook that makes TF.js and the parallel trainer fail to load (scripts/lib/no-tf/). */
+export const NO_TF_HOOK = pathToFileURL(join(REPO_ROOT, 'scripts', 'lib', 'no-tf', 'register.mjs')).href;
+
 /** Runs scripts/NAME.ts (path relative to the repository root) to completion. */
 export function runScript(script: string, args: readonly string[], timeoutMs = 300_000): SpawnSyncReturns<string> {
-  return spawnSync(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], {
-    cwd: REPO_ROOT,
-    encoding: 'utf8',
-    timeout: timeoutMs,
-  });
+  return spawnNode(['--import', 'tsx', join(REPO_ROOT, script), ...args], timeoutMs);
+}
+
+/**
+ * Runs a script as runScript does, but where loading TF.js or the parallel trainer fails with
+ * "FORBIDDEN <url>" on stderr: for paths (option errors, missing files) that must exit before
+ * paying their start-up.
+ */
+export function runScriptWithoutTf(script: string, args: readonly string[], timeoutMs = 60_000): SpawnSyncReturns<string> {
+  return spawnNode(['--import', 'tsx', '--import', NO_TF_HOOK, join(REPO_ROOT, script), ...args], timeoutMs);
+}
+
+/** Node with these arguments, from the repository root, to completion. */
+export function spawnNode(args: readonly string[], timeoutMs: number): SpawnSyncReturns<string> {
+  return spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8', timeout: timeoutMs });
 }
