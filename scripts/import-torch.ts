@@ -1,16 +1,14 @@
 // npm run import-torch -- WEIGHTS.safetensors --out DIR : turns PyTorch weights (safetensors,
 // PyTorch names and layouts, SPEC section 2) into a model folder the app and the CLI load.
 // A card.json beside the weights (what scripts/torch/train_ddp.py writes) gives the features,
-// the loudness normalisation and the run's record, with no further flags.
+// the loudness normalisation and the run's record, with no further flags. TF.js loads only
+// once the options have been checked and the weights file read.
 import { parseArgs } from 'node:util';
 import { copyFileSync, existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 import { parseSafetensors } from '../src/model/safetensors.ts';
-import { configFromTorchTensors, importTorchWeights } from '../src/model/torch-weights.ts';
-import { buildCnn, parameterCount } from '../src/model/cnn.ts';
 import { outputCount } from '../src/model/config.ts';
-import { initNodeBackend } from '../src/model/backend.ts';
 import { CARD_FILE, saveModelDir } from './lib/model-files.ts';
 import { readBesideCard } from './lib/beside-card.ts';
 import { setDefaultModel } from './lib/model-index.ts';
@@ -74,6 +72,11 @@ async function importTorch(opts: ImportOptions): Promise<number> {
     console.error(`import-torch: cannot read ${file}: ${(e as Error).message}`);
     return 2;
   }
+  const [{ configFromTorchTensors, importTorchWeights }, { buildCnn, parameterCount }, { initNodeBackend }] = await Promise.all([
+    import('../src/model/torch-weights.ts'),
+    import('../src/model/cnn.ts'),
+    import('../src/model/backend.ts'),
+  ]);
   const { tensors, metadata } = parseSafetensors(bytes);
   const besidePath = join(dirname(file), CARD_FILE);
   const beside = !opts.card && existsSync(besidePath) ? readBesideCard(besidePath) : null;

@@ -1,18 +1,13 @@
 // Saves and loads a model folder in Node (model.json + weights.bin + card.json), the same
 // files the browser fetches with tf.loadLayersModel. Each file is written under a temporary
 // name and renamed into place, model.json last; the weights checksum in model.json makes a
-// load refuse a folder whose files come from different saves.
+// load refuse a folder whose files come from different saves. TF.js (through
+// src/model/artifacts.ts) loads at the first save or load, not with this module: a CLI can
+// import it and still refuse bad options without TF.js's start-up cost.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import {
-  MODEL_JSON_FILE,
-  WEIGHTS_FILE,
-  modelFromArtifacts,
-  modelToArtifacts,
-  type ModelBundle,
-  type ModelCard,
-} from '../../src/model/artifacts.ts';
+import type { ModelBundle, ModelCard } from '../../src/model/artifacts.ts';
 import type { CnnConfig } from '../../src/model/config.ts';
 import { ModelError } from '../../src/model/errors.ts';
 import { checkModelJson, parseModelJson } from '../../src/model/model-check.ts';
@@ -39,6 +34,7 @@ function writeAllAtomically(dir: string, files: [name: string, data: string | Ui
 
 /** Saves a model built for `config` (and its card) into `dir`, creating the folder if needed. */
 export async function saveModelDir(dir: string, model: tf.LayersModel, config: CnnConfig, card: ModelCard = {}): Promise<void> {
+  const { WEIGHTS_FILE, MODEL_JSON_FILE, modelToArtifacts } = await import('../../src/model/artifacts.ts');
   const { modelJson, weights } = await modelToArtifacts(model, config, card, WEIGHTS_FILE);
   mkdirSync(dir, { recursive: true });
   writeAllAtomically(dir, [
@@ -56,6 +52,7 @@ function readFileOrFail(path: string, what: string): Buffer {
 /** Loads a folder written by saveModelDir (or any TF.js layers model.json carrying our metadata). */
 export async function loadModelDir(dir: string): Promise<ModelBundle> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new ModelError(`no model folder at ${dir}`);
+  const { MODEL_JSON_FILE, modelFromArtifacts } = await import('../../src/model/artifacts.ts');
   const jsonPath = join(dir, MODEL_JSON_FILE);
   const modelJson = parseModelJson(readFileOrFail(jsonPath, MODEL_JSON_FILE).toString('utf8'), jsonPath);
   try {
