@@ -21,6 +21,7 @@ import { runCli } from './lib/cli.ts';
 import { scoringFeatures } from './evaluate/features.ts';
 import { restrictSpeakers, speakerLists } from './evaluate/speaker-selection.ts';
 import { overlapWarnings, trainingOverlap } from './evaluate/training-speakers.ts';
+import { heldOutSharedContent } from './evaluate/shared-content.ts';
 import { scoresJson, scoresTable } from './evaluate/report.ts';
 import { parseRecipe, RECIPE_HELP } from './evaluate/personalize-options.ts';
 import type { PersonalizeRecipe } from '../src/training/personalize/recipe.ts';
@@ -63,8 +64,10 @@ options:
   -h, --help           this text
 
 Speakers that the model's card lists as training speakers are scored too, with a warning on
-stderr: their scores are not held-out. Files that cannot be read are listed on stderr and
-skipped. Undefined metrics (e.g. Pearson r of a constant prediction) are n/a in the table and
+stderr: their scores are not held-out. A clip of another speaker that holds the same audio
+as a training speaker's clip among the corpora given (a copy, or one file listed under two
+speakers) is refused, naming the files: its score would look held-out and is not. Files
+that cannot be read are listed on stderr and skipped. Undefined metrics (e.g. Pearson r of a constant prediction) are n/a in the table and
 null in JSON.`;
 
 interface Options {
@@ -150,10 +153,12 @@ const speakerCount = (corpora: readonly Pick<NamedCorpus, 'clips'>[]) => corpora
 
 async function evaluate(opts: Options): Promise<number> {
   let corpora: NamedCorpus[];
+  /** Every clip as read, before --speakers: the training speakers' clips are among them. */
+  let listed: NamedCorpus[];
   try {
-    corpora = readCorpora(opts.sources);
-    for (const note of corpora.flatMap((c) => c.notes)) console.error(`evaluate: note: ${note}`);
-    corpora = restrictSpeakers(corpora, opts.speakers);
+    listed = readCorpora(opts.sources);
+    for (const note of listed.flatMap((c) => c.notes)) console.error(`evaluate: note: ${note}`);
+    corpora = restrictSpeakers(listed, opts.speakers);
   } catch (e) {
     return fail((e as Error).message);
   }
@@ -175,6 +180,11 @@ async function evaluate(opts: Options): Promise<number> {
   const { model, config, card } = loaded;
   const scored = corpora.map((c) => ({ name: c.name, layout: c.layout, speakers: speakersOf(c.clips) }));
   for (const warning of overlapWarnings(trainingOverlap(card, scored))) console.error(`evaluate: ${warning}`);
+  const shared = heldOutSharedContent(card, listed, corpora);
+  if (shared !== null) {
+    model.dispose();
+    return fail(shared);
+  }
 
   const started = performance.now();
   const cache = new FeatureCache({ dir: opts.cacheDir, enabled: opts.cache, warn: (m) => console.error(`evaluate: ${m}`) });
