@@ -7,7 +7,7 @@
 // computed is gathered and handed over in one piece, so the loop skips to the newest
 // window instead of building a queue.
 import { Float32RingBuffer } from '../audio/ring-buffer.ts';
-import { activeBackendName, chooseBackend, type Runner } from '../model/browser-backend.ts';
+import { activeBackendName, chooseBackend, tensorsHeld, type Runner } from '../model/browser-backend.ts';
 import { bundleFromFiles, fetchModelFiles, type ModelFiles } from '../model/load-model-url.ts';
 import { outputCount, type CnnConfig } from '../model/config.ts';
 import { normalisationFromCard, type LoudnessNormalisation } from '../dsp/loudness.ts';
@@ -137,6 +137,8 @@ interface Session {
   pendingAt: number;
   received: number;
   skipped: number;
+  /** TF.js tensors after the latest pass (at start: before any). */
+  tensors: number;
   busy: boolean;
   lastProgress: number;
   kept: Float32Array[];
@@ -159,6 +161,7 @@ function start(cmd: StartCommand): void {
     pendingAt: 0,
     received: 0,
     skipped: 0,
+    tensors: tensorsHeld(),
     busy: false,
     lastProgress: 0,
     kept: [],
@@ -197,7 +200,7 @@ function receive(s: Session, samples: Float32Array): void {
   s.pendingAt = at;
   if (at - s.lastProgress >= PROGRESS_MS) {
     s.lastProgress = at;
-    post({ type: 'progress', inputSamples: s.received, skipped: s.skipped });
+    post({ type: 'progress', inputSamples: s.received, skipped: s.skipped, tensors: s.tensors });
   }
   pump();
 }
@@ -226,6 +229,7 @@ function pump(): void {
     (reading) => {
       s.busy = false;
       if (session !== s) return;
+      s.tensors = tensorsHeld(); // between passes: what stays is the model, or a leak
       if (reading) {
         s.skipped += reading.skipped;
         // The newest pending sample arrived at `arrivedAt`; earlier ones at the capture rate before it.

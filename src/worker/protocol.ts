@@ -172,6 +172,11 @@ export interface ProgressMessage {
   inputSamples: number;
   /** Reading points skipped because analysis was behind, this session. */
   skipped: number;
+  /**
+   * TF.js tensors the worker held after its latest analysis pass (none running): the
+   * model's weights and nothing else, unless a pass leaks (`npm run soak` watches it).
+   */
+  tensors: number;
 }
 
 export interface AudioMessage {

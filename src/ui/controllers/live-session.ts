@@ -162,6 +162,8 @@ export class LiveSessionController implements ReactiveController {
           this.receivedSamples = m.inputSamples;
           this.skipped = m.skipped;
         });
+        // For tools (npm run soak): the worker's tensor count, which a leak would grow.
+        this.host.dataset.workerTensors = String(m.tensors);
         break;
       case 'reading':
         if (this.phase === 'running') {
