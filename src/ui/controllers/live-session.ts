@@ -163,7 +163,7 @@ export class LiveSessionController implements ReactiveController {
           this.skipped = m.skipped;
         });
         // For tools (npm run soak): the worker's tensor count, which a leak would grow.
-        this.host.dataset.workerTensors = String(m.tensors);
+        if (m.tensors !== null) this.host.dataset.workerTensors = String(m.tensors);
         break;
       case 'reading':
         if (this.phase === 'running') {
