@@ -2,21 +2,21 @@
 // (and their arousal, in a column of its own, when the model has two outputs).
 // Per file, the report's rule (first 61500 samples at 8 kHz, zero-padded at the end); with
 // --timeline, the live monitor's readings over the file, from the code the app runs
-// (analyzeSignal in src/worker/analysis-loop.ts: live window, speech gate, CNN).
+// (analyzeChunks in src/worker/analysis-loop.ts: live window, speech gate, CNN). Files are
+// read block by block (src/audio/wav-stream.ts): memory does not grow with their length.
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { DEFAULT_HOP_SECONDS } from '../src/dsp/params.ts';
-import { clipFeatures } from '../src/dsp/pipeline.ts';
+import { StreamingReportWindow, windowFeatures } from '../src/dsp/pipeline.ts';
 import { clampUnit } from '../src/model/output-range.ts';
-import { toMono } from '../src/dsp/mono.ts';
 import { normalisationFromCard } from '../src/dsp/loudness.ts';
 import { outputCount } from '../src/model/config.ts';
 import { initNodeBackend } from '../src/model/backend.ts';
-import { analyzeSignal } from '../src/worker/analysis-loop.ts';
+import { analyzeChunks } from '../src/worker/analysis-loop.ts';
 import { windowPredictor } from '../src/worker/window-predictor.ts';
 import { loadModelDir } from './lib/model-files.ts';
 import { defaultModelDir } from './lib/default-model.ts';
-import { readAudioFile } from './lib/audio-file.ts';
+import { withAudioFile } from './lib/audio-file.ts';
 import { truncationWarning } from '../src/audio/decode-wav.ts';
 import { parseDecimal } from '../src/training/decimal.ts';
 import { toCsv, toTable, type Row } from './lib/format-table.ts';
@@ -103,28 +103,33 @@ async function analyze(opts: Options): Promise<number> {
   let failures = 0;
   for (const file of opts.files) {
     try {
-      const audio = readAudioFile(file);
-      if (audio.truncation) console.error(`analyze: warning: ${truncationWarning(file, audio.truncation)}`);
-      const mono = toMono(audio.channels);
-      if (mono.length === 0) throw new Error('the file holds no audio (0 samples)');
-      const seconds = mono.length / audio.sampleRate;
-      if (!opts.timeline) {
-        const { valence, arousal } = read(clipFeatures(mono, audio.sampleRate, config.features, normalisation).data);
-        // Shown on the scale's range, as the app and --timeline show it (the loop clamps those).
-        rows.push({ file, seconds: Number(seconds.toFixed(3)), valence: clampUnit(valence), ...arousalOf(arousal === null ? null : clampUnit(arousal)) });
-        continue;
-      }
-      // The app's file timeline: the same loop, gate and CNN as the live monitor.
-      const readings = await analyzeSignal(mono, {
-        inputRate: audio.sampleRate,
-        hopSeconds: opts.hop,
-        features: config.features,
-        normalisation,
-        predict: read,
+      // Block by block: memory holds one block and the readings, whatever the file's length.
+      const fileRows = await withAudioFile(file, async (audio): Promise<Row[]> => {
+        if (audio.truncation) console.error(`analyze: warning: ${truncationWarning(file, audio.truncation)}`);
+        if (audio.frames === 0) throw new Error('the file holds no audio (0 samples)');
+        const seconds = audio.frames / audio.sampleRate;
+        if (!opts.timeline) {
+          // The report's rule needs the first 7.7 s only: the rest of the file is not read.
+          const report = new StreamingReportWindow(audio.sampleRate);
+          for await (const block of audio.blocks()) {
+            report.push(block);
+            if (report.full) break;
+          }
+          const { valence, arousal } = read(windowFeatures(report.window(), config.features, normalisation).data);
+          // Shown on the scale's range, as the app and --timeline show it (the loop clamps those).
+          return [{ file, seconds: Number(seconds.toFixed(3)), valence: clampUnit(valence), ...arousalOf(arousal === null ? null : clampUnit(arousal)) }];
+        }
+        // The app's file timeline: the same loop, gate and CNN as the live monitor.
+        const readings = await analyzeChunks(audio.blocks(), {
+          inputRate: audio.sampleRate,
+          hopSeconds: opts.hop,
+          features: config.features,
+          normalisation,
+          predict: read,
+        });
+        return readings.map((r) => ({ file, time: Number(r.time.toFixed(6)), valence: r.valence, ...arousalOf(r.arousal), speech: r.speech ? 'yes' : 'no' }));
       });
-      for (const r of readings) {
-        rows.push({ file, time: Number(r.time.toFixed(6)), valence: r.valence, ...arousalOf(r.arousal), speech: r.speech ? 'yes' : 'no' });
-      }
+      rows.push(...fileRows);
     } catch (e) {
       failures++;
       console.error(`analyze: ${file}: ${(e as Error).message}`);

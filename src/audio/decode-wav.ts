@@ -1,7 +1,9 @@
-// Decodes a WAV file's bytes to float samples: the `wavefile` package finds the chunks,
-// src/audio/wav-format.ts says how the samples are stored (PCM 8/16/24/32-bit integer,
-// 32/64-bit float, plain or WAVE_FORMAT_EXTENSIBLE), and a file cut short is decoded as far
-// as it goes and says so. Pure: no Node or DOM APIs, so scripts, tests and the browser share it.
+// Decodes a WAV file's bytes to float samples: the header (wavHeader: the RIFF chunks walked
+// to the data chunk, the fmt chunk read by the `wavefile` package) says where the samples
+// lie, src/audio/wav-format.ts how they are stored (PCM 8/16/24/32-bit integer, 32/64-bit
+// float, plain or WAVE_FORMAT_EXTENSIBLE), and decodeFrames decodes them, for the whole
+// file or block by block (src/audio/wav-stream.ts). A file cut short is decoded as far as
+// it goes and says so. Pure: no Node or DOM APIs, so scripts, tests and the browser share it.
 import * as wavefileModule from 'wavefile';
 import { wavSampleEncoding, type SampleEncoding, type WavFmtFields } from './wav-format.ts';
 
@@ -68,31 +70,59 @@ function sampleReader(view: DataView, enc: SampleEncoding, le: boolean): (at: nu
   }
 }
 
-/** What the header says: how the samples are stored, and where they lie in the file's bytes. */
-interface WavLayout {
+/** What the header says: how the samples are stored, and where they lie in the file. */
+export interface WavHeader {
   sampleRate: number;
   channels: number;
   encoding: SampleEncoding;
   littleEndian: boolean;
-  /** The data chunk's bytes as wavefile copies them (to the pad byte, or to the end of a file cut short). */
-  data: Uint8Array;
+  /** Offset in the file of the data chunk's first sample byte. */
+  dataStart: number;
   /** Bytes of audio the file holds: the data chunk's, or fewer where the file ends first. */
   presentBytes: number;
   /** Bytes the data chunk's header declares (null: the 0xFFFFFFFF placeholder). */
   declaredBytes: number | null;
+  /** Whole frames the file holds. */
+  frames: number;
 }
 
-/** Reads the header and finds the samples (wavefile finds the chunks). Throws AudioDecodeError. */
-function wavLayout(bytes: Uint8Array): WavLayout {
-  if (bytes.byteLength < 12) throw new AudioDecodeError(`not a WAV file (${bytes.byteLength} bytes)`);
-  const tag = String.fromCharCode(...bytes.subarray(0, 4));
-  const wave = String.fromCharCode(...bytes.subarray(8, 12));
-  if ((tag !== 'RIFF' && tag !== 'RIFX' && tag !== 'RF64') || wave !== 'WAVE') {
+const ascii = (bytes: Uint8Array, at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
+
+/**
+ * Where the data chunk's samples start, walking the RIFF chunks from the file's start (each
+ * padded to an even size); null when `head`, the file's first bytes, ends before the data
+ * chunk's header (read more and ask again). Throws when the file has no data chunk.
+ */
+function findDataChunk(head: Uint8Array, fileLength: number, littleEndian: boolean): { start: number; declared: number } | null {
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let at = 12;
+  while (at + 8 <= head.byteLength) {
+    const size = view.getUint32(at + 4, littleEndian);
+    if (ascii(head, at) === 'data') return { start: at + 8, declared: size };
+    at += 8 + size + (size % 2);
+  }
+  if (at + 8 > fileLength || head.byteLength >= fileLength) throw new AudioDecodeError('broken WAV file: no data chunk');
+  return null;
+}
+
+/**
+ * Reads the header from the file's first bytes (`head`; the whole file will do) and finds
+ * the samples; wavefile reads the fmt chunk. Null when `head` ends before the data chunk's
+ * header: read more of the file and call again. Throws AudioDecodeError.
+ */
+export function wavHeader(head: Uint8Array, fileLength: number): WavHeader | null {
+  if (fileLength < 12 || head.byteLength < 12) throw new AudioDecodeError(`not a WAV file (${fileLength} bytes)`);
+  const tag = ascii(head, 0);
+  if ((tag !== 'RIFF' && tag !== 'RIFX' && tag !== 'RF64') || ascii(head, 8) !== 'WAVE') {
     throw new AudioDecodeError('not a WAV file (no RIFF/WAVE header)');
   }
+  const littleEndian = tag !== 'RIFX';
+  const chunk = findDataChunk(head, fileLength, littleEndian);
+  if (chunk === null) return null;
   let wav: InstanceType<WaveFileClass>;
   try {
-    wav = new WaveFile(bytes);
+    // Only the chunks before the samples: wavefile would copy the whole data chunk.
+    wav = new WaveFile(head.subarray(0, chunk.start));
   } catch (e) {
     throw new AudioDecodeError(`broken WAV file: ${(e as Error).message}`);
   }
@@ -103,21 +133,28 @@ function wavLayout(bytes: Uint8Array): WavLayout {
   if ('unsupported' in encoding) throw new AudioDecodeError(encoding.unsupported);
   if (!(fmt.numChannels >= 1)) throw new AudioDecodeError('WAV file declares no channels');
   if (!(fmt.sampleRate > 0)) throw new AudioDecodeError(`WAV file declares sample rate ${fmt.sampleRate}`);
-  // wavefile's internals (findChunk, the chunk offsets) are renamed in its Node build: only
-  // `data` (size, and the bytes to the pad byte or the end of the file) is there in both.
-  const { chunkSize, samples: data } = wav.data as unknown as { chunkSize: number; samples: Uint8Array };
-  const declaredBytes = chunkSize === SIZE_UNKNOWN ? null : chunkSize;
-  const presentBytes = Math.min(data.byteLength, declaredBytes ?? Infinity);
+  const declaredBytes = chunk.declared === SIZE_UNKNOWN ? null : chunk.declared;
+  // A data chunk that runs past the end of the file (cut short, or no length declared) ends there.
+  const presentBytes = Math.max(0, Math.min(fileLength - chunk.start, declaredBytes ?? Infinity));
   const { sampleRate, numChannels: channels } = fmt;
-  return { sampleRate, channels, encoding, littleEndian: tag !== 'RIFX', data, presentBytes, declaredBytes };
+  const frames = Math.floor(presentBytes / ((channels * encoding.bits) / 8));
+  return { sampleRate, channels, encoding, littleEndian, dataStart: chunk.start, presentBytes, declaredBytes, frames };
 }
 
-/** Whole frames the file holds. */
-const framesOf = (l: WavLayout) => Math.floor(l.presentBytes / ((l.channels * l.encoding.bits) / 8));
+/** The header of a whole file's bytes. */
+function wholeFileHeader(bytes: Uint8Array): WavHeader {
+  const header = wavHeader(bytes, bytes.byteLength);
+  if (header === null) throw new AudioDecodeError('broken WAV file: no data chunk'); // cannot happen: wavHeader throws for a whole file
+  return header;
+}
 
-function truncationOf(l: WavLayout): WavTruncation | undefined {
-  if (l.declaredBytes === null || l.presentBytes >= l.declaredBytes) return undefined;
-  return { declaredBytes: l.declaredBytes, presentBytes: l.presentBytes, presentSeconds: framesOf(l) / l.sampleRate };
+/** Bytes of one frame (a sample of every channel). */
+export const frameBytes = (h: WavHeader) => (h.channels * h.encoding.bits) / 8;
+
+/** Whether a header's file is cut short: how many bytes its data chunk declares and holds. */
+export function truncationOf(h: WavHeader): WavTruncation | undefined {
+  if (h.declaredBytes === null || h.presentBytes >= h.declaredBytes) return undefined;
+  return { declaredBytes: h.declaredBytes, presentBytes: h.presentBytes, presentSeconds: h.frames / h.sampleRate };
 }
 
 /**
@@ -125,23 +162,32 @@ function truncationOf(l: WavLayout): WavTruncation | undefined {
  * e.g. on a cache hit). Throws AudioDecodeError where decodeWav would.
  */
 export function wavTruncation(bytes: Uint8Array): WavTruncation | undefined {
-  return truncationOf(wavLayout(bytes));
+  return truncationOf(wholeFileHeader(bytes));
 }
 
-export function decodeWav(bytes: Uint8Array): DecodedAudio {
-  const layout = wavLayout(bytes);
-  const { channels: nch, encoding } = layout;
-  const sampleBytes = encoding.bits / 8;
-  const frames = framesOf(layout);
-  const view = new DataView(layout.data.buffer, layout.data.byteOffset, layout.presentBytes);
-  const read = sampleReader(view, encoding, layout.littleEndian);
-  const channels = Array.from({ length: nch }, (_, c) => {
+/**
+ * Decodes whole frames of sample bytes (`data`: from a frame's start; a partial frame at
+ * the end is left out), one Float32Array per channel. The whole file and a stream of
+ * blocks both decode through here, so a block boundary never changes a sample.
+ */
+export function decodeFrames(h: WavHeader, data: Uint8Array): Float32Array[] {
+  const nch = h.channels;
+  const sampleBytes = h.encoding.bits / 8;
+  const frames = Math.floor(data.byteLength / (nch * sampleBytes));
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const read = sampleReader(view, h.encoding, h.littleEndian);
+  return Array.from({ length: nch }, (_, c) => {
     const out = new Float32Array(frames);
     for (let i = 0, at = c * sampleBytes; i < frames; i++, at += nch * sampleBytes) out[i] = read(at);
     return out;
   });
-  const audio: DecodedAudio = { sampleRate: layout.sampleRate, channels };
-  const truncation = truncationOf(layout);
+}
+
+export function decodeWav(bytes: Uint8Array): DecodedAudio {
+  const h = wholeFileHeader(bytes);
+  const channels = decodeFrames(h, bytes.subarray(h.dataStart, h.dataStart + h.frames * frameBytes(h)));
+  const audio: DecodedAudio = { sampleRate: h.sampleRate, channels };
+  const truncation = truncationOf(h);
   if (truncation) audio.truncation = truncation;
   return audio;
 }

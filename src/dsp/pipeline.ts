@@ -5,7 +5,7 @@
 // evaluation and training call these; the live path (live-window.ts) shares every step
 // but the windowing, and calls windowFeatures too when a model normalises loudness.
 import { TARGET_RATE, WINDOW_LENGTH, type FeatureType } from './params.ts';
-import { resample } from './resample.ts';
+import { StreamingResampler, resample } from './resample.ts';
 import { fixLength } from './fix-length.ts';
 import { melSpectrogram, type Spectrogram } from './mel.ts';
 import { toFeatures } from './features.ts';
@@ -42,6 +42,47 @@ export function signalFeatures(
   normalisation: LoudnessNormalisation | null = null,
 ): Spectrogram {
   return windowFeatures(reportWindow(signal), type, normalisation);
+}
+
+/**
+ * The report's window of a clip that arrives in blocks (a long file read piece by piece):
+ * push mono blocks at the clip's rate until `full`, then window(). Only the first ~7.7 s
+ * are needed, so the rest of the file need not be read. Equal to clipWindow() of the whole
+ * clip sample for sample: the streaming resampler's output is the batch one's.
+ */
+export class StreamingReportWindow {
+  private readonly resampler: StreamingResampler;
+  private readonly out = new Float32Array(WINDOW_LENGTH);
+  private filled = 0;
+
+  constructor(sampleRate: number) {
+    assertSampleRate(sampleRate);
+    this.resampler = new StreamingResampler(sampleRate, TARGET_RATE);
+  }
+
+  /** The window's 61500 samples are all known: more input changes nothing. */
+  get full(): boolean {
+    return this.filled === WINDOW_LENGTH;
+  }
+
+  push(block: Float32Array): void {
+    if (!this.full) this.take(this.resampler.push(block));
+  }
+
+  /** The window, zero-padded at the end where the clip is shorter. Throws a SignalError for a clip of no samples. */
+  window(): Float32Array {
+    if (!this.full) {
+      assertNonEmpty({ length: this.resampler.inputCount });
+      this.take(this.resampler.flush());
+    }
+    return this.out;
+  }
+
+  private take(y: Float32Array): void {
+    const n = Math.min(y.length, WINDOW_LENGTH - this.filled);
+    this.out.set(y.subarray(0, n), this.filled);
+    this.filled += n;
+  }
 }
 
 /** The 61500-sample, 8 kHz window of a clip. */

@@ -6,7 +6,7 @@
 // as skipped, so a caller that hands over everything that arrived while the previous
 // reading was computed catches up at once. analyzeSignal() is the file timeline: a whole
 // signal through the same loop with every reading point evaluated (the app's file
-// analysis and `analyze --timeline`).
+// analysis and `analyze --timeline`); analyzeChunks() the same for a signal read in blocks.
 import { LiveWindow, readingInputSamples, type ReadingPoint } from '../dsp/live-window.ts';
 import { DEFAULT_HOP_SECONDS, type FeatureType } from '../dsp/params.ts';
 import { speechGate, type SpeechGateOptions } from '../dsp/speech-gate.ts';
@@ -203,24 +203,41 @@ export class AnalysisLoop {
 /**
  * A whole signal through a fresh AnalysisLoop, fed up to one reading point at a time so
  * that every point is evaluated (none skipped): the readings of the file timeline, in time
- * order. Input after the last reading point reaches no reading and is not fed, except in a
- * signal shorter than one hop: it gets the one reading at t_1, silence after it, as the
- * live monitor shows it (readingAfterUtterance's rule), rather than no reading at all.
+ * order. Input after the last reading point reaches no reading, except in a signal shorter
+ * than one hop: it gets the one reading at t_1, silence after it, as the live monitor shows
+ * it (readingAfterUtterance's rule), rather than no reading at all.
  */
-export async function analyzeSignal(samples: Float32Array, opts: AnalysisLoopOptions): Promise<LiveReading[]> {
+export function analyzeSignal(samples: Float32Array, opts: AnalysisLoopOptions): Promise<LiveReading[]> {
+  return analyzeChunks([samples], opts);
+}
+
+/**
+ * analyzeSignal of a signal that arrives in chunks (a long file read block by block): the
+ * same readings, whatever the chunking, with only one chunk in memory at a time.
+ */
+export async function analyzeChunks(
+  chunks: Iterable<Float32Array> | AsyncIterable<Float32Array>,
+  opts: AnalysisLoopOptions,
+): Promise<LiveReading[]> {
   const loop = new AnalysisLoop(opts);
   const readings: LiveReading[] = [];
-  const first = readingInputSamples(1, loop.hopSeconds, loop.inputRate);
-  if (samples.length > 0 && samples.length < first) {
-    const padded = new Float32Array(first);
-    padded.set(samples);
-    samples = padded;
-  }
-  for (let k = 1; ; k++) {
-    const end = readingInputSamples(k, loop.hopSeconds, loop.inputRate);
-    if (end > samples.length) break;
-    const reading = await loop.process(samples.subarray(loop.inputSamples, end));
-    if (reading) readings.push(reading);
-  }
+  const pointAt = (k: number) => readingInputSamples(k, loop.hopSeconds, loop.inputRate);
+  let k = 1;
+  let end = pointAt(1);
+  const feed = async (chunk: Float32Array) => {
+    // Pieces never cross a reading point, so each point is the newest of its piece: none skipped.
+    for (let at = 0; at < chunk.length; ) {
+      const piece = chunk.subarray(at, at + (end - loop.inputSamples));
+      at += piece.length;
+      const reading = await loop.process(piece);
+      if (loop.inputSamples === end) {
+        if (reading) readings.push(reading);
+        end = pointAt(++k);
+      }
+    }
+  };
+  for await (const chunk of chunks) await feed(chunk);
+  const fed = loop.inputSamples;
+  if (fed > 0 && fed < pointAt(1)) await feed(new Float32Array(pointAt(1) - fed));
   return readings;
 }
