@@ -88,6 +88,8 @@ describe('npm run evaluate -- --personalize K', () => {
   it('plans speakers by corpus and id, and refuses too few clips per label', () => {
     const items = clips.map((clip) => ({ clip, value: new Float32Array(0) }));
     expect(planSpeakers(items, 3, 0).map((p) => p.name)).toEqual(['clips/ann', 'clips/bob']);
+    // A speaker's draw does not depend on who else is scored.
+    expect(planSpeakers(items.slice(6), 3, 0)[0].train).toEqual(planSpeakers(items, 3, 0)[1].train);
     expect(() => planSpeakers(items, 2, 0)).toThrow(/speaker clips\/ann: K = 2 is fewer than the 3 distinct labels/);
   });
 

@@ -10,6 +10,7 @@ import { outputCount } from '../../src/model/config.ts';
 import type { LoudnessNormalisation } from '../../src/dsp/loudness.ts';
 import { knownMetrics, type ValenceMetrics } from '../../src/training/metrics.ts';
 import { deriveSeed } from '../../src/training/random.ts';
+import { crc32Hex } from '../../src/model/crc32.ts';
 import { fineTune } from '../../src/training/personalize/fine-tune.ts';
 import { selectClips } from '../../src/training/personalize/select.ts';
 import { PersonalizeError, type PersonalizeRecipe, validateRecipe } from '../../src/training/personalize/recipe.ts';
@@ -42,6 +43,9 @@ interface SpeakerPlan {
   rest: number[];
 }
 
+/** A speaker's selection seed: from its name, so its clips do not depend on which other speakers a run scores. */
+const speakerSeed = (seed: number, name: string) => deriveSeed(seed, parseInt(crc32Hex(new TextEncoder().encode(name)), 16));
+
 /** Speakers in first-seen order (corpus/speaker: one id in two corpora is two speakers) with their K clips drawn. */
 export function planSpeakers(items: readonly ScoredItem[], k: number, seed: number): SpeakerPlan[] {
   const groups = new Map<string, ScoredItem[]>();
@@ -51,9 +55,9 @@ export function planSpeakers(items: readonly ScoredItem[], k: number, seed: numb
     if (g) g.push(item);
     else groups.set(name, [item]);
   }
-  return [...groups].map(([name, group], index) => {
+  return [...groups].map(([name, group]) => {
     try {
-      return { name, items: group, ...selectClips(group.map((i) => i.clip.valence), k, deriveSeed(seed, index)) };
+      return { name, items: group, ...selectClips(group.map((i) => i.clip.valence), k, speakerSeed(seed, name)) };
     } catch (e) {
       throw new PersonalizeError(`speaker ${name}: ${(e as Error).message}`);
     }
