@@ -1,9 +1,18 @@
 // npm run bench: the signal path and the CNN in Node, each with a reference measured in
-// the same run (full vs incremental Mel, batch vs streaming resampling, wasm vs cpu, and
-// torchaudio / PyTorch on this machine when Debian's python3-torch is installed).
-import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// the same run (full vs incremental Mel, wasm vs cpu, and torchaudio / PyTorch on this
+// machine when Debian's python3-torch is installed).
+//
+// The machine is shared and its load changes by the second, so each stage and its
+// reference are timed in alternating rounds (A B A B ...; the torch side is a long-lived
+// python3 process that times on request). Per stage: the median over rounds of each
+// side's per-round median, and the median ratio with its range (min-max of the per-round
+// ratios), so that one run is enough to trust.
+//
+//   tsx scripts/bench.ts [--rounds 9] [--only TEXT] [--no-torch] [--json]
+//
+// --only keeps the stages whose name contains TEXT (case-insensitive), e.g. --only resample.
+// --json: the last line is the rows as JSON (ms, refMs, ratio, ratioMin, ratioMax, ratios).
+import * as tf from '@tensorflow/tfjs';
 import { melSpectrogram } from '../src/dsp/mel.ts';
 import { SlidingMel } from '../src/dsp/sliding-mel.ts';
 import { resample, StreamingResampler } from '../src/dsp/resample.ts';
@@ -11,11 +20,40 @@ import { WINDOW_LENGTH, MEL } from '../src/dsp/params.ts';
 import { buildCnn } from '../src/model/cnn.ts';
 import { SEED_PRESET } from '../src/model/config.ts';
 import { predictValence } from '../src/model/predict.ts';
-import { initNodeBackend } from '../src/model/backend.ts';
-import { time, type Timing } from './lib/timing.ts';
+import { initNodeBackend, type NodeBackend } from '../src/model/backend.ts';
+import { time } from './lib/timing.ts';
+import { TorchBench, type TorchStage } from './lib/torch-bench.ts';
 
-const TORCH_PYTHON = '/usr/bin/python3';
+/** The AudioWorklet's render quantum. */
 const QUANTUM = 128;
+/** The analysis worker drains the capture ring every 20 ms (src/worker/analysis.worker.ts). */
+const POLL_SECONDS = 0.02;
+
+interface Args {
+  rounds: number;
+  only: string;
+  torch: boolean;
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { rounds: 9, only: '', torch: true, json: false };
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i];
+    if (f === '--rounds') {
+      const v = Number(argv[++i]);
+      if (!Number.isInteger(v) || v < 1) throw new Error('--rounds needs a whole number >= 1');
+      a.rounds = v;
+    } else if (f === '--only') {
+      const v = argv[++i];
+      if (v === undefined || v === '') throw new Error('--only needs some text of a stage name');
+      a.only = v.toLowerCase();
+    } else if (f === '--no-torch') a.torch = false;
+    else if (f === '--json') a.json = true;
+    else throw new Error(`unknown option ${f} (options: --rounds N, --only TEXT, --no-torch, --json)`);
+  }
+  return a;
+}
 
 function noise(n: number, seed = 1): Float32Array {
   let s = seed >>> 0;
@@ -27,90 +65,163 @@ function noise(n: number, seed = 1): Float32Array {
   return out;
 }
 
-interface TorchTimes {
-  threads: number;
-  mel_window: number;
-  resample_48k_1s: number;
-  resample_44k1_1s: number;
-  cnn_forward_b1: number;
+const median = (xs: number[]) => [...xs].sort((p, q) => p - q)[xs.length >> 1];
+
+/** One side of a comparison: times `runs` calls after `warmup`, returns the median ms. */
+interface Side {
+  name: string;
+  time: (runs: number, warmup: number) => Promise<number>;
 }
 
-function torchTimes(threads: number): TorchTimes | null {
-  if (!existsSync(TORCH_PYTHON)) return null;
-  const script = fileURLToPath(new URL('./torch/bench_reference.py', import.meta.url));
-  const r = spawnSync(TORCH_PYTHON, [script, String(threads)], { encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0) return null;
-  try {
-    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '') as TorchTimes;
-  } catch {
-    return null;
-  }
+interface Stage {
+  name: string;
+  side: Side;
+  ref: Side | null;
+  /** Why there is no reference, when there is none. */
+  refNote?: string;
+  runs: number;
+  warmup: number;
+  /** Rounds this stage takes part in (the slow ones: fewer). */
+  maxRounds?: number;
 }
 
-const rows: { stage: string; ms: number; ref?: string; refMs?: number }[] = [];
-function report(stage: string, t: Timing, ref?: { name: string; ms: number | undefined }) {
-  rows.push({ stage, ms: t.ms, ref: ref?.name, refMs: ref?.ms });
+function local(name: string, fn: () => unknown): Side {
+  return { name, time: async (runs, warmup) => (await time(fn, { runs, warmup, minMs: 0 })).ms };
 }
 
-async function main() {
-  const json = process.argv.includes('--json');
+/** The seed CNN on one TF.js backend, built afresh each round (untimed) so backends can alternate. */
+function cnnSide(backend: NodeBackend, name: string): Side {
+  return {
+    name,
+    time: async (runs, warmup) => {
+      const got = await initNodeBackend(backend, () => {});
+      if (got !== backend) throw new Error(`TF.js ${backend} backend did not start`);
+      const model = buildCnn(SEED_PRESET);
+      const input = [noise(64 * 121, 9)];
+      try {
+        return (await time(() => predictValence(model, input, SEED_PRESET), { runs, warmup, minMs: 0 })).ms;
+      } finally {
+        model.dispose();
+      }
+    },
+  };
+}
+
+function stages(torch: TorchBench | null, torchNote: string): Stage[] {
+  const ref = (name: string, stage: TorchStage): { ref: Side | null; refNote?: string } =>
+    torch ? { ref: { name, time: (runs, warmup) => torch.time(stage, runs, warmup) } } : { ref: null, refNote: `${name}: ${torchNote}` };
+
   const window = noise(WINDOW_LENGTH);
-  const full = await time(() => melSpectrogram(window));
-
+  const fullMel = local('full Mel (this run)', () => melSpectrogram(window));
   // Incremental: a window that has moved by one hop (512 new samples) since the last update.
   const sliding = new SlidingMel(WINDOW_LENGTH);
   sliding.push(window);
   sliding.spectrogram();
   const hopChunk = noise(MEL.hopLength, 7);
-  const incremental = await time(() => {
-    sliding.push(hopChunk);
-    sliding.spectrogram();
+
+  const list: Stage[] = [
+    { name: 'Mel, one 61500-sample window (full)', side: fullMel, ...ref('torchaudio MelSpectrogram', 'mel_window'), runs: 20, warmup: 3 },
+    {
+      name: 'Mel, incremental update (512 new samples)',
+      side: local('incremental', () => {
+        sliding.push(hopChunk);
+        sliding.spectrogram();
+      }),
+      ref: fullMel,
+      runs: 20,
+      warmup: 3,
+    },
+  ];
+  for (const [rate, label, key, seed] of [
+    [48000, '48 kHz', 'resample_48k_1s', 3],
+    [44100, '44.1 kHz', 'resample_44k1_1s', 4],
+  ] as const) {
+    const x = noise(rate, seed);
+    const torchSide = ref('torchaudio resample', key);
+    const stream = (chunk: number) => () => {
+      const s = new StreamingResampler(rate);
+      for (let i = 0; i < x.length; i += chunk) s.push(x.subarray(i, i + chunk));
+    };
+    const poll = Math.round(rate * POLL_SECONDS);
+    list.push(
+      { name: `resample 1 s of ${label}, batch`, side: local('batch', () => resample(x, rate)), ...torchSide, runs: 20, warmup: 3 },
+      { name: `resample 1 s of ${label}, streaming ${QUANTUM}-sample quanta`, side: local('stream', stream(QUANTUM)), ...torchSide, runs: 20, warmup: 3 },
+      { name: `resample 1 s of ${label}, streaming 20 ms polls (${poll})`, side: local('stream', stream(poll)), ...torchSide, runs: 20, warmup: 3 },
+    );
+  }
+  const wasm = cnnSide('wasm', 'tfjs wasm (this run)');
+  list.push(
+    { name: 'seed CNN forward, batch 1, tfjs wasm', side: wasm, ...ref('PyTorch (1 thread)', 'cnn_forward_b1'), runs: 10, warmup: 2 },
+    // A few seconds a call: three rounds of one call each are enough to see the gap.
+    { name: 'seed CNN forward, batch 1, tfjs cpu', side: cnnSide('cpu', 'cpu'), ref: wasm, runs: 1, warmup: 1, maxRounds: 3 },
+  );
+  return list;
+}
+
+interface Result {
+  stage: string;
+  ms: number;
+  ref?: string;
+  refMs?: number;
+  ratio?: number;
+  ratioMin?: number;
+  ratioMax?: number;
+  ratios?: number[];
+  note?: string;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  let torch: TorchBench | null = null;
+  let torchNote = 'not run (--no-torch)';
+  if (args.torch) {
+    const t = await TorchBench.start(1);
+    if (typeof t === 'string') torchNote = `not available (${t})`;
+    else torch = t;
+  }
+  const chosen = stages(torch, torchNote).filter((s) => s.name.toLowerCase().includes(args.only));
+  if (chosen.length === 0) throw new Error(`--only ${args.only}: no stage's name contains it`);
+
+  const own = chosen.map(() => [] as number[]);
+  const refs = chosen.map(() => [] as number[]);
+  try {
+    for (let r = 0; r < args.rounds; r++) {
+      for (const [i, s] of chosen.entries()) {
+        if (r >= (s.maxRounds ?? Infinity)) continue;
+        own[i].push(await s.side.time(s.runs, s.warmup));
+        if (s.ref) refs[i].push(await s.ref.time(s.runs, s.warmup));
+      }
+    }
+  } finally {
+    torch?.close();
+  }
+  await tf.ready();
+
+  const results: Result[] = chosen.map((s, i) => {
+    const ms = median(own[i]);
+    if (!s.ref) return { stage: s.name, ms, note: s.refNote };
+    const ratios = own[i].map((v, k) => v / refs[i][k]);
+    return {
+      stage: s.name,
+      ms,
+      ref: s.ref.name,
+      refMs: median(refs[i]),
+      ratio: median(ratios),
+      ratioMin: Math.min(...ratios),
+      ratioMax: Math.max(...ratios),
+      ratios,
+    };
   });
 
-  const oneSecond48 = noise(48000, 3);
-  const oneSecond44 = noise(44100, 4);
-  const batch48 = await time(() => resample(oneSecond48, 48000));
-  const batch44 = await time(() => resample(oneSecond44, 44100));
-  const streamOver = (x: Float32Array, rate: number) => () => {
-    const s = new StreamingResampler(rate);
-    for (let i = 0; i < x.length; i += QUANTUM) s.push(x.subarray(i, i + QUANTUM));
-  };
-  const stream48 = await time(streamOver(oneSecond48, 48000));
-  const stream44 = await time(streamOver(oneSecond44, 44100));
-
-  const cnnTimes: Record<string, Timing> = {};
-  for (const backend of ['wasm', 'cpu'] as const) {
-    const got = await initNodeBackend(backend);
-    if (got !== backend) continue;
-    const model = buildCnn(SEED_PRESET);
-    const input = [noise(64 * 121, 9)];
-    cnnTimes[backend] = await time(() => predictValence(model, input, SEED_PRESET), {
-      warmup: 2,
-      runs: backend === 'cpu' ? 3 : 10,
-      minMs: 0,
-    });
-    model.dispose();
-  }
-
-  const torch = torchTimes(1);
-  report('Mel, one 61500-sample window (full)', full, { name: 'torchaudio MelSpectrogram', ms: torch?.mel_window });
-  report('Mel, incremental update (512 new samples)', incremental, { name: 'full Mel (this run)', ms: full.ms });
-  report('resample 1 s of 48 kHz, batch', batch48, { name: 'torchaudio resample', ms: torch?.resample_48k_1s });
-  report('resample 1 s of 48 kHz, streaming 128-sample quanta', stream48, { name: 'batch (this run)', ms: batch48.ms });
-  report('resample 1 s of 44.1 kHz, batch', batch44, { name: 'torchaudio resample', ms: torch?.resample_44k1_1s });
-  report('resample 1 s of 44.1 kHz, streaming 128-sample quanta', stream44, { name: 'batch (this run)', ms: batch44.ms });
-  if (cnnTimes.wasm) report('seed CNN forward, batch 1, tfjs wasm', cnnTimes.wasm, { name: 'PyTorch (1 thread)', ms: torch?.cnn_forward_b1 });
-  if (cnnTimes.cpu) report('seed CNN forward, batch 1, tfjs cpu', cnnTimes.cpu, { name: 'tfjs wasm (this run)', ms: cnnTimes.wasm?.ms });
-
-  const w = Math.max(...rows.map((r) => r.stage.length));
-  console.log(`${'stage'.padEnd(w)}  ${'ms'.padStart(9)}  reference (same run)                ratio`);
-  for (const r of rows) {
-    const ref = r.refMs === undefined ? `${r.ref ?? ''}: not available` : `${r.ref} ${r.refMs.toFixed(3)} ms`;
-    const ratio = r.refMs === undefined ? '' : `${(r.ms / r.refMs).toFixed(2)}x`;
+  console.log(`${args.rounds} interleaved rounds (stage, reference, stage, reference, ...); medians over rounds`);
+  const w = Math.max(...results.map((r) => r.stage.length));
+  console.log(`${'stage'.padEnd(w)}  ${'ms'.padStart(9)}  reference (same run)                ratio (range over rounds)`);
+  for (const r of results) {
+    const ref = r.refMs === undefined ? (r.note ?? '') : `${r.ref} ${r.refMs.toFixed(3)} ms`;
+    const ratio = r.ratio === undefined ? '' : `${r.ratio.toFixed(2)}x (${r.ratioMin?.toFixed(2)}-${r.ratioMax?.toFixed(2)})`;
     console.log(`${r.stage.padEnd(w)}  ${r.ms.toFixed(3).padStart(9)}  ${ref.padEnd(34)}  ${ratio}`);
   }
-  if (!torch) console.log(`(torchaudio reference skipped: ${TORCH_PYTHON} with torch not available)`);
-  if (json) console.log(JSON.stringify(rows));
+  if (args.json) console.log(JSON.stringify(results));
 }
 
 main().catch((e: unknown) => {
