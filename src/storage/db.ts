@@ -1,12 +1,14 @@
-// The app's one IndexedDB database ("valence-monitor", schema version 1): models, their
-// active choice, and listening sessions with their readings. Opened through an injectable
+// The app's one IndexedDB database ("valence-monitor", schema version 2): models, their
+// active choice, listening sessions with their readings, and the user's calibration clips
+// (version 2 added the `clips` store; an upgrade from 1 keeps everything else as it was). Opened through an injectable
 // IDBFactory so Node tests use fake-indexeddb and each test can start from an empty one.
 import { wrap, type DBSchema, type IDBPDatabase } from 'idb';
 import type { CnnConfig } from '../model/config.ts';
+import type { Emotion } from '../training/labels.ts';
 
 /** Versioned name: a future incompatible layout gets a new version and an upgrade step. */
 export const DB_NAME = 'valence-monitor';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 export type ModelSource = 'bundled' | 'imported';
 
@@ -73,11 +75,31 @@ export interface ReadingRecord {
   smoothedArousal?: number | null;
 }
 
+/** One labelled calibration clip ("Calibrate to my voice"): the audio as captured or decoded, mono. */
+export interface ClipRecord {
+  /** Auto-increment key: also the clips' order. */
+  id: number;
+  /** Date.now() when stored (or last recorded again). */
+  addedAt: number;
+  source: 'recorded' | 'imported';
+  /** The prompt a recorded clip answers (src/calibration/prompts.ts); null for an imported clip. */
+  promptId: string | null;
+  /** The prompt's sentence, or the imported file's name. */
+  name: string;
+  emotion: Emotion;
+  /** SPEC section 3's map v1 for `emotion`. */
+  valence: number;
+  arousal: number;
+  sampleRate: number;
+  samples: Float32Array<ArrayBuffer>;
+}
+
 export interface ValenceDb extends DBSchema {
   models: { key: string; value: ModelRecord; indexes: { bySource: ModelSource } };
   meta: { key: string; value: unknown };
   sessions: { key: number; value: SessionRecord; indexes: { byStart: number } };
   readings: { key: [number, number]; value: ReadingRecord };
+  clips: { key: number; value: ClipRecord };
 }
 
 export type ValenceDatabase = IDBPDatabase<ValenceDb>;
@@ -124,12 +146,13 @@ function upgrade(db: IDBDatabase, oldVersion: number): void {
     db.createObjectStore('sessions', { keyPath: 'id', autoIncrement: true }).createIndex('byStart', 'startedAt');
     db.createObjectStore('readings', { keyPath: ['sessionId', 'seq'] });
   }
+  if (oldVersion < 2) db.createObjectStore('clips', { keyPath: 'id', autoIncrement: true });
 }
 
 /** Opens (creating or upgrading) the database with `factory` (default: the page's indexedDB). */
 export async function openValenceDb(factory?: IDBFactory): Promise<ValenceDatabase> {
   const idb = factory ?? globalThis.indexedDB;
-  if (!idb) throw new StorageError('This browser has no IndexedDB: models and sessions cannot be stored');
+  if (!idb) throw new StorageError('This browser has no IndexedDB: models, sessions and clips cannot be stored');
   const request = idb.open(DB_NAME, DB_VERSION);
   request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
   // Another tab holds an older version open; it is asked to close (below), so this waits briefly.

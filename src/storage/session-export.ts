@@ -27,7 +27,7 @@ export const CSV_COLUMNS = [
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Quotes a field only where CSV needs it (comma, quote, line break). */
-function csvField(value: string): string {
+export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
