@@ -11,7 +11,8 @@ import { activeBackendName, chooseBackend, tensorsHeld, type Runner } from '../m
 import { bundleFromFiles, fetchModelFiles, type ModelFiles } from '../model/load-model-url.ts';
 import { outputCount, type CnnConfig } from '../model/config.ts';
 import { normalisationFromCard, type LoudnessNormalisation } from '../dsp/loudness.ts';
-import { AnalysisLoop, analyzeSignal, type PredictFn } from './analysis-loop.ts';
+import { AnalysisLoop, analyzeChunks, type PredictFn } from './analysis-loop.ts';
+import { blobSource, openWavStream } from '../audio/wav-stream.ts';
 import { trialForwardPass } from './model-trial.ts';
 import { windowPredictorAsync } from './window-predictor.ts';
 import type { AnalyzeFileCommand, InitCommand, StartCommand, TrialModelCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
@@ -104,14 +105,23 @@ async function trialModel(cmd: TrialModelCommand): Promise<void> {
 
 /**
  * A whole file through the same AnalysisLoop as the live monitor, every reading point
- * evaluated (the live loop skips only when it falls behind).
+ * evaluated (the live loop skips only when it falls behind). A WAV file is read here block
+ * by block from the File, so memory holds one block and the readings, whatever its length.
  */
 async function analyzeFile(cmd: AnalyzeFileCommand): Promise<void> {
   try {
     const m = model;
     if (!m) throw new Error(modelFailed ? 'the model failed to load' : 'the model is still loading');
-    const readings = await analyzeSignal(cmd.samples, {
-      inputRate: cmd.sampleRate,
+    const { source } = cmd;
+    let input: { rate: number; chunks: Iterable<Float32Array> | AsyncIterable<Float32Array> };
+    if ('wav' in source) {
+      const wav = await openWavStream(blobSource(source.wav));
+      input = { rate: wav.sampleRate, chunks: wav.blocks() };
+    } else {
+      input = { rate: source.sampleRate, chunks: [source.samples] };
+    }
+    const readings = await analyzeChunks(input.chunks, {
+      inputRate: input.rate,
       hopSeconds: cmd.hopSeconds,
       smoothingSeconds: 0,
       features: m.config.features,

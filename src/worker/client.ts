@@ -1,7 +1,7 @@
 // Page side of the analysis worker: starts it, sends typed commands, hands its messages
 // to one callback. Owned by whoever creates it (the app component); no global state.
 import type { BackendPreference } from '../model/backend-name.ts';
-import type { LiveReading, ModelFilesPayload, StartCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
+import type { FileSource, LiveReading, ModelFilesPayload, StartCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
 
 export class AnalysisClient {
   private readonly worker: Worker;
@@ -62,12 +62,12 @@ export class AnalysisClient {
     });
   }
 
-  /** Readings of a whole file through the live pipeline (samples transferred). */
-  analyzeFile(samples: Float32Array<ArrayBuffer>, sampleRate: number, hopSeconds: number): Promise<LiveReading[]> {
+  /** Readings of a whole file through the live pipeline (decoded samples are transferred; a WAV file is read by the worker). */
+  analyzeFile(source: FileSource, hopSeconds: number): Promise<LiveReading[]> {
     const id = this.nextFileId++;
     return new Promise((resolve, reject) => {
       this.fileWaiters.set(id, { resolve, reject });
-      this.send({ type: 'analyze-file', id, samples, sampleRate, hopSeconds }, [samples.buffer]);
+      this.send({ type: 'analyze-file', id, source, hopSeconds }, 'samples' in source ? [source.samples.buffer] : []);
     });
   }
 

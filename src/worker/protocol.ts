@@ -78,15 +78,19 @@ export interface InitCommand {
 }
 
 /**
- * Analyses a whole decoded file with the live pipeline (AnalysisLoop), one reading per
- * hop, each reading point evaluated; answered by `file-readings` (or `error` with the id).
+ * A file to analyse: a WAV file itself, which the worker reads block by block (memory does
+ * not grow with its length), or mono samples at `sampleRate` the page decoded (transferred).
+ */
+export type FileSource = { wav: Blob } | { samples: Float32Array<ArrayBuffer>; sampleRate: number };
+
+/**
+ * Analyses a whole file with the live pipeline (AnalysisLoop), one reading per hop, each
+ * reading point evaluated; answered by `file-readings` (or `error` with the id).
  */
 export interface AnalyzeFileCommand {
   type: 'analyze-file';
   id: number;
-  /** Mono samples at `sampleRate` (transferred). */
-  samples: Float32Array<ArrayBuffer>;
-  sampleRate: number;
+  source: FileSource;
   hopSeconds: number;
 }
 

@@ -1,8 +1,9 @@
-// Analyses a file the user picked: decodes it (src/audio/decode-audio-file.ts) and runs it
-// through the worker's live pipeline (AnalysisLoop), every reading point evaluated. The
+// Analyses a file the user picked: opens it (src/audio/decode-audio-file.ts: a WAV's header,
+// or the browser's decoding of anything else) and runs it through the worker's live
+// pipeline (AnalysisLoop), every reading point evaluated; the worker reads a WAV itself. The
 // readings go to the file's timeline and out from the host as a `vm-file-readings` event.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { decodeAudioFile } from '../../audio/decode-audio-file.ts';
+import { openAudioFile } from '../../audio/decode-audio-file.ts';
 import type { AnalysisClient } from '../../worker/client.ts';
 import type { LiveReading } from '../../worker/protocol.ts';
 import { fileSummaryText } from '../reading-text.ts';
@@ -57,10 +58,10 @@ export class FileAnalysisController implements ReactiveController {
     this.readings = [];
     this.host.requestUpdate();
     try {
-      const audio = await decodeAudioFile(file);
+      const audio = await openAudioFile(file);
       this.warning = audio.warning;
-      const samples = audio.samples.length; // before the samples are transferred to the worker
-      const readings = await client.analyzeFile(audio.samples, audio.sampleRate, this.deps.hopSeconds());
+      const samples = audio.frames;
+      const readings = await client.analyzeFile(audio.source, this.deps.hopSeconds());
       this.readings = readings.map((r) => ({ t: r.time, valence: r.speech ? r.valence : null, arousal: r.speech ? r.arousal : null }));
       this.summary = fileSummaryText({ name: file.name, samples, sampleRate: audio.sampleRate, decoder: audio.decoder, readings });
       this.host.dispatchEvent(
