@@ -31,6 +31,7 @@ import type { SessionIdDetail } from './session-history.ts';
 import { readingExplanation } from './model-card-text.ts';
 import './about-panel.ts';
 import './arousal-meter.ts';
+import './calibration.ts';
 import './engine-status.ts';
 import './file-analysis.ts';
 import './level-meter.ts';
@@ -306,6 +307,7 @@ export class VmApp extends LitElement {
           error=${this.files.error} warning=${this.files.warning} summary=${this.files.summary}
           @file-chosen=${(e: CustomEvent<FileChosenDetail>) => this.files.analyse(e.detail.file)}></vm-file-analysis>
       </section>
+      <vm-calibration></vm-calibration>
       <section aria-labelledby="h-models">
         <h2 id="h-models">Models</h2>
         <vm-model-manager .models=${this.models.models} active-id=${this.models.activeModelId} error=${this.models.error}
