@@ -2,15 +2,20 @@
 // e2e/fixtures/speech-44k.wav: the model comes from IndexedDB on the second load (no
 // weights request), a model folder is imported and a corrupt one refused, sessions are
 // saved as they run and exported, a file is analysed in the page with the numbers of
-// `npm run analyze -- --timeline`, and listening works offline after one online visit.
+// `npm run analyze -- --timeline` and the one figure of `npm run analyze`, and listening
+// works offline after one online visit.
 import { expect, test } from '@playwright/test';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FileReadingsEventDetail } from '../src/ui/vm-app.ts';
-import { activeModel, analyzeTimeline, BUNDLED, fakeMicLaunch, importModel, inUse, namesModel, openReady, OTHER_MODEL as IMPORTED, recordReadings, REPO_ROOT, SPEECH_WAV, waitForValence, waitReady } from './support.ts';
+import { formatValence } from '../src/ui/valence-scale.ts';
+import { activeModel, analyzeFigures, analyzeTimeline, BUNDLED, fakeMicLaunch, importModel, inUse, namesModel, openReady, OTHER_MODEL as IMPORTED, recordReadings, REPO_ROOT, SPEECH_WAV, waitForValence, waitReady } from './support.ts';
 
 const IMPORT_DIR = join(REPO_ROOT, 'models', IMPORTED);
+/** A 4.6 s, 16 kHz clip: short enough for the report's one window. */
+const SHORT_WAV = fileURLToPath(new URL('./fixtures/speech.wav', import.meta.url));
 
 test.use(fakeMicLaunch());
 
@@ -112,7 +117,7 @@ test('a listening session is saved as it runs, is in the history after a reload,
   );
 });
 
-test('a file analysed in the page gives the readings of analyze --timeline', async ({ page }) => {
+test('a file analysed in the page gives the readings of analyze --timeline and the figure of analyze, with its rule', async ({ page }) => {
   await openReady(page);
   const result = page.evaluate(
     () =>
@@ -140,6 +145,28 @@ test('a file analysed in the page gives the readings of analyze --timeline', asy
   expect(compared).toBeGreaterThan(5);
   expect(max).toBeLessThan(1e-3);
   console.log(`file analysis: ${got.readings.length} readings, ${compared} with speech, max |diff| vs analyze ${max.toExponential(2)}`);
+
+  // One figure per file, by the rule analyze names (issue 11 item 6): a 12.2 s file gets the
+  // mean of its speech readings, a 4.6 s clip the report's one window; the page says which.
+  const [long, short] = analyzeFigures([SPEECH_WAV, SHORT_WAV]);
+  expect(got.headline.rule).toBe(long.rule);
+  expect(long.rule).toBe('speech-mean');
+  expect(got.headline.speechReadings).toBe(long.speech_readings);
+  expect(Math.abs(got.headline.valence! - long.valence!)).toBeLessThan(1e-3);
+  await expect(page.locator('vm-file-analysis .summary')).toContainText(`(mean of ${long.speech_readings} speech readings, 7.7 s windows every 0.5 s)`);
+  const second = page.evaluate(
+    () =>
+      new Promise<FileReadingsEventDetail>((resolve) =>
+        document.addEventListener('vm-file-readings', (e) => resolve((e as CustomEvent<FileReadingsEventDetail>).detail), { once: true }),
+      ),
+  );
+  await page.locator('vm-file-analysis #audio').setInputFiles(SHORT_WAV);
+  const clip = await second;
+  expect(short.rule).toBe('report-window');
+  expect(clip.headline.rule).toBe('report-window');
+  expect(Math.abs(clip.headline.valence! - short.valence!)).toBeLessThan(1e-3);
+  await expect(page.locator('vm-file-analysis .summary')).toContainText(`valence ${formatValence(short.valence!)}`);
+  await expect(page.locator('vm-file-analysis .summary')).toContainText('(whole clip in one 7.7 s window, the rule for clips up to 7.7 s)');
 });
 
 test('a WAV cut short is analysed in the page, with a warning that names the file and the missing bytes', async ({ page }) => {

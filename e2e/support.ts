@@ -89,3 +89,20 @@ export function analyzeTimeline(wav: string, args: string[] = []): AnalyzeRow[] 
   if (r.status !== 0) throw new Error(`analyze failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as AnalyzeRow[];
 }
+
+/** One row of `npm run analyze -- --json FILE...` (no --timeline): a file's one figure and its rule. */
+export interface AnalyzeFigure {
+  file: string;
+  valence: number | null;
+  arousal?: number | null;
+  rule: 'report-window' | 'speech-mean' | 'no-speech';
+  speech_readings: number;
+}
+
+/** `npm run analyze -- --json WAV...`: each file's figure. */
+export function analyzeFigures(wavs: string[]): AnalyzeFigure[] {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/analyze.ts', '--json', ...wavs], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+  if (r.status !== 0) throw new Error(`analyze failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop()!) as AnalyzeFigure[];
+}
+

@@ -38,11 +38,15 @@ function analyze(...args: string[]) {
 interface Row {
   file: string;
   valence: number;
+  rule?: string;
+  speech_readings?: number;
   arousal?: number | null;
   time?: number;
   seconds?: number;
   speech?: 'yes' | 'no';
 }
+
+const signed = (v: number) => `${v < 0 ? '-' : '+'}${Math.abs(v).toFixed(3)}`;
 
 /** The rows of a --json run (its last line). */
 const jsonRows = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!) as Row[];
@@ -58,7 +62,7 @@ describe('npm run analyze', () => {
     const rows = jsonRows(r.stdout);
     expect(rows.map((x) => x.file)).toEqual([SPEECH]);
     // An arousal column exactly where the bundled model has a second output.
-    expect(Object.keys(rows[0])).toEqual(['file', 'seconds', 'valence', ...(BUNDLED_OUTPUTS === 2 ? ['arousal'] : [])]);
+    expect(Object.keys(rows[0])).toEqual(['file', 'seconds', 'valence', ...(BUNDLED_OUTPUTS === 2 ? ['arousal'] : []), 'rule', 'speech_readings']);
     expect(Math.abs(rows[0].valence)).toBeLessThanOrEqual(1.5);
     expect(r.stderr).toMatch(/broken\.wav: broken WAV file/);
     expect(r.stderr).toMatch(/missing\.wav: no such file/);
@@ -155,7 +159,7 @@ describe('npm run analyze with a two-output model (valence, arousal)', () => {
     return { mono: toMono(audio.channels), rate: audio.sampleRate };
   };
 
-  it("clip mode: valence and arousal are predict()'s on the clip's features (the report's rule), in JSON, CSV and the table", () => {
+  it("a clip of at most 7.7 s: valence and arousal are predict()'s on the clip's features (the report's rule), in JSON, CSV and the table", () => {
     const files = [SPEECH, RAVDESS_CLIP];
     const want = files.map((f) => {
       const { mono, rate } = monoOf(f);
@@ -165,24 +169,58 @@ describe('npm run analyze with a two-output model (valence, arousal)', () => {
     const json = analyze('--json', '--model', modelDir, ...files);
     expect(json.code).toBe(0);
     const rows = jsonRows(json.stdout);
-    expect(rows.map((r) => Object.keys(r))).toEqual(files.map(() => ['file', 'seconds', 'valence', 'arousal']));
+    expect(rows.map((r) => Object.keys(r))).toEqual(files.map(() => ['file', 'seconds', 'valence', 'arousal', 'rule', 'speech_readings']));
     rows.forEach((r, i) => {
       expect(r.valence).toBe(want[i].valence);
       expect(r.arousal).toBe(want[i].arousal);
+      expect(r.rule).toBe('report-window');
     });
     expect(rows[0].arousal).not.toBe(rows[0].valence);
 
     const csv = analyze('--csv', '--model', modelDir, ...files).stdout.trim().split('\n');
-    expect(csv[0]).toBe('file,seconds,valence,arousal');
+    expect(csv[0]).toBe('file,seconds,valence,arousal,rule');
     csv.slice(1).forEach((line, i) => {
       const c = line.split(',');
       expect(Number(c[2])).toBe(want[i].valence);
       expect(Number(c[3])).toBe(want[i].arousal);
+      expect(c[4]).toBe('report-window');
     });
 
     const table = analyze('--model', modelDir, SPEECH).stdout.trim().split('\n');
-    expect(table[0].split(/\s+/)).toEqual(['file', 'seconds', 'valence', 'arousal']);
-    expect(table[2].split(/\s+/).slice(2)).toEqual([want[0].valence.toFixed(3), want[0].arousal.toFixed(3)]);
+    expect(table[0].split(/\s+/)).toEqual(['file', 'seconds', 'valence', 'arousal', 'rule']);
+    expect(table[2].split(/\s+/).slice(2, 4)).toEqual([want[0].valence.toFixed(3), want[0].arousal.toFixed(3)]);
+    expect(table[2]).toMatch(/whole clip in one 7\.7 s window, the rule for clips up to 7\.7 s$/);
+  });
+
+  it('a longer file: the mean of its timeline\'s speech readings, saying so; a file without speech: no figure', async () => {
+    // The 4 s speech clip twice over, 8 s: past the report's 7.7 s window.
+    const { mono, rate } = monoOf(SPEECH);
+    const long = new Float32Array(mono.length * 2);
+    long.set(mono);
+    long.set(mono, mono.length);
+    const longWav = join(dir, 'long.wav');
+    writeFileSync(longWav, wavBytes({ rate, bits: 32, float: true, frames: Array.from(long, (v) => [v]) }));
+    const silentWav = join(dir, 'silent.wav');
+    writeFileSync(silentWav, wavBytes({ rate: 16000, bits: 16, frames: Array.from({ length: 16000 * 9 }, () => [0]) }));
+    const timeline = await analyzeSignal(long, { inputRate: rate, hopSeconds: 0.5, features: 'db', normalisation: null, predict: windowPredictor(model, config) });
+    const voiced = timeline.filter((r) => r.speech && r.valence !== null);
+    expect(voiced.length).toBeGreaterThan(5);
+    const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+    const json = analyze('--json', '--model', modelDir, longWav, silentWav);
+    expect(json.code).toBe(0);
+    const [a, b] = jsonRows(json.stdout);
+    expect(a.rule).toBe('speech-mean');
+    expect(a.speech_readings).toBe(voiced.length);
+    expect(a.valence).toBeCloseTo(meanOf(voiced.map((r) => r.valence!)), 12);
+    expect(a.arousal).toBeCloseTo(meanOf(voiced.map((r) => r.arousal!)), 12);
+    expect(b).toMatchObject({ rule: 'no-speech', valence: null, arousal: null, speech_readings: 0 });
+
+    const table = analyze('--model', modelDir, longWav).stdout.trim().split('\n');
+    expect(table[2]).toMatch(new RegExp(`mean of ${voiced.length} speech readings, 7\\.7 s windows every 0\\.5 s$`));
+    // --timeline ends its table with the same figure and rule.
+    const withTimeline = analyze('--timeline', '--model', modelDir, longWav).stdout.trim().split('\n');
+    expect(withTimeline.at(-1)).toBe(`long.wav: valence ${signed(a.valence)}, arousal ${signed(a.arousal!)} · mean of ${voiced.length} speech readings, 7.7 s windows every 0.5 s`);
   });
 
   it('--timeline: valence and arousal are analyzeSignal\'s readings (the app\'s file timeline); both empty where the gate finds no speech', async () => {

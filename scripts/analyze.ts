@@ -1,18 +1,18 @@
 // npm run analyze -- FILE... : the valence of audio files, with the bundled model or --model
 // (and their arousal, in a column of its own, when the model has two outputs).
-// Per file, the report's rule (first 61500 samples at 8 kHz, zero-padded at the end); with
-// --timeline, the live monitor's readings over the file, from the code the app runs
-// (analyzeChunks in src/worker/analysis-loop.ts: live window, speech gate, CNN). Files are
-// read block by block (src/audio/wav-stream.ts): memory does not grow with their length.
+// Per file, its one figure and the rule that made it (src/worker/file-headline.ts, which the
+// app's file analysis uses too): a clip of at most 7.7 s whole in one window (the report's
+// rule), a longer file the mean of its speech readings. With --timeline, the live monitor's
+// readings over the file, from the code the app runs (live window, speech gate, CNN). Files
+// are read block by block (src/audio/wav-stream.ts): memory does not grow with their length.
 import { parseArgs } from 'node:util';
 import { basename } from 'node:path';
 import { DEFAULT_HOP_SECONDS } from '../src/dsp/params.ts';
-import { StreamingReportWindow, windowFeatures } from '../src/dsp/pipeline.ts';
-import { clampUnit } from '../src/model/output-range.ts';
 import { normalisationFromCard } from '../src/dsp/loudness.ts';
 import { outputCount } from '../src/model/config.ts';
 import { initNodeBackend } from '../src/model/backend.ts';
-import { analyzeChunks } from '../src/worker/analysis-loop.ts';
+import { analyzeFileWithHeadline } from '../src/worker/analyze-file.ts';
+import { headlineRuleText, type FileHeadline } from '../src/worker/file-headline.ts';
 import { windowPredictor } from '../src/worker/window-predictor.ts';
 import { loadModelDir } from './lib/model-files.ts';
 import { defaultModelDir } from './lib/default-model.ts';
@@ -27,13 +27,18 @@ const USAGE = `usage: npm run analyze -- FILE... [options]
 Prints the valence (-1 negative .. +1 positive) of each audio file (WAV: any rate, any
 channel count, 8/16/24/32-bit integer or 32/64-bit float), and its arousal in a column
 of its own when the model has two outputs (valence, arousal). Both are shown within
-[-1, 1], the scale's range (the model's linear output can overshoot it).
+[-1, 1], the scale's range (the model's linear output can overshoot it). The rule column
+says how the file's figure was made, the same way the app's file analysis makes it: a clip
+of at most 7.7 s is read whole in one window (the report's rule); a longer file gets the
+mean of its speech readings (7.7 s windows every --hop seconds, where the live monitor's
+speech gate hears speech; a larger --hop is faster on long files).
 
 options:
   --model DIR      model folder (model.json + weights); default: the bundled model
   --timeline       the live monitor's readings over each file, one every --hop seconds;
                    where its speech gate finds no speech the valence (and arousal)
-                   is empty (the monitor shows "no speech" and runs no CNN)
+                   is empty (the monitor shows "no speech" and runs no CNN); the table
+                   ends with each file's figure and rule
   --gate           with --timeline: add the monitor's speech gate as a column (speech:
                    yes/no; "no" is where the monitor shows "no speech"); --json always has it
   --hop SECONDS    spacing of timeline readings (default ${DEFAULT_HOP_SECONDS})
@@ -100,6 +105,7 @@ async function analyze(opts: Options): Promise<number> {
   // A model trained with loudness normalisation gets the same on every window (its card says).
   const normalisation = normalisationFromCard(loaded.card);
   const rows: Row[] = [];
+  const headlines: { file: string; headline: FileHeadline }[] = [];
   let failures = 0;
   for (const file of opts.files) {
     try {
@@ -108,25 +114,20 @@ async function analyze(opts: Options): Promise<number> {
         if (audio.truncation) console.error(`analyze: warning: ${truncationWarning(file, audio.truncation)}`);
         if (audio.frames === 0) throw new Error('the file holds no audio (0 samples)');
         const seconds = audio.frames / audio.sampleRate;
-        if (!opts.timeline) {
-          // The report's rule needs the first 7.7 s only: the rest of the file is not read.
-          const report = new StreamingReportWindow(audio.sampleRate);
-          for await (const block of audio.blocks()) {
-            report.push(block);
-            if (report.full) break;
-          }
-          const { valence, arousal } = read(windowFeatures(report.window(), config.features, normalisation).data);
-          // Shown on the scale's range, as the app and --timeline show it (the loop clamps those).
-          return [{ file, seconds: Number(seconds.toFixed(3)), valence: clampUnit(valence), ...arousalOf(arousal === null ? null : clampUnit(arousal)) }];
-        }
-        // The app's file timeline: the same loop, gate and CNN as the live monitor.
-        const readings = await analyzeChunks(audio.blocks(), {
+        // The app's file analysis: the same loop, gate and CNN as the live monitor, and the same headline.
+        const { readings, headline } = await analyzeFileWithHeadline(audio.blocks(), {
           inputRate: audio.sampleRate,
           hopSeconds: opts.hop,
           features: config.features,
           normalisation,
           predict: read,
         });
+        headlines.push({ file, headline });
+        if (!opts.timeline) {
+          const rule = opts.format === 'table' ? headlineRuleText(headline) : headline.rule;
+          const extra: Row = opts.format === 'json' ? { speech_readings: headline.speechReadings } : {};
+          return [{ file, seconds: Number(seconds.toFixed(3)), valence: headline.valence, ...arousalOf(headline.arousal), rule, ...extra }];
+        }
         return readings.map((r) => ({ file, time: Number(r.time.toFixed(6)), valence: r.valence, ...arousalOf(r.arousal), speech: r.speech ? 'yes' : 'no' }));
       });
       rows.push(...fileRows);
@@ -137,7 +138,7 @@ async function analyze(opts: Options): Promise<number> {
   }
   model.dispose();
   const outputs = ['valence', ...(withArousal ? ['arousal'] : [])];
-  const columns = opts.timeline ? ['file', 'time', ...outputs, ...(opts.gate ? ['speech'] : [])] : ['file', 'seconds', ...outputs];
+  const columns = opts.timeline ? ['file', 'time', ...outputs, ...(opts.gate ? ['speech'] : [])] : ['file', 'seconds', ...outputs, 'rule'];
   if (opts.format === 'json') {
     console.log(JSON.stringify(rows));
   } else if (opts.format === 'csv') {
@@ -145,8 +146,18 @@ async function analyze(opts: Options): Promise<number> {
   } else if (rows.length > 0) {
     const shown = rows.map((r) => ({ ...r, file: opts.files.length > 1 ? String(r.file) : basename(String(r.file)) }));
     console.log(toTable(columns, shown, { seconds: 2, time: 2, valence: 3, arousal: 3 }));
+    // Beside the timeline, each file's one figure (what analyze without --timeline prints).
+    if (opts.timeline) for (const { file, headline } of headlines) console.log(headlineLine(file, headline, withArousal));
   }
   return failures > 0 ? 1 : 0;
+}
+
+const signed = (v: number) => `${v < 0 ? '-' : '+'}${Math.abs(v).toFixed(3)}`;
+
+/** "a.wav: valence +0.381, arousal +0.702 · whole clip in one 7.7 s window, ..." */
+function headlineLine(file: string, h: FileHeadline, withArousal: boolean): string {
+  const figures = h.valence === null ? 'no figure' : `valence ${signed(h.valence)}${withArousal && h.arousal !== null ? `, arousal ${signed(h.arousal)}` : ''}`;
+  return `${basename(file)}: ${figures} · ${headlineRuleText(h)}`;
 }
 
 runCli('analyze', USAGE, parseOptions, analyze);

@@ -1,3 +1,4 @@
+import type { FileHeadline } from '../worker/file-headline.ts';
 import { describe, expect, it } from 'vitest';
 import type { LiveReading, ModelStatusMessage } from '../worker/protocol.ts';
 import {
@@ -8,8 +9,6 @@ import {
   gaugeValence,
   gaugeArousal,
   infoText,
-  meanValence,
-  meanValenceText,
   modelStatusLine,
   showsArousal,
   type MonitorState,
@@ -156,30 +155,25 @@ describe('the cost line', () => {
   });
 });
 
-describe('mean valence', () => {
-  it('averages the readings with a value and signs the text', () => {
-    expect(meanValence([{ valence: 0.5 }, { valence: null }, { valence: -0.1 }])).toBeCloseTo(0.2, 12);
-    expect(meanValence([{ valence: null }])).toBeNull();
-    expect(meanValence([])).toBeNull();
-    expect(meanValenceText(0.2)).toBe(' · mean valence +0.20');
-    expect(meanValenceText(-0.125)).toBe(' · mean valence -0.13');
-    expect(meanValenceText(null)).toBe('');
-  });
-});
-
 describe('the file summary', () => {
-  it('names the file, its length, the decoder, the readings and their mean over speech', () => {
+  it("names the file, its length, the decoder, the readings, and the file's one figure with its rule", () => {
     const readings = [
       reading({ valence: 0.4 }),
       reading({ speech: false, valence: null }),
       reading({ valence: -0.1 }),
       reading({ valence: null }), // speech but no model: not counted as voiced
     ];
-    expect(fileSummaryText({ name: 'a.wav', samples: 88_200, sampleRate: 44_100, decoder: 'wav', readings })).toBe(
-      'a.wav: 2.0 s at 44100 Hz (WAV decoder, no resampling) · 4 readings, 2 with speech · mean valence +0.15',
+    const mean: FileHeadline = { rule: 'speech-mean', valence: 0.15, arousal: null, speechReadings: 2, hopSeconds: 0.5 };
+    expect(fileSummaryText({ name: 'a.wav', samples: 88_200, sampleRate: 44_100, decoder: 'wav', readings, headline: mean })).toBe(
+      'a.wav: 2.0 s at 44100 Hz (WAV decoder, no resampling) · 4 readings, 2 with speech · valence +0.15 (mean of 2 speech readings, 7.7 s windows every 0.5 s)',
     );
-    expect(fileSummaryText({ name: 'b.mp3', samples: 72_000, sampleRate: 48_000, decoder: 'browser', readings: [] })).toBe(
-      'b.mp3: 1.5 s at 48000 Hz (browser decoder, at 48000 Hz) · 0 readings, 0 with speech',
+    const clip: FileHeadline = { rule: 'report-window', valence: -0.381, arousal: 0.5, speechReadings: 0, hopSeconds: 0.5 };
+    expect(fileSummaryText({ name: 'c.wav', samples: 32_000, sampleRate: 16_000, decoder: 'wav', readings, headline: clip })).toBe(
+      'c.wav: 2.0 s at 16000 Hz (WAV decoder, no resampling) · 4 readings, 2 with speech · valence -0.38, arousal +0.50 (whole clip in one 7.7 s window, the rule for clips up to 7.7 s)',
+    );
+    const none: FileHeadline = { rule: 'no-speech', valence: null, arousal: null, speechReadings: 0, hopSeconds: 0.5 };
+    expect(fileSummaryText({ name: 'b.mp3', samples: 72_000, sampleRate: 48_000, decoder: 'browser', readings: [], headline: none })).toBe(
+      'b.mp3: 1.5 s at 48000 Hz (browser decoder, at 48000 Hz) · 0 readings, 0 with speech · no speech found',
     );
   });
 });

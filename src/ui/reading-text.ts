@@ -2,6 +2,7 @@
 // whether and what the arousal meter shows, the capture line and the cost line under it,
 // and the one-line summary of an analysed file.
 // Pure functions of the app's state (no Lit, no DOM), so they are tested in Node.
+import { headlineRuleText, type FileHeadline } from '../worker/file-headline.ts';
 import type { LiveReading, ModelStatusMessage } from '../worker/protocol.ts';
 import { formatValence } from './valence-scale.ts';
 
@@ -116,17 +117,6 @@ export function costText(last: LiveReading | null, running: boolean, latencyMs: 
   return `Last reading: ${stages}${latency}`;
 }
 
-/** Mean of the readings that have a valence; null when none has. */
-export function meanValence(readings: readonly { valence: number | null }[]): number | null {
-  const voiced = readings.filter((r): r is { valence: number } => r.valence !== null);
-  return voiced.length > 0 ? voiced.reduce((a, r) => a + r.valence, 0) / voiced.length : null;
-}
-
-/** " · mean valence +0.12", or '' when there is no mean. */
-export function meanValenceText(mean: number | null): string {
-  return mean === null ? '' : ` · mean valence ${formatValence(mean)}`;
-}
-
 /** An analysed file, as its summary line names it. */
 export interface FileSummary {
   name: string;
@@ -134,15 +124,22 @@ export interface FileSummary {
   sampleRate: number;
   decoder: 'wav' | 'browser';
   readings: readonly LiveReading[];
+  headline: FileHeadline;
 }
 
-/** "a.wav: 12.2 s at 44100 Hz (WAV decoder, no resampling) · 24 readings, 18 with speech · mean valence +0.12" */
+/**
+ * "a.wav: 12.2 s at 44100 Hz (WAV decoder, no resampling) · 24 readings, 18 with speech ·
+ * valence +0.12 (mean of 18 speech readings, 7.7 s windows every 0.5 s)": the file's one
+ * figure and its rule, as `npm run analyze` prints them.
+ */
 export function fileSummaryText(f: FileSummary): string {
   const seconds = f.samples / f.sampleRate;
   const voiced = f.readings.filter((r) => r.speech && r.valence !== null);
   const how = f.decoder === 'wav' ? 'WAV decoder, no resampling' : `browser decoder, at ${f.sampleRate} Hz`;
-  return (
-    `${f.name}: ${seconds.toFixed(1)} s at ${f.sampleRate} Hz (${how}) · ${f.readings.length} readings, ` +
-    `${voiced.length} with speech${meanValenceText(meanValence(voiced))}`
-  );
+  const h = f.headline;
+  const figure =
+    h.valence === null
+      ? headlineRuleText(h)
+      : `valence ${formatValence(h.valence)}${h.arousal === null ? '' : `, arousal ${formatValence(h.arousal)}`} (${headlineRuleText(h)})`;
+  return `${f.name}: ${seconds.toFixed(1)} s at ${f.sampleRate} Hz (${how}) · ${f.readings.length} readings, ${voiced.length} with speech · ${figure}`;
 }

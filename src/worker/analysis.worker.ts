@@ -11,7 +11,8 @@ import { activeBackendName, chooseBackend, tensorsHeld, type Runner } from '../m
 import { bundleFromFiles, fetchModelFiles, type ModelFiles } from '../model/load-model-url.ts';
 import { outputCount, type CnnConfig } from '../model/config.ts';
 import { normalisationFromCard, type LoudnessNormalisation } from '../dsp/loudness.ts';
-import { AnalysisLoop, analyzeChunks, type PredictFn } from './analysis-loop.ts';
+import { AnalysisLoop, type PredictFn } from './analysis-loop.ts';
+import { analyzeFileWithHeadline } from './analyze-file.ts';
 import { blobSource, openWavStream } from '../audio/wav-stream.ts';
 import { trialForwardPass } from './model-trial.ts';
 import { windowPredictorAsync } from './window-predictor.ts';
@@ -120,7 +121,8 @@ async function analyzeFile(cmd: AnalyzeFileCommand): Promise<void> {
     } else {
       input = { rate: source.sampleRate, chunks: [source.samples] };
     }
-    const readings = await analyzeChunks(input.chunks, {
+    // The timeline and the file's one figure, as `npm run analyze` makes them.
+    const { readings, headline } = await analyzeFileWithHeadline(input.chunks, {
       inputRate: input.rate,
       hopSeconds: cmd.hopSeconds,
       smoothingSeconds: 0,
@@ -128,7 +130,7 @@ async function analyzeFile(cmd: AnalyzeFileCommand): Promise<void> {
       normalisation: m.normalisation,
       predict: m.read,
     });
-    post({ type: 'file-readings', id: cmd.id, readings });
+    post({ type: 'file-readings', id: cmd.id, readings, headline });
   } catch (e) {
     post({ type: 'error', fileId: cmd.id, message: `The file could not be analysed: ${(e as Error).message}` });
   }

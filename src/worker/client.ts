@@ -1,12 +1,19 @@
 // Page side of the analysis worker: starts it, sends typed commands, hands its messages
 // to one callback. Owned by whoever creates it (the app component); no global state.
 import type { BackendPreference } from '../model/backend-name.ts';
+import type { FileHeadline } from './file-headline.ts';
 import type { FileSource, LiveReading, ModelFilesPayload, StartCommand, WorkerCommand, WorkerMessage } from './protocol.ts';
+
+/** A file's readings through the live pipeline, and its one figure (file-headline.ts). */
+export interface FileResult {
+  readings: LiveReading[];
+  headline: FileHeadline;
+}
 
 export class AnalysisClient {
   private readonly worker: Worker;
   private audioWaiters: ((audio: { samples: Float32Array; sampleRate: number }) => void)[] = [];
-  private fileWaiters = new Map<number, { resolve: (r: LiveReading[]) => void; reject: (e: Error) => void }>();
+  private fileWaiters = new Map<number, { resolve: (r: FileResult) => void; reject: (e: Error) => void }>();
   private nextFileId = 1;
   private trialWaiters = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   private nextTrialId = 1;
@@ -21,7 +28,7 @@ export class AnalysisClient {
         this.audioWaiters = [];
         waiters.forEach((w) => w({ samples: message.samples, sampleRate: message.sampleRate }));
       } else if (message.type === 'file-readings') {
-        this.fileWaiters.get(message.id)?.resolve(message.readings);
+        this.fileWaiters.get(message.id)?.resolve({ readings: message.readings, headline: message.headline });
         this.fileWaiters.delete(message.id);
       } else if (message.type === 'model-trial') {
         const waiter = this.trialWaiters.get(message.id);
@@ -62,8 +69,8 @@ export class AnalysisClient {
     });
   }
 
-  /** Readings of a whole file through the live pipeline (decoded samples are transferred; a WAV file is read by the worker). */
-  analyzeFile(source: FileSource, hopSeconds: number): Promise<LiveReading[]> {
+  /** Readings and the headline of a whole file through the live pipeline (decoded samples are transferred; a WAV file is read by the worker). */
+  analyzeFile(source: FileSource, hopSeconds: number): Promise<FileResult> {
     const id = this.nextFileId++;
     return new Promise((resolve, reject) => {
       this.fileWaiters.set(id, { resolve, reject });

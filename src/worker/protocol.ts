@@ -2,6 +2,7 @@
 // Types only, so the page's bundle does not pull in TF.js.
 import type { BackendName, BackendPreference, BackendTrial } from '../model/backend-name.ts';
 import type { OutputCount } from '../model/config.ts';
+import type { FileHeadline } from './file-headline.ts';
 
 /** Cost of one reading's stages, in milliseconds. */
 export interface StageTimings {
@@ -197,11 +198,12 @@ export interface ErrorMessage {
   fileId?: number;
 }
 
-/** The readings of an analysed file (analyze-file), in time order, none skipped. */
+/** The readings of an analysed file (analyze-file), in time order, none skipped, and its one figure. */
 export interface FileReadingsMessage {
   type: 'file-readings';
   id: number;
   readings: LiveReading[];
+  headline: FileHeadline;
 }
 
 /** The outcome of a trial-model command: `error` says why the model cannot run (absent: it ran). */

@@ -6,6 +6,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { openAudioFile } from '../../audio/decode-audio-file.ts';
 import type { AnalysisClient } from '../../worker/client.ts';
 import type { LiveReading } from '../../worker/protocol.ts';
+import type { FileHeadline } from '../../worker/file-headline.ts';
 import { fileSummaryText } from '../reading-text.ts';
 import type { Reading } from '../timeline-geometry.ts';
 
@@ -16,6 +17,8 @@ export interface FileReadingsEventDetail {
   /** 'wav' (src/audio/decode-wav.ts, the file's own rate, no resampling) or 'browser' (decodeAudioData). */
   decoder: 'wav' | 'browser';
   readings: LiveReading[];
+  /** The file's one figure and its rule, as `npm run analyze` prints them. */
+  headline: FileHeadline;
 }
 
 export interface FileAnalysisDeps {
@@ -61,12 +64,12 @@ export class FileAnalysisController implements ReactiveController {
       const audio = await openAudioFile(file);
       this.warning = audio.warning;
       const samples = audio.frames;
-      const readings = await client.analyzeFile(audio.source, this.deps.hopSeconds());
+      const { readings, headline } = await client.analyzeFile(audio.source, this.deps.hopSeconds());
       this.readings = readings.map((r) => ({ t: r.time, valence: r.speech ? r.valence : null, arousal: r.speech ? r.arousal : null }));
-      this.summary = fileSummaryText({ name: file.name, samples, sampleRate: audio.sampleRate, decoder: audio.decoder, readings });
+      this.summary = fileSummaryText({ name: file.name, samples, sampleRate: audio.sampleRate, decoder: audio.decoder, readings, headline });
       this.host.dispatchEvent(
         new CustomEvent<FileReadingsEventDetail>('vm-file-readings', {
-          detail: { name: file.name, sampleRate: audio.sampleRate, decoder: audio.decoder, readings },
+          detail: { name: file.name, sampleRate: audio.sampleRate, decoder: audio.decoder, readings, headline },
           bubbles: true,
           composed: true,
         }),
