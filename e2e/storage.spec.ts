@@ -4,7 +4,7 @@
 // saved as they run and exported, a file is analysed in the page with the numbers of
 // `npm run analyze -- --timeline` and the one figure of `npm run analyze`, and listening
 // works offline after one online visit.
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,15 @@ const IMPORT_DIR = join(REPO_ROOT, 'models', IMPORTED);
 const SHORT_WAV = fileURLToPath(new URL('./fixtures/speech.wav', import.meta.url));
 
 test.use(fakeMicLaunch());
+
+/** The next file analysis's readings and figure (the app's vm-file-readings event). */
+const nextFileReadings = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<FileReadingsEventDetail>((resolve) =>
+        document.addEventListener('vm-file-readings', (e) => resolve((e as CustomEvent<FileReadingsEventDetail>).detail), { once: true }),
+      ),
+  );
 
 test('the second load takes the model from IndexedDB: no request for weights.bin', async ({ page }) => {
   const firstLoad: string[] = [];
@@ -119,12 +128,7 @@ test('a listening session is saved as it runs, is in the history after a reload,
 
 test('a file analysed in the page gives the readings of analyze --timeline and the figure of analyze, with its rule', async ({ page }) => {
   await openReady(page);
-  const result = page.evaluate(
-    () =>
-      new Promise<FileReadingsEventDetail>((resolve) =>
-        document.addEventListener('vm-file-readings', (e) => resolve((e as CustomEvent<FileReadingsEventDetail>).detail), { once: true }),
-      ),
-  );
+  const result = nextFileReadings(page);
   await page.locator('vm-file-analysis #audio').setInputFiles(SPEECH_WAV);
   const got = await result;
   expect(got.decoder).toBe('wav'); // the project's WAV decoder: the file's own 44.1 kHz, no browser resampling
@@ -154,12 +158,7 @@ test('a file analysed in the page gives the readings of analyze --timeline and t
   expect(got.headline.speechReadings).toBe(long.speech_readings);
   expect(Math.abs(got.headline.valence! - long.valence!)).toBeLessThan(1e-3);
   await expect(page.locator('vm-file-analysis .summary')).toContainText(`(mean of ${long.speech_readings} speech readings, 7.7 s windows every 0.5 s)`);
-  const second = page.evaluate(
-    () =>
-      new Promise<FileReadingsEventDetail>((resolve) =>
-        document.addEventListener('vm-file-readings', (e) => resolve((e as CustomEvent<FileReadingsEventDetail>).detail), { once: true }),
-      ),
-  );
+  const second = nextFileReadings(page);
   await page.locator('vm-file-analysis #audio').setInputFiles(SHORT_WAV);
   const clip = await second;
   expect(short.rule).toBe('report-window');
