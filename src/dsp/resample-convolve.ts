@@ -6,7 +6,8 @@
 // The input is copied into the module's memory a block at a time (at most about
 // BLOCK_INPUTS samples, so a two-hour file needs no more memory than a second), the
 // outputs copied back out. Inputs outside `src` read as zeros: the batch form's padding.
-import { instantiateConv, type ConvModule } from './resample-wasm.ts';
+import { instantiateConv, simdSupported, type ConvModule } from './resample-wasm.ts';
+import { jsConvModule } from './resample-js.ts';
 import type { PolyphaseKernel } from './resample-kernel.ts';
 import { assertFiniteSamples } from './validate.ts';
 
@@ -15,6 +16,8 @@ const PAGE = 65536;
 const align = (bytes: number) => Math.ceil(bytes / 32) * 32;
 
 let mod: ConvModule | null = null;
+/** The SIMD module, or where the engine lacks SIMD the same loop in JS (same numbers, slower). */
+const instantiate = (): ConvModule => (simdSupported() ? instantiateConv() : jsConvModule());
 /** The kernel whose tables sit at the start of the memory now. */
 let loaded: PolyphaseKernel | null = null;
 let offAt = 0;
@@ -62,7 +65,7 @@ export function convolve(
   outPos: number,
 ): void {
   if (mEnd <= mStart) return;
-  const m = (mod ??= instantiateConv());
+  const m = (mod ??= instantiate());
   load(m, k);
   const { orig, newF, readLo, readEnd } = k;
   const perBlock = Math.max(1, Math.floor((BLOCK_INPUTS * newF) / orig));
@@ -97,7 +100,7 @@ export function convolve(
  * convolution of a 128-sample push: measured.)
  */
 export function assertFinite(x: Float32Array, what: string): void {
-  const m = (mod ??= instantiateConv());
+  const m = (mod ??= instantiate());
   const at = tablesEnd >> 2; // scratch after the kernel's tables
   for (let s = 0; s < x.length; s += BLOCK_INPUTS) {
     const n = Math.min(BLOCK_INPUTS, x.length - s);

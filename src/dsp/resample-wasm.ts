@@ -155,19 +155,28 @@ const MODULE = new Uint8Array([
   ])),
 ]);
 
+/** What the loop needs of its memory: WebAssembly.Memory, or resample-js.ts's stand-in. */
+export interface ConvMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+
 export interface ConvModule {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: ConvMemory;
   /** See the head of this file; requires count >= 1. */
   conv(taps: number, lo: number, off: number, newF: number, orig: number, p: number, frame: number, count: number, buf: number, out: number): void;
   /** 1 when a sample in [ptr, ptr + bytes) is NaN or infinite; bytes a multiple of 16. */
   finite(ptr: number, bytes: number): number;
 }
 
-/** A fresh instance (its own memory). Throws when the engine lacks WebAssembly SIMD. */
+/** Whether this engine runs the SIMD module (Node 16.4+, Chrome 91+, Firefox 89+, Safari 16.4+). */
+export function simdSupported(): boolean {
+  return typeof WebAssembly !== 'undefined' && WebAssembly.validate(MODULE);
+}
+
+/** A fresh instance of the SIMD module (its own memory). Throws when the engine lacks WebAssembly SIMD. */
 export function instantiateConv(): ConvModule {
-  if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(MODULE)) {
-    throw new Error('the resampler needs WebAssembly SIMD (Node 16.4+, Chrome 91+, Firefox 89+, Safari 16.4+)');
-  }
+  if (!simdSupported()) throw new Error('the resampler needs WebAssembly SIMD (Node 16.4+, Chrome 91+, Firefox 89+, Safari 16.4+)');
   const instance = new WebAssembly.Instance(new WebAssembly.Module(MODULE), {});
   const exports = instance.exports as unknown as Omit<ConvModule, 'memory'> & { mem: WebAssembly.Memory };
   return { memory: exports.mem, conv: exports.conv, finite: exports.finite };
