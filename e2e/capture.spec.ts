@@ -27,7 +27,7 @@ test.describe('with a fake microphone playing speech', () => {
   test('start moves the level meter and fills the shared ring; stop resets', async ({ page }, testInfo) => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
-    await page.goto('/');
+    await page.goto('/?backend=wasm');
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(true);
 
     const gauge = page.locator('vm-valence-gauge');
@@ -68,7 +68,7 @@ test.describe('with a fake microphone playing speech', () => {
       delete headers['cross-origin-embedder-policy'];
       await route.fulfill({ response, headers });
     });
-    await page.goto('/');
+    await page.goto('/?backend=wasm');
     expect(await page.evaluate(() => globalThis.crossOriginIsolated)).toBe(false);
 
     await page.getByRole('button', { name: 'Start listening' }).click();
@@ -90,7 +90,7 @@ test.describe('when the microphone permission is refused', () => {
     });
     try {
       const page = await browser.newPage({ baseURL: config.use?.baseURL });
-      await page.goto('/');
+      await page.goto('/?backend=wasm');
       await page.getByRole('button', { name: 'Start listening' }).click();
       const gauge = page.locator('vm-valence-gauge');
       await expect(gauge).toHaveAttribute('data-state', 'error');

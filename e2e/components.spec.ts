@@ -31,7 +31,7 @@ function sampleReadings(): Reading[] {
 }
 
 test('the gauge shows number, label and state, and reflects them on the host', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?backend=wasm');
   const gauge = page.locator('vm-valence-gauge');
 
   await setGauge(page, 0.4249, 'reading');
@@ -62,7 +62,7 @@ test('the gauge shows number, label and state, and reflects them on the host', a
 });
 
 test('the timeline breaks its line where readings are null', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?backend=wasm');
   // A timeline of its own on the built page: the app cannot re-render over its readings.
   await page.evaluate(() => {
     const el = document.createElement('vm-valence-timeline');
@@ -124,7 +124,7 @@ async function setArousal(page: Page, arousal: number | null, state: string): Pr
 }
 
 test('the arousal meter shows number, label and marker, and reflects them on the host', async ({ page }, testInfo) => {
-  await page.goto('/');
+  await page.goto('/?backend=wasm');
   await standalone(page, 'vm-arousal-meter', 'test-arousal');
   const meter = page.locator('#test-arousal');
   const role = meter.getByRole('meter', { name: 'Arousal' });
@@ -169,7 +169,7 @@ test('the arousal meter shows number, label and marker, and reflects them on the
 });
 
 test('the level meter clamps to 0..1', async ({ page }) => {
-  await page.goto('/');
+  await page.goto('/?backend=wasm');
   const meter = page.locator('vm-level-meter');
   for (const [level, expected] of [
     [0.5, '0.500'],
@@ -185,11 +185,12 @@ test('the level meter clamps to 0..1', async ({ page }) => {
   }
 });
 
-// One page load for the four screenshots (each load waits for the model and the backend
-// trials): the scheme and the width change in place, and Lit re-renders.
+// One page load for the four screenshots (each load waits for the model; wasm is forced, so
+// no backend timing runs beside the test): the scheme and the width change in place, and Lit
+// re-renders.
 test('screenshots: light and dark, 320 and 1024 px wide', async ({ page }, testInfo) => {
   await page.setViewportSize({ width: 1024, height: 800 });
-  await page.goto('/');
+  await page.goto('/?backend=wasm');
   // Until the app has loaded its model and stored data, each render of the app sets its
   // children's array properties again (Lit re-commits object bindings), which would replace
   // the readings given to the app's own timeline below.
