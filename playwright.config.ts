@@ -2,7 +2,8 @@
 // here) against the production build served by `vite preview` with isolation headers.
 import { defineConfig } from '@playwright/test';
 
-const PORT = 4179;
+// E2E_PORT: a second checkout (a git worktree) can run its tests beside this one.
+const PORT = Number(process.env.E2E_PORT ?? 4179);
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export default defineConfig({
