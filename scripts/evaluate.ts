@@ -23,7 +23,7 @@ import { restrictSpeakers, speakerLists } from './evaluate/speaker-selection.ts'
 import { overlapWarnings, trainingOverlap } from './evaluate/training-speakers.ts';
 import { heldOutSharedContent } from './evaluate/shared-content.ts';
 import { scoresJson, scoresTable } from './evaluate/report.ts';
-import { parseRecipe, RECIPE_HELP } from './evaluate/personalize-options.ts';
+import { parseRecipe, RECIPE_HELP } from '../src/training/personalize/recipe-text.ts';
 import type { PersonalizeRecipe } from '../src/training/personalize/recipe.ts';
 
 const USAGE = `usage: npm run evaluate -- --model DIR (--data DIR | --manifest FILE.csv)... [options]

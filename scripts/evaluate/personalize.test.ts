@@ -16,7 +16,7 @@ import type { Clip } from '../../src/training/corpus.ts';
 import { PERSONAL_AUGMENTATIONS } from '../../src/training/personalize/recipe.ts';
 import { saveModelDir } from '../lib/model-files.ts';
 import { runScript } from '../lib/test-support.ts';
-import { parseRecipe } from './personalize-options.ts';
+import { parseRecipe } from '../../src/training/personalize/recipe-text.ts';
 import { planSpeakers } from './personalize.ts';
 
 const lastLine = (s: string) => s.trim().split('\n').pop() ?? '';

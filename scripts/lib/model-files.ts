@@ -44,6 +44,20 @@ export async function saveModelDir(dir: string, model: tf.LayersModel, config: C
   ]);
 }
 
+/**
+ * Writes a model folder's parts made in memory (src/model/model-folder.ts: model.json,
+ * weights.bin, model.safetensors) and its card.json, creating the folder; model.json last.
+ */
+export function writeModelFolder(dir: string, parts: { modelJson: unknown; weights: ArrayBuffer; safetensors: Uint8Array }, card: ModelCard): void {
+  mkdirSync(dir, { recursive: true });
+  writeAllAtomically(dir, [
+    ['weights.bin', new Uint8Array(parts.weights)],
+    ['model.safetensors', parts.safetensors],
+    [CARD_FILE, JSON.stringify(card, null, 2) + '\n'],
+    ['model.json', JSON.stringify(parts.modelJson)],
+  ]);
+}
+
 function readFileOrFail(path: string, what: string): Buffer {
   if (!existsSync(path)) throw new ModelError(`model folder is missing ${what} (${path})`);
   return readFileSync(path);

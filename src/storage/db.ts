@@ -10,11 +10,12 @@ import type { Emotion } from '../training/labels.ts';
 export const DB_NAME = 'valence-monitor';
 export const DB_VERSION = 2;
 
-export type ModelSource = 'bundled' | 'imported';
+/** bundled: from models/; imported: a folder the user picked; personal: fine-tuned here on the user's clips. */
+export type ModelSource = 'bundled' | 'imported' | 'personal';
 
 /** One stored model: everything needed to rebuild it offline, plus what the UI shows. */
 export interface ModelRecord {
-  /** "bundled/<folder>" or "imported/<first 16 hex of contentHash>". */
+  /** "bundled/<folder>", "imported/<first 16 hex of contentHash>" or "personal/<the same>". */
   id: string;
   name: string;
   source: ModelSource;
@@ -29,6 +30,8 @@ export interface ModelRecord {
   modelJson: Record<string, unknown>;
   /** All weight files of model.json, concatenated in manifest order. */
   weights: ArrayBuffer;
+  /** model.safetensors (PyTorch names and layouts), kept for a personal model's export. */
+  safetensors?: ArrayBuffer;
   /** Date.now() when stored. */
   addedAt: number;
 }

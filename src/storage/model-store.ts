@@ -13,7 +13,7 @@ import { guarded, openValenceDb, quietly, StorageError, type ModelRecord, type V
 export type { ModelRecord, ModelSource } from './db.ts';
 
 /** A model without its weights and model.json: what lists show. */
-export type ModelSummary = Omit<ModelRecord, 'weights' | 'modelJson'>;
+export type ModelSummary = Omit<ModelRecord, 'weights' | 'modelJson' | 'safetensors'>;
 
 /** Fetches a URL (the page's fetch, or a counting fake in tests). */
 export type Fetcher = (url: string) => Promise<Response>;
@@ -26,6 +26,13 @@ export interface ModelFileLike {
   size: number;
   text(): Promise<string>;
   arrayBuffer(): Promise<ArrayBuffer>;
+}
+
+/** A personal model as the calibration worker makes it (src/model/model-folder.ts's parts). */
+export interface PersonalModelParts {
+  modelJson: Record<string, unknown>;
+  weights: ArrayBuffer;
+  safetensors: ArrayBuffer;
 }
 
 /** Runs a model's files before an import stores them (the worker's trial forward pass); rejects saying why it cannot run. */
@@ -42,6 +49,7 @@ export interface BundledResult {
 
 const ACTIVE_KEY = 'activeModelId';
 const BUNDLED_PREFIX = 'bundled/';
+const PERSONAL_PREFIX = 'personal/';
 
 /** Prefix of refusals, so the UI can show the message as it is. */
 const REFUSED = 'Model not imported: ';
@@ -55,7 +63,7 @@ export async function contentHash(bytes: ArrayBuffer | Uint8Array<ArrayBuffer>):
 }
 
 function summaryOf(r: ModelRecord): ModelSummary {
-  const { weights: _w, modelJson: _m, ...rest } = r;
+  const { weights: _w, modelJson: _m, safetensors: _s, ...rest } = r;
   return rest;
 }
 
@@ -217,17 +225,46 @@ export class ModelStore {
         throw new ModelError(REFUSED + ((e as Error).message || String(e)));
       }
     }
-    const record = checkedRecord;
+    await this.storeActive(checkedRecord, 'the imported model');
+    return summaryOf(checkedRecord);
+  }
+
+  /**
+   * Stores a personal model (the calibration worker's model folder parts: model.json,
+   * weights.bin, model.safetensors), checked like an import, and makes it the active one.
+   * Its id comes from its weights, so the same calibration run again replaces it.
+   */
+  async addPersonal(parts: PersonalModelParts): Promise<ModelSummary> {
+    const checked = checkModelJson(parts.modelJson);
+    checkWeights(parts.modelJson, parts.weights, checked.weightsCrc32);
+    const hash = await contentHash(parts.weights);
+    const record: ModelRecord = {
+      id: PERSONAL_PREFIX + hash.replace(/^crc32:/, '').slice(0, 16),
+      name: typeof checked.card.name === 'string' && checked.card.name !== '' ? checked.card.name : 'personal model',
+      source: 'personal',
+      contentHash: hash,
+      manifestHash: await contentHash(new TextEncoder().encode(JSON.stringify(parts.modelJson))),
+      card: checked.card,
+      config: checked.config,
+      modelJson: parts.modelJson,
+      weights: parts.weights,
+      safetensors: parts.safetensors,
+      addedAt: Date.now(),
+    };
+    await this.storeActive(record, 'the personal model');
+    return summaryOf(record);
+  }
+
+  /** Puts `record` and makes it the active model in one transaction (storing the same weights again keeps the first date). */
+  private async storeActive(record: ModelRecord, what: string): Promise<void> {
     const mb = (record.weights.byteLength / 1e6).toFixed(1);
-    await guarded(`the imported model (${mb} MB)`, async () => {
+    await guarded(`${what} (${mb} MB)`, async () => {
       const tx = quietly(this.db.transaction(['models', 'meta'], 'readwrite'));
       const previous = await tx.objectStore('models').get(record.id);
-      // Re-importing the same weights keeps the first date.
       await tx.objectStore('models').put(previous ? { ...record, addedAt: previous.addedAt } : record);
       await tx.objectStore('meta').put(record.id, ACTIVE_KEY);
       await tx.done;
     });
-    return summaryOf(record);
   }
 }
 

@@ -3,7 +3,8 @@
 // recorded through the live monitor's capture path (controllers/clip-recorder.ts) and kept
 // in IndexedDB (controllers/calibration-clips.ts); clips can also come from audio files,
 // with a label picked for each, and the set exports as WAVs + manifest.csv for
-// `npm run train -- --manifest`. Self-contained: the app only mounts it.
+// `npm run train -- --manifest`; from them, a personal model (<vm-personal-calibration>).
+// Self-contained: the app only mounts it and loads the model its 'model-select' names.
 import { LitElement, css, html, nothing } from 'lit';
 import { CALIBRATION_EMOTIONS, CALIBRATION_PROMPTS } from '../calibration/prompts.ts';
 import type { ClipRecord } from '../storage/clip-store.ts';
@@ -13,6 +14,7 @@ import { ClipRecorderController } from './controllers/clip-recorder.ts';
 import { ClipPlayer } from './clip-player.ts';
 import type { ClipActionDetail, ClipRowState } from './clip-row.ts';
 import './clip-row.ts';
+import './personal-calibration.ts';
 
 const title = (e: Emotion) => e[0].toUpperCase() + e.slice(1);
 
@@ -224,6 +226,8 @@ export class Calibration extends LitElement {
       </div>
       ${this.errorFor('export')}
       ${c.notice ? html`<p class="muted" role="status">${c.notice}</p>` : nothing}
+      <h3>Your personal model</h3>
+      <vm-personal-calibration .clips=${c.clips} ?disabled=${busy}></vm-personal-calibration>
     </details>`;
   }
 }

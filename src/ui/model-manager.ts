@@ -1,12 +1,14 @@
 // <vm-model-manager>: the stored models with their cards (data, validation CCC/MSE, date,
 // and in plain words what each was trained on and how far to trust it), which one is
 // active (with a warning if it was not trained for live windows), and buttons to switch,
-// delete and import. It only shows and asks:
+// delete and import, and for a personal model (made by calibration) its origin, its score
+// on the user's clips and an export. It only shows and asks:
 // the app does the storage work on its events and passes back `models`, `activeId`,
 // `error` and `busy`.
-//   events: 'model-import' {files: File[]}, 'model-select' {id}, 'model-delete' {id}
+//   events: 'model-import' {files: File[]}, 'model-select' {id}, 'model-delete' {id}, 'model-export' {id}
 import { LitElement, css, html, nothing } from 'lit';
 import type { ModelSummary } from '../storage/model-store.ts';
+import { personalSummary, personalText } from '../calibration/personal-card.ts';
 import { liveWarning, reliabilityText, trainedOnText } from './model-card-text.ts';
 
 export interface ModelImportDetail {
@@ -197,12 +199,14 @@ export class ModelManager extends LitElement {
         ${this.models.map((m) => {
           const active = m.id === this.activeId;
           const s = cardSummary(m.card);
+          const personal = personalSummary(m.card);
           return html`<li class=${active ? 'active' : ''} aria-current=${active ? 'true' : 'false'}>
             <div class="about">
               <div class="name">${m.name}${active ? html`<span class="badge">in use</span>` : nothing}</div>
               <div class="meta">
-                ${m.source === 'bundled' ? 'bundled' : 'imported'}${s.date ? ` · ${s.date}` : ''}${s.metrics ? ` · ${s.metrics}` : ''}
+                ${m.source}${s.date ? ` · ${s.date}` : ''}${s.metrics ? ` · ${s.metrics}` : ''}
               </div>
+              ${personal ? html`<div class="trust">${personalText(personal)}</div>` : nothing}
               ${trainedOnText(m.card) || s.data ? html`<div class="meta">Trained on ${trainedOnText(m.card) || s.data}</div>` : nothing}
               ${reliabilityText(m.card) ? html`<div class="trust">${reliabilityText(m.card)}</div>` : nothing}
               ${active && liveWarning(m.card) ? html`<p class="warning" role="status">${liveWarning(m.card)}</p>` : nothing}
@@ -211,7 +215,10 @@ export class ModelManager extends LitElement {
               <button ?disabled=${active || this.busy} @click=${() => this.emit('model-select', { id: m.id })}>
                 ${active ? 'In use' : 'Use'}
               </button>
-              ${m.source === 'imported'
+              ${personal
+                ? html`<button ?disabled=${this.busy} @click=${() => this.emit('model-export', { id: m.id })} aria-label=${`Export ${m.name}`}>Export</button>`
+                : nothing}
+              ${m.source !== 'bundled'
                 ? html`<button ?disabled=${this.busy} @click=${() => this.askDelete(m)} aria-label=${`Delete ${m.name}`}>Delete</button>`
                 : nothing}
             </div>
@@ -240,5 +247,6 @@ declare global {
     'model-import': CustomEvent<ModelImportDetail>;
     'model-select': CustomEvent<ModelIdDetail>;
     'model-delete': CustomEvent<ModelIdDetail>;
+    'model-export': CustomEvent<ModelIdDetail>;
   }
 }

@@ -307,13 +307,14 @@ export class VmApp extends LitElement {
           error=${this.files.error} warning=${this.files.warning} summary=${this.files.summary}
           @file-chosen=${(e: CustomEvent<FileChosenDetail>) => this.files.analyse(e.detail.file)}></vm-file-analysis>
       </section>
-      <vm-calibration></vm-calibration>
+      <vm-calibration @model-select=${(e: CustomEvent<ModelIdDetail>) => this.models.use(e.detail.id)}></vm-calibration>
       <section aria-labelledby="h-models">
         <h2 id="h-models">Models</h2>
         <vm-model-manager .models=${this.models.models} active-id=${this.models.activeModelId} error=${this.models.error}
           ?busy=${this.models.busy} @model-import=${(e: CustomEvent<ModelImportDetail>) => this.models.importFiles(e.detail.files)}
           @model-select=${(e: CustomEvent<ModelIdDetail>) => this.models.use(e.detail.id)}
-          @model-delete=${(e: CustomEvent<ModelIdDetail>) => this.models.remove(e.detail.id)}></vm-model-manager>
+          @model-delete=${(e: CustomEvent<ModelIdDetail>) => this.models.remove(e.detail.id)}
+          @model-export=${(e: CustomEvent<ModelIdDetail>) => void this.models.exportModel(e.detail.id)}></vm-model-manager>
         ${this.models.notice ? html`<p class="notice" role="status">${this.models.notice}</p>` : nothing}
       </section>
       <vm-about></vm-about>

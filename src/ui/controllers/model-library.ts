@@ -5,8 +5,11 @@
 // made while the worker is busy (a session or a file analysis) waits until it is free. An
 // import becomes active only after the worker's trial run of it; a stored model that fails
 // to load (one kept from before those checks) gives way to the bundled model, with a
-// message, so the app is never left without a working model; it stays stored.
+// message, so the app is never left without a working model; it stays stored. A personal
+// model exports as a model folder.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { personalModelFiles } from '../../calibration/personal-export.ts';
+import { saveExportFiles } from '../clip-files.ts';
 import { ModelStore, toModelFiles, type ModelFileLike, type ModelRecord, type ModelSummary, type ModelTrial } from '../../storage/model-store.ts';
 import type { AnalysisClient } from '../../worker/client.ts';
 import type { BackendPreference } from '../../model/backend-name.ts';
@@ -120,6 +123,21 @@ export class ModelLibraryController implements ReactiveController {
 
   remove(id: string): void {
     void this.act((store) => store.remove(id));
+  }
+
+  /** Writes a personal model's folder (model.json, weights.bin, model.safetensors, card.json) where the user picks, or downloads it. */
+  async exportModel(id: string): Promise<void> {
+    this.error = '';
+    try {
+      const record = await this.store?.get(id);
+      if (!record) throw new Error(`no stored model "${id}"`);
+      const outcome = await saveExportFiles(personalModelFiles(record));
+      this.notice =
+        outcome.to === 'folder' ? `"${record.name}" written to the folder "${outcome.folder}".` : outcome.to === 'downloads' ? `"${record.name}" downloaded as four files: keep them in one folder.` : '';
+    } catch (e) {
+      this.error = `The model could not be exported: ${(e as Error).message}`;
+    }
+    this.host.requestUpdate();
   }
 
   /** A background timing picked another backend: loaded now, or once the worker is free. */

@@ -1,0 +1,109 @@
+// The calibration view's fine-tuning (issue 16 section 2): takes the stored clips and the
+// base model (the active one, or the base of an active personal model), runs the
+// calibration worker with progress and cancel, stores the personal model it makes (which
+// becomes the active one) and tells the host, which has the app load it. The recipe is
+// the project's (DEFAULT_PERSONALIZE, what evaluate --personalize measures); a developer
+// can try another with ?personal-recipe=key=value,... (recipe-text.ts).
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { personalSummary } from '../../calibration/personal-card.ts';
+import { openValenceDb } from '../../storage/db.ts';
+import { ModelStore, toModelFiles, type ModelRecord, type ModelSummary } from '../../storage/model-store.ts';
+import type { ClipRecord } from '../../storage/clip-store.ts';
+import { calibrationProblem, DEFAULT_FOLDS, type CalibrationProgress, type CalibrationReport } from '../../training/personalize/calibrate.ts';
+import { parseRecipe } from '../../training/personalize/recipe-text.ts';
+import { CalibrationCancelled, CalibrationRun } from '../../worker/calibration-client.ts';
+
+export type CalibrationPhase = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface CalibrationOutcome {
+  model: ModelSummary;
+  report: CalibrationReport;
+  seconds: number;
+  backend: string;
+}
+
+export class PersonalCalibrationController implements ReactiveController {
+  phase: CalibrationPhase = 'idle';
+  progress: CalibrationProgress | null = null;
+  /** Why the last calibration failed, or that it was cancelled ('' for none). */
+  message = '';
+  outcome: CalibrationOutcome | null = null;
+  private run: CalibrationRun | null = null;
+  private store: Promise<ModelStore> | null = null;
+
+  constructor(
+    private readonly host: ReactiveControllerHost,
+    /** Called with the stored personal model's id (now the active one). */
+    private readonly onStored: (id: string) => void,
+  ) {
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    this.cancel();
+  }
+
+  /** Why `clips` cannot calibrate yet (null: they can). */
+  problem(clips: readonly ClipRecord[]): string | null {
+    return calibrationProblem(clips.map((c) => c.valence), DEFAULT_FOLDS);
+  }
+
+  /** Fine-tunes the base model on `clips`; the outcome (or the reason it failed) ends up in the state. */
+  async start(clips: readonly ClipRecord[]): Promise<void> {
+    if (this.phase === 'running') return;
+    this.phase = 'running';
+    this.progress = null;
+    this.message = '';
+    this.outcome = null;
+    this.host.requestUpdate();
+    try {
+      const problem = this.problem(clips);
+      if (problem) throw new Error(problem);
+      const recipe = parseRecipe(new URLSearchParams(location.search).get('personal-recipe'), '?personal-recipe');
+      this.store ??= openValenceDb().then((db) => new ModelStore(db));
+      const store = await this.store;
+      const base = await baseModel(store);
+      this.run = new CalibrationRun(
+        {
+          base: { ...toModelFiles(base), weights: base.weights.slice(0) },
+          // Copies: the clips' own buffers stay with the view.
+          clips: clips.map((c) => ({ samples: c.samples.slice(), sampleRate: c.sampleRate, valence: c.valence, arousal: c.arousal })),
+          recipe,
+          folds: DEFAULT_FOLDS,
+          origin: { baseId: base.id, baseName: base.name, createdAt: new Date().toISOString() },
+        },
+        (p) => {
+          this.progress = p;
+          this.host.requestUpdate();
+        },
+      );
+      const done = await this.run.done;
+      const model = await store.addPersonal({ modelJson: done.modelJson, weights: done.weights, safetensors: done.safetensors });
+      this.outcome = { model, report: done.report, seconds: done.seconds, backend: done.backend };
+      this.phase = 'done';
+      this.onStored(model.id);
+    } catch (e) {
+      const cancelled = e instanceof CalibrationCancelled;
+      this.phase = cancelled ? 'cancelled' : 'failed';
+      this.message = cancelled ? 'Calibration cancelled: nothing was changed.' : `Calibration failed: ${(e as Error).message}`;
+    } finally {
+      this.run = null;
+      this.host.requestUpdate();
+    }
+  }
+
+  cancel(): void {
+    this.run?.cancel();
+  }
+}
+
+/** The model to fine-tune: the active one, or the base of an active personal model (a personal model is not stacked). */
+async function baseModel(store: ModelStore): Promise<ModelRecord> {
+  const active = await store.active();
+  if (!active) throw new Error('no model is stored yet: wait until the model has loaded');
+  if (active.source !== 'personal') return active;
+  const baseId = personalSummary(active.card)?.baseId ?? '';
+  const base = baseId ? await store.get(baseId) : undefined;
+  if (!base) throw new Error(`the model "${active.name}" is personal and its base model is no longer stored: choose another model under Models first`);
+  return base;
+}
