@@ -9,7 +9,8 @@ import { personalSummary } from '../../calibration/personal-card.ts';
 import { openValenceDb } from '../../storage/db.ts';
 import { ModelStore, toModelFiles, type ModelRecord, type ModelSummary } from '../../storage/model-store.ts';
 import type { ClipRecord } from '../../storage/clip-store.ts';
-import { calibrationProblem, DEFAULT_FOLDS, type CalibrationProgress, type CalibrationReport } from '../../training/personalize/calibrate.ts';
+import type { CalibrationProgress, CalibrationReport } from '../../training/personalize/calibrate.ts';
+import { calibrationProblem, DEFAULT_FOLDS } from '../../training/personalize/folds.ts';
 import { parseRecipe } from '../../training/personalize/recipe-text.ts';
 import { CalibrationCancelled, CalibrationRun } from '../../worker/calibration-client.ts';
 
