@@ -88,6 +88,34 @@ describe('loss and gradients: wasm fast path vs cpu tf.grads of stock ops', () =
       expect(relError(a[i].map((v, j) => v + b[i][j]), g)).toBeLessThan(1e-5);
     });
   });
+
+  it('frozen blocks get zero gradients; the trained layers get the cpu reference gradients', async () => {
+    const config = configs[2][1]; // 3 blocks
+    const shapes = paramShapes(config);
+    const params = initParams(config, 6);
+    const { xs, ys } = batch(config, 30);
+    const [h, w] = config.inputShape;
+    const inputs = () => ({ ps: params.map((p, i) => tf.tensor(p, shapes[i])), x: tf.tensor4d(xs, [N, h, w, 1]), y: tf.tensor1d(ys) });
+    const ref = await runOn('cpu', () => {
+      const { ps, x, y } = inputs();
+      return referenceGradients(config, ps, x, y);
+    });
+    for (const frozenBlocks of [1, 3]) {
+      const grads = await runOn('wasm', () => {
+        const { ps, x, y } = inputs();
+        return lossAndGradients(config, ps, x, y, N, undefined, { frozenBlocks }).grads;
+      });
+      grads.forEach((g, i) => {
+        if (i < 2 * frozenBlocks) expect(g.every((v) => v === 0), `grad ${i} frozen ${frozenBlocks}`).toBe(true);
+        else expect(relError(g, ref[i + 1]), `grad ${i} frozen ${frozenBlocks}`).toBeLessThan(5e-5); // ref: loss, then the gradients
+      });
+    }
+    await runOn('wasm', () => {
+      const { ps, x, y } = inputs();
+      expect(() => lossAndGradients(config, ps, x, y, N, undefined, { frozenBlocks: 4 })).toThrow(/frozenBlocks must be a whole number from 0 to 3, got 4/);
+      return [];
+    });
+  });
 });
 
 /** Independent Adam (textbook form of PyTorch's: m_hat / (sqrt(v_hat) + eps)), in float64. */

@@ -94,6 +94,12 @@ export interface GradOptions {
    * (winogradTile); 0 = direct convolutions everywhere. Default DEFAULT_WINOGRAD_TILE.
    */
   winograd?: number;
+  /**
+   * The first N convolution blocks are frozen (fine-tuning the last layers only): their
+   * gradients are zeros and the backward pass stops above them, so a step costs only the
+   * trained layers' backward. Default 0: every block trains.
+   */
+  frozenBlocks?: number;
 }
 
 /** F(4, 5): measured per step as fast as F(3, 5) or faster (npm run bench:train). */
@@ -177,15 +183,21 @@ export function lossAndGradients(
     const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * nb + 2);
     grads[2 * nb] = fc.dw;
     grads[2 * nb + 1] = fc.db;
+    const frozen = options.frozenBlocks ?? 0;
+    if (!(Number.isInteger(frozen) && frozen >= 0 && frozen <= nb)) throw new Error(`frozenBlocks must be a whole number from 0 to ${nb}, got ${frozen}`);
+    for (let i = 0; i < frozen; i++) {
+      grads[2 * i] = tf.zerosLike(params[2 * i]);
+      grads[2 * i + 1] = tf.zerosLike(params[2 * i + 1]);
+    }
     let dh = tf.reshape(fc.dFlat, h.shape) as tf.Tensor4D;
-    for (let i = nb - 1; i >= 0; i--) {
+    for (let i = nb - 1; i >= frozen; i--) {
       // (The pooling and activation backward as one JS pass over the values ran 1.5-2.5x
       // slower than these wasm ops.)
       const dz = activationBackward(poolBackward(dh, acts[i], pools[i], config.pooling), acts[i], config.activation);
       const wSaved = saved[i];
       const g = wSaved
-        ? winogradBackward(wSaved, dz, i > 0)
-        : convBackward(inputs[i], params[2 * i] as tf.Tensor4D, dz, config.padding, i > 0, flippedKernels?.[i]);
+        ? winogradBackward(wSaved, dz, i > frozen)
+        : convBackward(inputs[i], params[2 * i] as tf.Tensor4D, dz, config.padding, i > frozen, flippedKernels?.[i]);
       grads[2 * i] = g.dw;
       grads[2 * i + 1] = g.db;
       if (g.dx) dh = g.dx;

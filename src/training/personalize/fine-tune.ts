@@ -133,7 +133,9 @@ export async function fineTune(input: FineTuneInput, recipe: PersonalizeRecipe =
   const outputs = outputCount(config);
   const [h, w] = config.inputShape;
   const per = h * w;
-  const trainer = new Trainer(config, { weights: input.weights, lr: recipe.lr });
+  // Frozen blocks need no backward pass: the step then costs only the trained layers'.
+  const frozenBlocks = recipe.layers === 'all' ? 0 : blocks + 1 - recipe.layers;
+  const trainer = new Trainer(config, { weights: input.weights, lr: recipe.lr, grad: { frozenBlocks } });
   const base = trainer.params.map((p) => p.slice());
   const trainable = trainableTensors(recipe.layers, blocks);
   const plan: WindowPlan = { augment: recipe.augment, normalisation: input.normalisation, features: config.features, specMask: null, inputShape: [h, w] };
