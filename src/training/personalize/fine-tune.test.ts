@@ -23,7 +23,7 @@ function clip(i: number, valence: number | null, arousal: number | null): Person
 
 const clips = [clip(0, 0, 0), clip(1, 0.8, 0.5), clip(2, -0.6, null), clip(3, 0, 0), clip(4, -0.7, 0.8)];
 const input: FineTuneInput = { config, weights: initParams(config, 3), normalisation: DEFAULT_NORMALISATION, clips };
-const quick: PersonalizeRecipe = { ...DEFAULT_PERSONALIZE, steps: 3, lr: 1e-2, batchSize: 2, l2sp: 0.1 };
+const quick: PersonalizeRecipe = { ...DEFAULT_PERSONALIZE, steps: 3, lr: 1e-2, batchSize: 2, l2sp: 0.1, offset: 'none' };
 
 beforeAll(async () => {
   await setBackend('cpu');
