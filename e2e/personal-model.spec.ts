@@ -8,15 +8,11 @@
 // (3 steps), the same text given to the CLI: the test is of the path, not of the recipe.
 import { expect, test, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { decodeWav } from '../src/audio/decode-wav.ts';
-import { toMono } from '../src/dsp/mono.ts';
-import { floatWav } from '../src/ui/wav-file.ts';
+import { cutClips, importAs } from './calibration-support.ts';
 import { activeModel, BUNDLED, fakeMicLaunch, inUse, recordReadings, REPO_ROOT, SPEECH_WAV, waitForValence } from './support.ts';
 
-const SHORT_WAV = fileURLToPath(new URL('./fixtures/speech.wav', import.meta.url));
 const RECIPE = 'steps=3,batch=2';
 
 test.use(fakeMicLaunch(SPEECH_WAV));
@@ -24,29 +20,6 @@ test.use(fakeMicLaunch(SPEECH_WAV));
 const view = (page: Page) => page.locator('vm-calibration');
 const personal = (page: Page) => page.locator('vm-personal-calibration');
 const models = (page: Page) => page.locator('vm-model-manager');
-
-/** Speech cut from the fixtures: [seconds from, to) of each file, as 32-bit float WAVs. */
-function cutClips(dir: string): string[] {
-  const cuts: [string, number, number][] = [
-    [SPEECH_WAV, 1.5, 4.2], [SPEECH_WAV, 4.2, 6.9], [SPEECH_WAV, 6.9, 9.6], [SPEECH_WAV, 9.6, 12.1],
-    [SHORT_WAV, 0, 2.3], [SHORT_WAV, 2.3, 4.5], [SPEECH_WAV, 2.5, 5.5], [SHORT_WAV, 1, 3.5],
-  ];
-  mkdirSync(dir, { recursive: true });
-  return cuts.map(([file, from, to], i) => {
-    const wav = decodeWav(new Uint8Array(readFileSync(file)));
-    const mono = toMono(wav.channels);
-    const path = join(dir, `cut-${i + 1}.wav`);
-    writeFileSync(path, floatWav(mono.subarray(Math.round(from * wav.sampleRate), Math.round(to * wav.sampleRate)), wav.sampleRate));
-    return path;
-  });
-}
-
-async function importAs(page: Page, emotion: string, files: string[]): Promise<void> {
-  const before = await view(page).locator('ul vm-clip-row').count();
-  await view(page).getByLabel('Label for imported files').selectOption(emotion);
-  await view(page).locator('#import').setInputFiles(files);
-  await expect(view(page).locator('ul vm-clip-row')).toHaveCount(before + files.length, { timeout: 20_000 });
-}
 
 /** Downloads while `act` runs, saved into `dir` under their suggested names. */
 async function downloadsOf(page: Page, dir: string, count: number, act: () => Promise<void>): Promise<string[]> {
@@ -74,7 +47,7 @@ test('makes a personal model from labelled clips, the same as npm run calibrate,
   test.setTimeout(240_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  const clips = cutClips(testInfo.outputPath('clips'));
+  const clips = cutClips(testInfo.outputPath('clips'), 8);
   await page.goto(`/?backend=wasm&personal-recipe=${encodeURIComponent(RECIPE)}`);
   await expect(activeModel(page)).toHaveText(inUse(BUNDLED), { timeout: 60_000 });
   await view(page).locator('summary').click();
