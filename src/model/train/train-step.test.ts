@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { validateConfig, type CnnConfig } from '../config.ts';
 import { initParams, paramShapes } from './params.ts';
-import { forward, lossAndGradients, Trainer, type GradOptions, type TrainerState } from './train-step.ts';
+import { blockOutputs, forward, lossAndGradients, Trainer, type GradOptions, type TrainerState } from './train-step.ts';
 import { randomArray, referenceForward, referenceGradients, relError, runOn, setBackend } from './test-support.ts';
 
 const small = (over: Partial<CnnConfig>): CnnConfig =>
@@ -89,7 +89,7 @@ describe('loss and gradients: wasm fast path vs cpu tf.grads of stock ops', () =
     });
   });
 
-  it('frozen blocks get zero gradients; the trained layers get the cpu reference gradients', async () => {
+  it('frozen blocks get zero gradients, the trained layers the cpu reference gradients, from the features or the frozen blocks\' output', async () => {
     const config = configs[2][1]; // 3 blocks
     const shapes = paramShapes(config);
     const params = initParams(config, 6);
@@ -110,9 +110,23 @@ describe('loss and gradients: wasm fast path vs cpu tf.grads of stock ops', () =
         else expect(relError(g, ref[i + 1]), `grad ${i} frozen ${frozenBlocks}`).toBeLessThan(5e-5); // ref: loss, then the gradients
       });
     }
+    // From the frozen blocks' output (blockOutputs) instead of the features: the same gradients.
+    for (const frozenBlocks of [1, 2]) {
+      const full = await runOn('wasm', () => {
+        const { ps, x, y } = inputs();
+        return lossAndGradients(config, ps, x, y, N, undefined, { frozenBlocks }).grads;
+      });
+      const cached = await runOn('wasm', () => {
+        const { ps, x, y } = inputs();
+        const h = blockOutputs(config, ps, x, frozenBlocks);
+        return lossAndGradients(config, ps, h, y, N, undefined, { frozenBlocks, startBlock: frozenBlocks }).grads;
+      });
+      cached.forEach((g, i) => expect(g.every((v, j) => v === full[i][j]), `grad ${i} from block ${frozenBlocks}`).toBe(true));
+    }
     await runOn('wasm', () => {
       const { ps, x, y } = inputs();
       expect(() => lossAndGradients(config, ps, x, y, N, undefined, { frozenBlocks: 4 })).toThrow(/frozenBlocks must be a whole number from 0 to 3, got 4/);
+      expect(() => lossAndGradients(config, ps, x, y, N, undefined, { frozenBlocks: 1, startBlock: 2 })).toThrow(/startBlock must be a whole number from 0 to frozenBlocks \(1\), got 2/);
       return [];
     });
   });

@@ -36,7 +36,8 @@ interface BlockTrace {
 }
 
 /**
- * The convolution blocks (convolution, activation, pooling) on x, in the step's formulation
+ * The convolution blocks (convolution, activation, pooling) on x (the input of block
+ * options.startBlock, 0: the features) up to block `upTo` (default: all), in the step's formulation
  * (Winograd or direct per block, see winogradTile); records into `trace` when given. The one
  * forward of the CNN here: the step and the forward-only pass both run it.
  */
@@ -48,10 +49,11 @@ function forwardBlocks(
   workspace?: WinogradWorkspace,
   trace?: BlockTrace,
   tagPrefix = '',
+  upTo?: number,
 ): tf.Tensor4D {
   const tile = options.winograd ?? DEFAULT_WINOGRAD_TILE;
   let h = x;
-  for (let i = 0; i < config.channels.length; i++) {
+  for (let i = options.startBlock ?? 0; i < (upTo ?? config.channels.length); i++) {
     trace?.inputs.push(h);
     const w = params[2 * i] as tf.Tensor4D;
     const b = params[2 * i + 1] as tf.Tensor1D;
@@ -87,6 +89,14 @@ export function forward(config: CnnConfig, params: readonly tf.Tensor[], x: tf.T
   });
 }
 
+/**
+ * The output of the first `blocks` convolution blocks for inputs [N, H, W, 1] (what a step
+ * with startBlock = blocks takes as its x), with the ops the step trains.
+ */
+export function blockOutputs(config: CnnConfig, params: readonly tf.Tensor[], x: tf.Tensor4D, blocks: number, options: GradOptions = {}, workspace?: WinogradWorkspace): tf.Tensor4D {
+  return tf.tidy(() => forwardBlocks(config, params, x, { ...options, startBlock: 0 }, workspace, undefined, 'out', blocks));
+}
+
 /** Choices between equivalent formulations (defaults: the fastest measured); for benchmarks. */
 export interface GradOptions {
   /**
@@ -100,6 +110,12 @@ export interface GradOptions {
    * trained layers' backward. Default 0: every block trains.
    */
   frozenBlocks?: number;
+  /**
+   * x is the input of this block (the output of the blocks before it, from blockOutputs),
+   * not the features: a fine-tune of the last layers computes the frozen blocks once per
+   * window instead of at every step. Those blocks must be frozen. Default 0.
+   */
+  startBlock?: number;
 }
 
 /** F(4, 5): measured per step as fast as F(3, 5) or faster (npm run bench:train). */
@@ -169,22 +185,26 @@ export function lossAndGradients(
   if (!Number.isInteger(total) || total < targets.known) {
     throw new Error(`labelTotal must be a whole number >= this shard's ${targets.known} known labels, got ${labelTotal}`);
   }
+  const start = options.startBlock ?? 0;
+  const frozen = options.frozenBlocks ?? 0;
+  if (!(Number.isInteger(frozen) && frozen >= 0 && frozen <= nb)) throw new Error(`frozenBlocks must be a whole number from 0 to ${nb}, got ${frozen}`);
+  if (!(Number.isInteger(start) && start >= 0 && start <= frozen)) throw new Error(`startBlock must be a whole number from 0 to frozenBlocks (${frozen}), got ${start}`);
   const [hIn, wIn] = config.inputShape;
-  if (x.shape[1] !== hIn || x.shape[2] !== wIn || x.shape[3] !== 1) {
+  if (start === 0 && (x.shape[1] !== hIn || x.shape[2] !== wIn || x.shape[3] !== 1)) {
     throw new Error(`input must be [N, ${hIn}, ${wIn}, 1], got [${x.shape.join(', ')}]`);
   }
   if (targets.known === 0) return { loss: tf.scalar(0), grads: params.map((p) => tf.zerosLike(p)) };
   return tf.tidy(() => {
     const trace: BlockTrace = { inputs: [], saved: [], acts: [], pools: [] };
     const h = forwardBlocks(config, params, x, options, workspace, trace);
+    // Indexed by block: a trace that starts at a later block has nothing before it.
+    const at = (i: number) => i - start;
     const { inputs, saved, acts, pools } = trace;
     const flat = tf.reshape(h, [n, -1]) as tf.Tensor2D;
     const fc = outputLossAndGradients(flat, params[2 * nb] as tf.Tensor2D, params[2 * nb + 1], targets, total);
     const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * nb + 2);
     grads[2 * nb] = fc.dw;
     grads[2 * nb + 1] = fc.db;
-    const frozen = options.frozenBlocks ?? 0;
-    if (!(Number.isInteger(frozen) && frozen >= 0 && frozen <= nb)) throw new Error(`frozenBlocks must be a whole number from 0 to ${nb}, got ${frozen}`);
     for (let i = 0; i < frozen; i++) {
       grads[2 * i] = tf.zerosLike(params[2 * i]);
       grads[2 * i + 1] = tf.zerosLike(params[2 * i + 1]);
@@ -193,11 +213,11 @@ export function lossAndGradients(
     for (let i = nb - 1; i >= frozen; i--) {
       // (The pooling and activation backward as one JS pass over the values ran 1.5-2.5x
       // slower than these wasm ops.)
-      const dz = activationBackward(poolBackward(dh, acts[i], pools[i], config.pooling), acts[i], config.activation);
-      const wSaved = saved[i];
+      const dz = activationBackward(poolBackward(dh, acts[at(i)], pools[at(i)], config.pooling), acts[at(i)], config.activation);
+      const wSaved = saved[at(i)];
       const g = wSaved
         ? winogradBackward(wSaved, dz, i > frozen)
-        : convBackward(inputs[i], params[2 * i] as tf.Tensor4D, dz, config.padding, i > frozen, flippedKernels?.[i]);
+        : convBackward(inputs[at(i)], params[2 * i] as tf.Tensor4D, dz, config.padding, i > frozen, flippedKernels?.[i]);
       grads[2 * i] = g.dw;
       grads[2 * i + 1] = g.db;
       if (g.dx) dh = g.dx;

@@ -9,6 +9,7 @@ import { setBackend } from '../../model/train/test-support.ts';
 import { DEFAULT_NORMALISATION } from '../../dsp/loudness.ts';
 import { createRng } from '../random.ts';
 import { fineTune, predictClips, type FineTuneInput, type PersonalClip } from './fine-tune.ts';
+import { NO_AUGMENTATION } from '../augment.ts';
 import { DEFAULT_PERSONALIZE, type PersonalizeRecipe } from './recipe.ts';
 
 /** The seed CNN's layout, small: 3x3 kernels, two blocks of 2 and 3 channels, two outputs. */
@@ -50,6 +51,23 @@ describe('fineTune', () => {
     const c = await fineTune(input, { ...quick, seed: 1 });
     a.weights.forEach((w, t) => expect(same(w, b.weights[t])).toBe(true));
     expect(a.weights.every((w, t) => same(w, c.weights[t]))).toBe(false);
+  });
+
+  it('a pool of one window per clip gives the new-window path its exact weights where windows do not vary', async () => {
+    // Without augmentation every window of a clip is the same: the pool only moves the frozen
+    // blocks' forward pass out of the steps (layers 2: block 1 frozen; all: the features).
+    const fixed = { ...quick, augment: NO_AUGMENTATION, l2sp: 0 };
+    for (const layers of [2, 'all'] as const) {
+      const before = tf.memory().numTensors;
+      const fresh = await fineTune(input, { ...fixed, layers });
+      const pooled = await fineTune(input, { ...fixed, layers, pool: 1 });
+      pooled.weights.forEach((w, t) => expect(same(w, fresh.weights[t]), `layers ${layers} tensor ${t}`).toBe(true));
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    // With augmentation, P variants differ from new windows, but train the same layers only.
+    const r = await fineTune(input, { ...quick, layers: 2, pool: 3 });
+    expect(r.weights.slice(0, 2).every((w, t) => same(w, input.weights[t]))).toBe(true);
+    expect(r.weights.slice(2).some((w, t) => !same(w, input.weights[t + 2]))).toBe(true);
   });
 
   it('with no steps and no offset returns the base weights', async () => {

@@ -1,7 +1,8 @@
 // Fine-tunes a base model on one speaker's labelled clips (issue 16): the project's own
 // training step (Trainer: hand-written gradients, Adam) on windows augmented by the
 // training path (train-windows.ts), the chosen layers only, with the L2-SP pull towards the
-// base weights, then the recipe's baseline offset folded into the output bias. Runs on the
+// base weights, then the recipe's baseline offset folded into the output bias; with a window
+// pool (recipe.pool), on windows drawn once and carried through the frozen blocks once. Runs on the
 // active TF.js backend in Node or in a browser worker (no Node APIs); yields between steps
 // so a worker can take a cancel message, and reports progress.
 import * as tf from '@tensorflow/tfjs';
@@ -14,6 +15,7 @@ import { createRng, deriveSeed, shuffled } from '../random.ts';
 import type { Labels } from '../score.ts';
 import { buildWindow, windowSeed, type WindowPlan } from '../train-windows.ts';
 import { addL2spGradient } from './l2sp.ts';
+import { buildWindowPool } from './window-pool.ts';
 import { DEFAULT_PERSONALIZE, PersonalizeError, trainableTensors, validateRecipe, type PersonalizeRecipe } from './recipe.ts';
 
 /** A clip of the speaker: the whole 8 kHz signal and its labels (null: unknown). */
@@ -133,9 +135,11 @@ export async function fineTune(input: FineTuneInput, recipe: PersonalizeRecipe =
   const outputs = outputCount(config);
   const [h, w] = config.inputShape;
   const per = h * w;
-  // Frozen blocks need no backward pass: the step then costs only the trained layers'.
+  // Frozen blocks need no backward pass: the step then costs only the trained layers'. With
+  // a pool, their forward pass is done once per pooled window too (window-pool.ts).
   const frozenBlocks = recipe.layers === 'all' ? 0 : blocks + 1 - recipe.layers;
-  const trainer = new Trainer(config, { weights: input.weights, lr: recipe.lr, grad: { frozenBlocks } });
+  const startBlock = recipe.pool > 0 ? frozenBlocks : 0;
+  const trainer = new Trainer(config, { weights: input.weights, lr: recipe.lr, grad: { frozenBlocks, startBlock } });
   const base = trainer.params.map((p) => p.slice());
   const trainable = trainableTensors(recipe.layers, blocks);
   const plan: WindowPlan = { augment: recipe.augment, normalisation: input.normalisation, features: config.features, specMask: null, inputShape: [h, w] };
@@ -148,20 +152,26 @@ export async function fineTune(input: FineTuneInput, recipe: PersonalizeRecipe =
     }
     return o;
   };
+  const pool = recipe.pool > 0 ? buildWindowPool(config, trainer.params, clips.map((c) => c.signal), plan, recipe.pool, recipe.seed, startBlock) : null;
+  const shape = pool ? pool.shape : ([h, w, 1] as const);
+  const size = shape[0] * shape[1] * shape[2];
   const losses: number[] = [];
   for (let s = 0; s < recipe.steps; s++) {
     if (hooks.signal?.aborted) throw aborted(hooks.signal);
-    const x = new Float32Array(recipe.batchSize * per);
+    const x = new Float32Array(recipe.batchSize * size);
     const rows: Labels[] = [];
     for (let j = 0; j < recipe.batchSize; j++) {
       const position = s * recipe.batchSize + j;
       const pass = Math.floor(position / clips.length);
       const at = position % clips.length;
-      const clip = clips[orderOf(pass)[at]];
-      buildWindow({ signal: clip.signal }, plan, windowSeed(recipe.seed, pass, at), x.subarray(j * per, (j + 1) * per));
+      const index = orderOf(pass)[at];
+      const clip = clips[index];
+      // Pass k over the clips takes each clip's variant k mod P.
+      if (pool) x.set(pool.rows[index][pass % recipe.pool], j * size);
+      else buildWindow({ signal: clip.signal }, plan, windowSeed(recipe.seed, pass, at), x.subarray(j * per, (j + 1) * per));
       rows.push(clip);
     }
-    const xt = tf.tensor4d(x, [recipe.batchSize, h, w, 1]);
+    const xt = tf.tensor4d(x, [recipe.batchSize, ...shape]);
     const yv = targets(rows, outputs);
     const yt = outputs === 1 ? tf.tensor1d(yv) : tf.tensor2d(yv, [recipe.batchSize, outputs]);
     let r: ReturnType<Trainer['gradients']>;

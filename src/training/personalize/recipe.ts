@@ -22,6 +22,11 @@ export interface PersonalizeRecipe {
   l2sp: number;
   augment: AugmentOptions;
   offset: OffsetRule;
+  /**
+   * Augmented windows per clip drawn once and carried through the frozen blocks once
+   * (window-pool.ts), the steps cycling through them; 0: a new window at every step.
+   */
+  pool: number;
   /** Seeds the batch order and the augmentation. */
   seed: number;
 }
@@ -44,6 +49,7 @@ export const DEFAULT_PERSONALIZE: Readonly<PersonalizeRecipe> = Object.freeze({
   l2sp: 0,
   augment: DEFAULT_AUGMENTATION,
   offset: 'mean',
+  pool: 0,
   seed: 0,
 });
 
@@ -75,6 +81,7 @@ export function validateRecipe(r: PersonalizeRecipe, blocks: number): Personaliz
   if (!whole(r.batchSize, 1)) throw new PersonalizeError(`batchSize must be a whole number >= 1, got ${r.batchSize}`);
   if (!(r.l2sp >= 0 && Number.isFinite(r.l2sp))) throw new PersonalizeError(`l2sp must be a number >= 0, got ${r.l2sp}`);
   if (!OFFSETS.includes(r.offset)) throw new PersonalizeError(`offset must be one of ${OFFSETS.join(', ')}, got ${JSON.stringify(r.offset)}`);
+  if (!whole(r.pool, 0)) throw new PersonalizeError(`pool must be a whole number >= 0, got ${r.pool}`);
   if (!Number.isInteger(r.seed)) throw new PersonalizeError(`seed must be a whole number, got ${r.seed}`);
   validateAugment(r.augment);
   return r;
