@@ -32,7 +32,7 @@ async function downloadsOf(page: Page, dir: string, count: number, act: () => Pr
   };
   page.on('download', onDownload);
   await act();
-  await expect.poll(() => names.length, { timeout: 20_000 }).toBe(count);
+  await expect.poll(() => names.length, { timeout: 20_000, message: `downloads: ${names.join(', ')}` }).toBe(count);
   await Promise.all(saving);
   page.off('download', onDownload);
   return names;
@@ -94,10 +94,15 @@ test('makes a personal model from labelled clips, the same as npm run calibrate,
 
   // Exports: the clips (WAVs + manifest) and the personal model's folder, as downloads.
   await page.evaluate(() => delete (window as { showDirectoryPicker?: unknown }).showDirectoryPicker);
-  const clipsDir = testInfo.outputPath('export');
-  await downloadsOf(page, clipsDir, 9, () => view(page).getByRole('button', { name: 'Export clips' }).click());
   const modelDir = testInfo.outputPath('personal');
   const files = await downloadsOf(page, modelDir, 4, () => card.getByRole('button', { name: `Export ${name}` }).click());
+  // Chromium lets a page start only so many downloads without asking (10 here): a reload
+  // starts the count again.
+  await page.reload();
+  await page.evaluate(() => delete (window as { showDirectoryPicker?: unknown }).showDirectoryPicker);
+  await view(page).locator('summary').click();
+  const clipsDir = testInfo.outputPath('export');
+  await downloadsOf(page, clipsDir, 9, () => view(page).getByRole('button', { name: 'Export clips' }).click());
   expect(files.sort()).toEqual(['card.json', 'model.json', 'model.safetensors', 'weights.bin']);
 
   // The CLI on the exported clips, with the same base and recipe: the worker's weights and scores.

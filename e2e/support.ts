@@ -66,7 +66,7 @@ export const importModel = (page: Page, dir: string, files = MODEL_FILES) =>
 
 /** The model manager's entry in use. */
 export const activeModel = (page: Page) => page.locator('vm-model-manager li[aria-current="true"] .name');
-const escaped = (name: string) => name.replace(/[-.]/g, '\\$&');
+const escaped = (name: string) => name.replace(/[-.*+?^${}()|[\]\\]/g, '\\$&');
 /** The model manager's entry text for `name` in use, exactly. */
 export const inUse = (name: string) => new RegExp(`^\\s*${escaped(name)}\\s*in use\\s*$`);
 /** "model NAME" in the engine status, and not a longer name that starts with it. */
