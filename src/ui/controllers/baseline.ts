@@ -51,8 +51,8 @@ export class BaselineController implements ReactiveController {
   private state: BaselineState = 'unknown';
   private baseline: Baseline | null = null;
   private error = '';
-  /** What the state above was worked out for (model, backend, neutral clips). */
-  private doneFor = '';
+  /** The last baseline worked out, and what for (model, backend, neutral clips): kept through a model reload. */
+  private done: { key: string; state: BaselineState; baseline: Baseline | null; error: string } | null = null;
   private computing = false;
   private readonly onClips = (e: CustomEvent<CalibrationClipsDetail>) => {
     this.clips = baselineClips(e.detail.clips);
@@ -109,7 +109,11 @@ export class BaselineController implements ReactiveController {
     if (this.computing || clips === null) return;
     if (clips.length === 0) return this.set('no-clips', null);
     const key = this.key(clips);
-    if (key !== '' && key === this.doneFor) return;
+    const done = this.done;
+    if (key !== '' && key === done?.key) {
+      this.error = done.error;
+      return this.set(done.state, done.baseline);
+    }
     const client = this.deps.client();
     if (key === '' || !client || this.deps.workerUse() !== 'free') return this.set('waiting', null);
     void this.compute(client, clips, key);
@@ -118,7 +122,9 @@ export class BaselineController implements ReactiveController {
   private async compute(client: AnalysisClient, clips: readonly ClipRecord[], key: string): Promise<void> {
     this.computing = true;
     this.set('computing', null);
-    let done: [BaselineState, Baseline | null] = ['failed', null];
+    let state: BaselineState = 'failed';
+    let baseline: Baseline | null = null;
+    let error = '';
     try {
       const figures = [];
       for (const clip of clips) {
@@ -127,16 +133,17 @@ export class BaselineController implements ReactiveController {
         const source = { samples: clip.samples.slice(), sampleRate: clip.sampleRate };
         figures.push((await client.analyzeFile(source, DEFAULT_HOP_SECONDS)).headline);
       }
-      const baseline = baselineOf(figures);
-      done = [baseline ? 'ready' : 'no-figure', baseline];
+      baseline = baselineOf(figures);
+      state = baseline ? 'ready' : 'no-figure';
     } catch (e) {
-      this.error = (e as Error).message;
+      error = (e as Error).message;
     }
     this.computing = false;
     // Worked out for a model, backend or clips that changed meanwhile: done again (refresh).
     if (this.clips !== null && this.key(this.clips) === key) {
-      this.doneFor = key;
-      this.set(...done);
+      this.done = { key, state, baseline, error };
+      this.error = error;
+      this.set(state, baseline);
     } else this.set('waiting', null);
   }
 
