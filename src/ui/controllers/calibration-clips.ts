@@ -112,12 +112,12 @@ export class CalibrationClipsController implements ReactiveController {
       this.store = new ClipStore(db);
       this.settingsStore = new SettingsStore(db);
       this.clips = await this.store.list();
-      this.announce();
     } catch (e) {
       this.error = `Calibration clips cannot be kept: ${(e as Error).message}`;
       this.errorAt = 'storage';
     }
     this.loaded = true;
+    this.announce(); // none, where the database failed
     this.host.requestUpdate();
   }
 
