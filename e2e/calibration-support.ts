@@ -20,17 +20,19 @@ const CUTS: [string, number, number][] = [
   [SPEECH_WAV, 7, 12], [SHORT_WAV, 1.5, 4.5],
 ];
 
+/** Writes seconds [from, to) of `file` (mono) to `path` as a 32-bit float WAV at the file's rate. */
+export function cutWav(file: string, from: number, to: number, path: string): string {
+  const wav = decodeWav(new Uint8Array(readFileSync(file)));
+  const mono = toMono(wav.channels);
+  writeFileSync(path, floatWav(mono.subarray(Math.round(from * wav.sampleRate), Math.round(to * wav.sampleRate)), wav.sampleRate));
+  return path;
+}
+
 /** Writes `count` (at most 14) clips of speech into `dir`; their paths. */
 export function cutClips(dir: string, count: number): string[] {
   if (count > CUTS.length) throw new Error(`at most ${CUTS.length} clips`);
   mkdirSync(dir, { recursive: true });
-  return CUTS.slice(0, count).map(([file, from, to], i) => {
-    const wav = decodeWav(new Uint8Array(readFileSync(file)));
-    const mono = toMono(wav.channels);
-    const path = join(dir, `cut-${String(i + 1).padStart(2, '0')}.wav`);
-    writeFileSync(path, floatWav(mono.subarray(Math.round(from * wav.sampleRate), Math.round(to * wav.sampleRate)), wav.sampleRate));
-    return path;
-  });
+  return CUTS.slice(0, count).map(([file, from, to], i) => cutWav(file, from, to, join(dir, `cut-${String(i + 1).padStart(2, '0')}.wav`)));
 }
 
 /** Imports `files` into the (open) calibration view, labelled `emotion`. */

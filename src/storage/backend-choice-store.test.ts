@@ -23,7 +23,7 @@ describe('backend choice store', () => {
     const db = await openValenceDb(factory);
     const store = new BackendChoiceStore(db);
     expect(await store.load()).toBeNull();
-    const settings = { deviceId: 'mic', hopSeconds: 1, smoothingSeconds: 0, voiceProcessing: false };
+    const settings = { deviceId: 'mic', hopSeconds: 1, smoothingSeconds: 0, voiceProcessing: false, relativeToNeutral: false };
     await new SettingsStore(db).save(settings);
     await store.save(CHOICE);
     db.close();

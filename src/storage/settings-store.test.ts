@@ -11,7 +11,7 @@ describe('settings store', () => {
     const factory = new IDBFactory();
     const store = new SettingsStore(await openValenceDb(factory));
     expect(await store.load()).toEqual(DEFAULT_LIVE_SETTINGS);
-    const chosen = { deviceId: 'mic-2', hopSeconds: 0.25, smoothingSeconds: 3, voiceProcessing: true };
+    const chosen = { deviceId: 'mic-2', hopSeconds: 0.25, smoothingSeconds: 3, voiceProcessing: true, relativeToNeutral: true };
     await store.save(chosen);
     store.db.close();
     const again = new SettingsStore(await openValenceDb(factory));
@@ -25,5 +25,14 @@ describe('settings store', () => {
     });
     expect(readSettings('garbage')).toEqual(DEFAULT_LIVE_SETTINGS);
     expect(readSettings({ hopSeconds: Number.NaN, smoothingSeconds: Infinity })).toEqual(DEFAULT_LIVE_SETTINGS);
+    expect(readSettings({ relativeToNeutral: 'on' }).relativeToNeutral).toBe(false);
+  });
+
+  it('loads settings stored before "relative to your neutral voice" existed, with it off', async () => {
+    const factory = new IDBFactory();
+    const db = await openValenceDb(factory);
+    const old = { deviceId: 'mic-2', hopSeconds: 1, smoothingSeconds: 1, voiceProcessing: true };
+    await db.put('meta', old, 'liveSettings'); // the record as an earlier version saved it
+    expect(await new SettingsStore(db).load()).toEqual({ ...old, relativeToNeutral: false });
   });
 });

@@ -1,5 +1,5 @@
-// The live monitor's settings (microphone, reading interval, smoothing, voice processing)
-// kept across reloads in the database's `meta` store, beside the active model's id. A stored
+// The live monitor's settings (microphone, reading interval, smoothing, voice processing,
+// readings shown relative to the user's neutral voice) kept across reloads in the database's `meta` store, beside the active model's id. A stored
 // value that is not a valid setting (another version's, a corrupt one) is ignored field by
 // field: the default takes its place and the other fields still load.
 import { guarded, type ValenceDatabase } from './db.ts';
@@ -14,9 +14,14 @@ export interface LiveSettings {
   smoothingSeconds: number;
   /** Echo cancellation, noise suppression and gain control by the browser. */
   voiceProcessing: boolean;
+  /**
+   * The gauge and arousal meter show readings relative to the user's neutral voice (their
+   * calibration baseline). Display only: sessions keep the raw readings. Can change mid-session.
+   */
+  relativeToNeutral: boolean;
 }
 
-export const DEFAULT_LIVE_SETTINGS: Readonly<LiveSettings> = Object.freeze({ deviceId: '', hopSeconds: 0.5, smoothingSeconds: 0, voiceProcessing: false });
+export const DEFAULT_LIVE_SETTINGS: Readonly<LiveSettings> = Object.freeze({ deviceId: '', hopSeconds: 0.5, smoothingSeconds: 0, voiceProcessing: false, relativeToNeutral: false });
 
 const SETTINGS_KEY = 'liveSettings';
 
@@ -30,6 +35,8 @@ export function readSettings(raw: unknown): LiveSettings {
     hopSeconds: positive(r.hopSeconds) && (r.hopSeconds as number) <= 10 ? (r.hopSeconds as number) : d.hopSeconds,
     smoothingSeconds: typeof r.smoothingSeconds === 'number' && Number.isFinite(r.smoothingSeconds) && r.smoothingSeconds >= 0 ? r.smoothingSeconds : d.smoothingSeconds,
     voiceProcessing: typeof r.voiceProcessing === 'boolean' ? r.voiceProcessing : d.voiceProcessing,
+    // Settings stored before this field existed lack it: they load with it off.
+    relativeToNeutral: typeof r.relativeToNeutral === 'boolean' ? r.relativeToNeutral : d.relativeToNeutral,
   };
 }
 

@@ -5,8 +5,9 @@ import type { AnalysisClient } from '../worker/client.ts';
 import { downloadFile } from './download.ts';
 import { floatWav } from './wav-file.ts';
 
-/** Asks the worker for the session's audio and downloads it; nothing when there is none. */
-export async function downloadSessionAudio(client: AnalysisClient): Promise<void> {
+/** Asks the worker for the session's audio and downloads it; nothing when there is none (or no worker). */
+export async function downloadSessionAudio(client: AnalysisClient | null): Promise<void> {
+  if (!client) return;
   const { samples, sampleRate } = await client.audio();
   if (samples.length === 0 || sampleRate === 0) return;
   downloadFile(floatWav(samples, sampleRate), 'audio/wav', `valence-session-${new Date().toISOString().replace(/[:.]/g, '-')}.wav`);

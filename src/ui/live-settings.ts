@@ -1,10 +1,15 @@
 // <vm-live-settings>: the settings of the next listening session: microphone, how often a
-// reading comes, smoothing, and the browser's voice processing. Properties in (the current
-// settings, the devices, `disabled` while a session runs), one event out:
+// reading comes, smoothing, and the browser's voice processing; and the gauge's "relative to
+// my neutral voice" switch, which only changes the display, so it stays usable while a
+// session runs (disabled, with the reason, while there is no neutral clip to take the
+// baseline from). Properties in (the current settings, the devices, `disabled` while a
+// session runs, the baseline's view), one event out:
 //   'settings-change' (detail: the changed part of LiveSettings)
 // The `actions` slot holds the host's buttons that sit in the same box.
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing } from 'lit';
 import { DEFAULT_LIVE_SETTINGS, type LiveSettings } from '../storage/settings-store.ts';
+import { baselineSwitchReason } from './baseline-text.ts';
+import type { BaselineView } from './controllers/baseline.ts';
 import type { MicOption } from './mic-picker.ts';
 import './mic-picker.ts';
 
@@ -16,6 +21,7 @@ export class LiveSettingsPanel extends LitElement {
     settings: { attribute: false },
     devices: { attribute: false },
     disabled: { type: Boolean },
+    baseline: { attribute: false },
   };
 
   declare settings: LiveSettings;
@@ -23,12 +29,15 @@ export class LiveSettingsPanel extends LitElement {
   declare devices: readonly MicOption[];
   /** While listening: the settings hold for the running session. */
   declare disabled: boolean;
+  /** The baseline for the "relative to my neutral voice" switch (null: not known yet). */
+  declare baseline: BaselineView | null;
 
   constructor() {
     super();
     this.settings = { ...DEFAULT_LIVE_SETTINGS };
     this.devices = [];
     this.disabled = false;
+    this.baseline = null;
   }
 
   static override styles = css`
@@ -72,10 +81,37 @@ export class LiveSettingsPanel extends LitElement {
     vm-mic-picker {
       flex: 1 1 12rem;
     }
+    .relative {
+      display: inline-flex;
+      flex-direction: column;
+      gap: 0.2rem;
+      max-width: 100%;
+    }
+    .relative input:disabled + span {
+      opacity: 0.6;
+    }
+    .reason {
+      color: var(--vm-muted);
+      max-width: 22rem;
+    }
   `;
 
   private change(change: Partial<LiveSettings>): void {
     this.dispatchEvent(new CustomEvent<Partial<LiveSettings>>('settings-change', { detail: change, bubbles: true, composed: true }));
+  }
+
+  /** On stays switchable off even when the neutral clips are gone; off needs a neutral clip. */
+  private relativeSwitch() {
+    const on = this.settings.relativeToNeutral;
+    const reason = this.baseline ? baselineSwitchReason(this.baseline) : 'Reading your calibration clips…';
+    return html`<span class="relative">
+      <label class="check">
+        <input type="checkbox" .checked=${on} ?disabled=${reason !== null && !on} aria-describedby=${reason ? 'relative-reason' : nothing}
+          @change=${(e: Event) => this.change({ relativeToNeutral: (e.target as HTMLInputElement).checked })} />
+        <span>Relative to my neutral voice</span>
+      </label>
+      ${reason ? html`<span id="relative-reason" class="reason">${reason}</span>` : nothing}
+    </span>`;
   }
 
   override render() {
@@ -99,6 +135,7 @@ export class LiveSettingsPanel extends LitElement {
           @change=${(e: Event) => this.change({ voiceProcessing: (e.target as HTMLInputElement).checked })} />
         Browser voice processing
       </label>
+      ${this.relativeSwitch()}
       <slot name="actions"></slot>
     </div>`;
   }

@@ -5,7 +5,8 @@
 // - session-recorder: every listening session saved as it runs, and the history;
 // - file-analysis: a picked file through the worker's same pipeline (`vm-file-readings`);
 // - app-update: a waiting app update, offered, never applied mid-session;
-// - microphones: the devices to choose from.
+// - microphones: the devices to choose from;
+// - baseline: the neutral clips' mean, subtracted on the gauge when the user asks (display only).
 // The gauge reflects data-valence / data-state (vm-valence-gauge), the arousal meter (shown
 // only for a two-output model) data-arousal / data-state, the host data-capture-mode.
 import { LitElement, css, html, nothing } from 'lit';
@@ -19,7 +20,8 @@ import { FileAnalysisController } from './controllers/file-analysis.ts';
 import { KeyShortcutController } from './controllers/key-shortcut.ts';
 import { LiveSessionController, type LiveSettings } from './controllers/live-session.ts';
 import { MicrophonesController } from './controllers/microphones.ts';
-import { ModelLibraryController } from './controllers/model-library.ts';
+import { ModelLibraryController, type WorkerUse } from './controllers/model-library.ts';
+import { BaselineController } from './controllers/baseline.ts';
 import { BackendChoiceController } from './controllers/backend-choice.ts';
 import { BackendChoiceStore } from '../storage/backend-choice-store.ts';
 import { outputCount } from '../model/config.ts';
@@ -31,6 +33,7 @@ import type { SessionIdDetail } from './session-history.ts';
 import { readingExplanation } from './model-card-text.ts';
 import './about-panel.ts';
 import './arousal-meter.ts';
+import './baseline-note.ts';
 import './calibration.ts';
 import './engine-status.ts';
 import './file-analysis.ts';
@@ -71,11 +74,11 @@ export class VmApp extends LitElement {
     },
   });
   private readonly backends: BackendChoiceController = new BackendChoiceController(this, (_, switching) => this.models.backendTimed(switching));
-  private readonly models: ModelLibraryController = new ModelLibraryController(this, {
-    client: () => this.live.client,
-    workerUse: () => (this.files.busy ? 'file' : this.live.phase !== 'idle' ? 'session' : 'free'),
-    backends: this.backends,
-  });
+  private readonly workerUse = (): WorkerUse => (this.files.busy ? 'file' : this.live.phase !== 'idle' ? 'session' : 'free');
+  private readonly models: ModelLibraryController = new ModelLibraryController(this, { client: () => this.live.client, workerUse: this.workerUse, backends: this.backends });
+  // Re-centres only what the gauge and meter show: sessions and the timeline keep raw readings.
+  private readonly baseline = new BaselineController(this, { client: () => this.live.client, workerUse: this.workerUse,
+    model: () => ({ id: this.models.activeModelId, status: this.models.status }), on: () => this.live.settings.relativeToNeutral });
   private readonly recorder = new SessionRecorderController(this);
   private readonly files: FileAnalysisController = new FileAnalysisController(this, {
     client: () => this.live.client,
@@ -262,11 +265,12 @@ export class VmApp extends LitElement {
       <vm-update-banner ?open=${this.appUpdate.apply !== null} ?waiting=${this.appUpdate.waiting}
         @update-accept=${() => this.appUpdate.accept(live.phase !== 'idle')}
         @update-dismiss=${() => this.appUpdate.dismiss()}></vm-update-banner>
-      <vm-valence-gauge .valence=${gaugeValence(monitor)} .state=${state} .message=${gaugeMessage(monitor)}></vm-valence-gauge>
+      <vm-valence-gauge .valence=${this.baseline.valence(gaugeValence(monitor))} .state=${state} .message=${gaugeMessage(monitor)}></vm-valence-gauge>
       ${arousal
-        ? html`<vm-arousal-meter .arousal=${gaugeArousal(monitor)} .state=${state}></vm-arousal-meter>`
+        ? html`<vm-arousal-meter .arousal=${this.baseline.arousal(gaugeArousal(monitor))} .state=${state}></vm-arousal-meter>`
         : nothing}
       <p class="explain">${readingExplanation(active?.card ?? {}, arousal)}</p>
+      <vm-baseline-note .view=${this.baseline.view}></vm-baseline-note>
       <div class="controls">
         <!-- Starting is shown with aria-disabled, not disabled, so a keyboard user keeps the focus:
              a disabled button drops it, and Space then did nothing. The label says the state
@@ -280,7 +284,7 @@ export class VmApp extends LitElement {
       ${live.overruns > 0 ? html`<p class="dropped warn">${live.overruns} samples dropped (analysis fell behind)</p>` : nothing}
       <h2>Session</h2>
       <vm-valence-timeline .readings=${live.readings}></vm-valence-timeline>
-      <vm-live-settings .settings=${live.settings} .devices=${this.mics.devices} ?disabled=${live.phase !== 'idle'}
+      <vm-live-settings .settings=${live.settings} .devices=${this.mics.devices} ?disabled=${live.phase !== 'idle'} .baseline=${this.baseline.view}
         @settings-change=${(e: CustomEvent<Partial<LiveSettings>>) => this.changeSettings(e.detail)}>
       </vm-live-settings>
       <!-- Developer figures: kept, but out of the way of the reading (issue 11 item 7). -->
@@ -292,7 +296,7 @@ export class VmApp extends LitElement {
             ? html` · <span class="warn">${live.overruns} samples dropped (analysis fell behind)</span>`
             : nothing}</p>
         <p class="costs">${costText(live.last, running, live.lastLatencyMs)}</p>
-        <button class="secondary" ?disabled=${!live.hasAudio} @click=${() => this.downloadAudio()}>Download audio (WAV)</button>
+        <button class="secondary" ?disabled=${!live.hasAudio} @click=${() => void downloadSessionAudio(live.client)}>Download audio (WAV)</button>
       </details>
       <section aria-labelledby="h-sessions">
         <h2 id="h-sessions">Saved sessions</h2>
@@ -325,11 +329,6 @@ export class VmApp extends LitElement {
     this.live.setSettings(change);
     // Not being able to remember a choice must not stop it applying now: say so quietly.
     this.settingsStore?.save(this.live.settings).catch((e: unknown) => console.warn(`settings not saved: ${(e as Error).message}`));
-  }
-
-  private downloadAudio(): void {
-    const client = this.live.client;
-    if (client) void downloadSessionAudio(client);
   }
 }
 

@@ -2,7 +2,9 @@
 // database), keeps the stored clips in order, and does what the view asks: keep a recording
 // for its prompt (a new clip, or the prompt's clip recorded again), import files with a
 // label, relabel, delete and export. Every clip passes src/calibration/clip-check.ts first:
-// a clip without speech is refused with the reason, and nothing is stored.
+// a clip without speech is refused with the reason, and nothing is stored. Each time the
+// clips are read, the host says so with a 'calibration-clips-change' event (the baseline,
+// controllers/baseline.ts, follows the neutral clips through it).
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { clipProblem } from '../../calibration/clip-check.ts';
 import { calibrationExport } from '../../calibration/export.ts';
@@ -13,6 +15,11 @@ import { DEFAULT_LIVE_SETTINGS, SettingsStore, type LiveSettings } from '../../s
 import type { Emotion } from '../../training/labels.ts';
 import { decodeClipFile, saveExportFiles } from '../clip-files.ts';
 import type { RecordedAudio } from './clip-recorder.ts';
+
+/** Detail of the 'calibration-clips-change' event: the stored clips, as just read. */
+export interface CalibrationClipsDetail {
+  clips: readonly ClipRecord[];
+}
 
 export class CalibrationClipsController implements ReactiveController {
   /** The stored clips, in the order first stored. */
@@ -31,7 +38,7 @@ export class CalibrationClipsController implements ReactiveController {
   private settingsStore: SettingsStore | null = null;
   private opening: Promise<void> | null = null;
 
-  constructor(private readonly host: ReactiveControllerHost) {
+  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
     host.addController(this);
   }
 
@@ -110,7 +117,13 @@ export class CalibrationClipsController implements ReactiveController {
       this.errorAt = 'storage';
     }
     this.loaded = true;
+    this.announce(); // none, where the database failed
     this.host.requestUpdate();
+  }
+
+  private announce(): void {
+    const detail: CalibrationClipsDetail = { clips: this.clips };
+    this.host.dispatchEvent(new CustomEvent('calibration-clips-change', { detail, bubbles: true, composed: true }));
   }
 
   /** Runs `op` on the store (busy meanwhile), then reloads the clips; its error becomes `error`, shown `at`. */
@@ -130,10 +143,17 @@ export class CalibrationClipsController implements ReactiveController {
     }
     try {
       this.clips = await store.list();
+      this.announce();
     } catch (e) {
       if (!this.error) [this.error, this.errorAt] = [(e as Error).message, 'storage'];
     }
     this.busy = false;
     this.host.requestUpdate();
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'calibration-clips-change': CustomEvent<CalibrationClipsDetail>;
   }
 }
