@@ -2,7 +2,7 @@
 // labelled clips imported from WAV files (cut from the speech fixtures here), "Make my
 // personal model" with progress, the result's before/after score, the personal model in
 // use and on the Models list with its card, still there after a reload, the gauge reading
-// with it; the clips and the model exported, and `npm run calibrate` on the exported clips
+// with it (made the model in use when it scores better than its base, else chosen); the clips and the model exported, and `npm run calibrate` on the exported clips
 // with the same recipe giving the worker's weights and scores; a cancelled run changing
 // nothing; switching back and deleting. The recipe is shortened with ?personal-recipe=
 // (3 steps), the same text given to the CLI: the test is of the path, not of the recipe.
@@ -76,9 +76,12 @@ test('makes a personal model from labelled clips, the same as npm run calibrate,
   const name = `${BUNDLED} (personal)`;
   const personalId = await result.getAttribute('data-model');
   expect(personalId).toMatch(/^personal\/[0-9a-f]{16}$/);
-  await expect(result).toContainText(`“${name}” is ready and now in use. On your 8 clips`);
-  await expect(activeModel(page)).toHaveText(inUse(name), { timeout: 60_000 });
-  const card = models(page).locator('li[aria-current="true"]');
+  // The personal model is used only if its honest score beats the base's (checked against
+  // the exported card's exact scores below).
+  const adopted = (await result.getAttribute('data-adopted')) === 'true';
+  await expect(result).toContainText(adopted ? `“${name}” is ready and now in use. On your 8 clips` : `“${name}” read your clips no better than “${BUNDLED}”, which stays in use;`);
+  await expect(activeModel(page)).toHaveText(inUse(adopted ? name : BUNDLED), { timeout: 60_000 });
+  const card = models(page).locator('li', { hasText: '(personal)' });
   await expect(card).toContainText(`Fine-tuned from ${BUNDLED} on 8 of your clips on `);
   await expect(card).toContainText(`before, `);
   for (const [width, height] of [[1280, 900], [390, 844]]) {
@@ -117,6 +120,8 @@ test('makes a personal model from labelled clips, the same as npm run calibrate,
   const exported = JSON.parse(readFileSync(join(modelDir, 'card.json'), 'utf8')) as { personal: { before: unknown; after: unknown; baseName: string } };
   expect(exported.personal.before).toEqual(report.before);
   expect(exported.personal.after).toEqual(report.after);
+  const scores = exported.personal as unknown as { before: { valence: { ccc: number } }; after: { valence: { ccc: number } } };
+  expect(adopted).toBe(scores.after.valence.ccc > scores.before.valence.ccc);
   const browser = floats(join(modelDir, 'weights.bin'));
   const node = floats(join(cliDir, 'weights.bin'));
   expect(browser.length).toBe(node.length);
@@ -124,7 +129,11 @@ test('makes a personal model from labelled clips, the same as npm run calibrate,
   for (let i = 0; i < node.length; i++) worst = Math.max(worst, Math.abs(browser[i] - node[i]));
   expect(worst).toBe(0);
 
-  // The gauge reads with the personal model; it is still the one in use after a reload.
+  // Chosen (or kept), the gauge reads with the personal model; it is still the one in use after a reload.
+  if (!adopted) {
+    await card.getByRole('button', { name: 'Use' }).click();
+    await expect(activeModel(page)).toHaveText(inUse(name));
+  }
   await page.reload();
   await expect(activeModel(page)).toHaveText(inUse(name), { timeout: 60_000 });
   const readings = await recordReadings(page);

@@ -231,10 +231,10 @@ export class ModelStore {
 
   /**
    * Stores a personal model (the calibration worker's model folder parts: model.json,
-   * weights.bin, model.safetensors), checked like an import, and makes it the active one.
-   * Its id comes from its weights, so the same calibration run again replaces it.
+   * weights.bin, model.safetensors), checked like an import, and makes it the active one
+   * when `activate`. Its id comes from its weights, so the same calibration run again replaces it.
    */
-  async addPersonal(parts: PersonalModelParts): Promise<ModelSummary> {
+  async addPersonal(parts: PersonalModelParts, activate = true): Promise<ModelSummary> {
     const checked = checkModelJson(parts.modelJson);
     checkWeights(parts.modelJson, parts.weights, checked.weightsCrc32);
     const hash = await contentHash(parts.weights);
@@ -251,18 +251,18 @@ export class ModelStore {
       safetensors: parts.safetensors,
       addedAt: Date.now(),
     };
-    await this.storeActive(record, 'the personal model');
+    await this.storeActive(record, 'the personal model', activate);
     return summaryOf(record);
   }
 
-  /** Puts `record` and makes it the active model in one transaction (storing the same weights again keeps the first date). */
-  private async storeActive(record: ModelRecord, what: string): Promise<void> {
+  /** Puts `record` and (unless told not to) makes it the active model in one transaction (storing the same weights again keeps the first date). */
+  private async storeActive(record: ModelRecord, what: string, activate = true): Promise<void> {
     const mb = (record.weights.byteLength / 1e6).toFixed(1);
     await guarded(`${what} (${mb} MB)`, async () => {
       const tx = quietly(this.db.transaction(['models', 'meta'], 'readwrite'));
       const previous = await tx.objectStore('models').get(record.id);
       await tx.objectStore('models').put(previous ? { ...record, addedAt: previous.addedAt } : record);
-      await tx.objectStore('meta').put(record.id, ACTIVE_KEY);
+      if (activate) await tx.objectStore('meta').put(record.id, ACTIVE_KEY);
       await tx.done;
     });
   }

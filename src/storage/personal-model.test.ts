@@ -74,6 +74,15 @@ describe('personal model', () => {
     expect(await store.get(summary.id)).toBeUndefined();
   });
 
+  it('can be stored without becoming the active model (its score did not beat the base\'s)', async () => {
+    const { parts: p } = await parts();
+    const store = await openModelStore(new IDBFactory());
+    const summary = await store.addPersonal({ modelJson: p.modelJson as unknown as Record<string, unknown>, weights: p.weights, safetensors: p.safetensors.buffer }, false);
+    expect((await store.list()).map((m) => m.id)).toEqual([summary.id]);
+    // Nothing was chosen, and no bundled model is stored here: no active model.
+    expect(await store.activeId()).toBeUndefined();
+  });
+
   it('refuses parts whose weights do not match their model.json, storing nothing', async () => {
     const { parts: p } = await parts();
     const store = await openModelStore(new IDBFactory());

@@ -4,7 +4,7 @@
 // in IndexedDB (controllers/calibration-clips.ts); clips can also come from audio files,
 // with a label picked for each, and the set exports as WAVs + manifest.csv for
 // `npm run train -- --manifest`; from them, a personal model (<vm-personal-calibration>).
-// Self-contained: the app only mounts it and loads the model its 'model-select' names.
+// Self-contained: the app only mounts it, and takes up the model its 'personal-model' names.
 import { LitElement, css, html, nothing } from 'lit';
 import { CALIBRATION_EMOTIONS, CALIBRATION_PROMPTS } from '../calibration/prompts.ts';
 import type { ClipRecord } from '../storage/clip-store.ts';

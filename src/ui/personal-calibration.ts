@@ -3,14 +3,20 @@
 // in a worker of its own), with a progress bar and a cancel button, then says how well
 // the personal model reads the user's clips against the base model, honestly scored
 // (each clip read by a model that did not train on it). The personal model becomes the
-// model in use; the Models list can switch back, delete or export it.
+// model in use when it beats the base model on that score; the Models list can switch,
+// delete or export it either way.
 //   properties: clips (the stored clips), disabled (a recording or storage action runs)
-//   events: 'model-select' {id}, composed, when a personal model was stored
+//   events: 'personal-model' {id, adopted}, composed, when a personal model was stored
 import { LitElement, css, html, nothing } from 'lit';
 import type { ClipRecord } from '../storage/clip-store.ts';
 import type { ScoreSet } from '../training/personalize/calibrate.ts';
 import { PersonalCalibrationController } from './controllers/personal-calibration.ts';
-import type { ModelIdDetail } from './model-manager.ts';
+
+export interface PersonalModelDetail {
+  id: string;
+  /** It became the model in use (else the base stays; it is only stored). */
+  adopted: boolean;
+}
 
 const ccc = (s: ScoreSet, dim: 'valence' | 'arousal') => {
   const m = s[dim];
@@ -26,8 +32,8 @@ export class PersonalCalibration extends LitElement {
 
   declare clips: readonly ClipRecord[];
   declare disabled: boolean;
-  private readonly job = new PersonalCalibrationController(this, (id) =>
-    this.dispatchEvent(new CustomEvent<ModelIdDetail>('model-select', { detail: { id }, bubbles: true, composed: true })),
+  private readonly job = new PersonalCalibrationController(this, (id, adopted) =>
+    this.dispatchEvent(new CustomEvent<PersonalModelDetail>('personal-model', { detail: { id, adopted }, bubbles: true, composed: true })),
   );
 
   constructor() {
@@ -98,8 +104,11 @@ export class PersonalCalibration extends LitElement {
     const r = o.report;
     const arousal = r.before.arousal !== null;
     return html`<div class="result" role="status" data-before=${fixed(ccc(r.before, 'valence'))} data-after=${fixed(ccc(r.after, 'valence'))}
-      data-model=${o.model.id}>
-      <p>“${o.model.name}” is ready and now in use. On your ${r.clips} clips, valence agreement (CCC) went from
+      data-model=${o.model.id} data-adopted=${o.adopted ? 'true' : 'false'}>
+      <p>${o.adopted
+        ? `“${o.model.name}” is ready and now in use.`
+        : `“${o.model.name}” read your clips no better than “${o.baseName}”, which stays in use; the personal model is kept under Models.`}
+        On your ${r.clips} clips, valence agreement (CCC) went from
         <strong>${fixed(ccc(r.before, 'valence'))}</strong> to <strong>${fixed(ccc(r.after, 'valence'))}</strong>${arousal
           ? html`, arousal from <strong>${fixed(ccc(r.before, 'arousal'))}</strong> to <strong>${fixed(ccc(r.after, 'arousal'))}</strong>`
           : nothing}.</p>
@@ -135,5 +144,8 @@ customElements.define('vm-personal-calibration', PersonalCalibration);
 declare global {
   interface HTMLElementTagNameMap {
     'vm-personal-calibration': PersonalCalibration;
+  }
+  interface HTMLElementEventMap {
+    'personal-model': CustomEvent<PersonalModelDetail>;
   }
 }

@@ -29,6 +29,7 @@ import { SessionRecorderController } from './controllers/session-recorder.ts';
 import { costText, gaugeArousal, gaugeMessage, gaugeState, gaugeValence, infoText, showsArousal } from './reading-text.ts';
 import type { FileChosenDetail } from './file-analysis.ts';
 import type { ModelIdDetail, ModelImportDetail } from './model-manager.ts';
+import type { PersonalModelDetail } from './personal-calibration.ts';
 import type { SessionIdDetail } from './session-history.ts';
 import { readingExplanation } from './model-card-text.ts';
 import './about-panel.ts';
@@ -311,7 +312,7 @@ export class VmApp extends LitElement {
           error=${this.files.error} warning=${this.files.warning} summary=${this.files.summary}
           @file-chosen=${(e: CustomEvent<FileChosenDetail>) => this.files.analyse(e.detail.file)}></vm-file-analysis>
       </section>
-      <vm-calibration @model-select=${(e: CustomEvent<ModelIdDetail>) => this.models.use(e.detail.id)}></vm-calibration>
+      <vm-calibration @personal-model=${(e: CustomEvent<PersonalModelDetail>) => (e.detail.adopted ? this.models.use(e.detail.id) : void this.models.refresh())}></vm-calibration>
       <section aria-labelledby="h-models">
         <h2 id="h-models">Models</h2>
         <vm-model-manager .models=${this.models.models} active-id=${this.models.activeModelId} error=${this.models.error}

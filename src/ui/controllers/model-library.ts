@@ -164,7 +164,8 @@ export class ModelLibraryController implements ReactiveController {
     void this.loadActive();
   }
 
-  private async refresh(): Promise<void> {
+  /** Reads the stored models again (one was stored elsewhere, e.g. by calibration). */
+  async refresh(): Promise<void> {
     const store = this.store;
     if (!store) return;
     this.models = await store.list();

@@ -1,7 +1,8 @@
 // The calibration view's fine-tuning (issue 16 section 2): takes the stored clips and the
 // base model (the active one, or the base of an active personal model), runs the
-// calibration worker with progress and cancel, stores the personal model it makes (which
-// becomes the active one) and tells the host, which has the app load it. The recipe is
+// calibration worker with progress and cancel, stores the personal model it makes and,
+// when its honest score beats the base model's, makes it the active one and tells the host,
+// which has the app load it. The recipe is
 // the project's (DEFAULT_PERSONALIZE, what evaluate --personalize measures); a developer
 // can try another with ?personal-recipe=key=value,... (recipe-text.ts).
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -18,6 +19,9 @@ export type CalibrationPhase = 'idle' | 'running' | 'done' | 'failed' | 'cancell
 
 export interface CalibrationOutcome {
   model: ModelSummary;
+  baseName: string;
+  /** The personal model became the model in use (its score beat the base's). */
+  adopted: boolean;
   report: CalibrationReport;
   seconds: number;
   backend: string;
@@ -34,8 +38,8 @@ export class PersonalCalibrationController implements ReactiveController {
 
   constructor(
     private readonly host: ReactiveControllerHost,
-    /** Called with the stored personal model's id (now the active one). */
-    private readonly onStored: (id: string) => void,
+    /** Called with the stored personal model's id, and whether it is now the active one. */
+    private readonly onStored: (id: string, adopted: boolean) => void,
   ) {
     host.addController(this);
   }
@@ -79,10 +83,13 @@ export class PersonalCalibrationController implements ReactiveController {
         },
       );
       const done = await this.run.done;
-      const model = await store.addPersonal({ modelJson: done.modelJson, weights: done.weights, safetensors: done.safetensors });
-      this.outcome = { model, report: done.report, seconds: done.seconds, backend: done.backend };
+      // The honest score decides: a personal model that reads the user's clips no better
+      // than its base is kept, but the base stays in use.
+      const adopted = improves(done.report);
+      const model = await store.addPersonal({ modelJson: done.modelJson, weights: done.weights, safetensors: done.safetensors }, adopted);
+      this.outcome = { model, baseName: base.name, adopted, report: done.report, seconds: done.seconds, backend: done.backend };
       this.phase = 'done';
-      this.onStored(model.id);
+      this.onStored(model.id, adopted);
     } catch (e) {
       const cancelled = e instanceof CalibrationCancelled;
       this.phase = cancelled ? 'cancelled' : 'failed';
@@ -96,6 +103,13 @@ export class PersonalCalibrationController implements ReactiveController {
   cancel(): void {
     this.run?.cancel();
   }
+}
+
+/** Whether the personal model's honest valence CCC on the clips beats the base model's (undefined scores never do). */
+export function improves(report: CalibrationReport): boolean {
+  const before = report.before.valence?.ccc;
+  const after = report.after.valence?.ccc;
+  return after !== undefined && Number.isFinite(after) && (before === undefined || !Number.isFinite(before) || after > before);
 }
 
 /** The model to fine-tune: the active one, or the base of an active personal model (a personal model is not stacked). */
