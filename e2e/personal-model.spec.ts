@@ -5,7 +5,7 @@
 // with it (made the model in use when it scores better than its base, else chosen); the clips and the model exported, and `npm run calibrate` on the exported clips
 // with the same recipe giving the worker's weights and scores; a cancelled run changing
 // nothing; switching back and deleting. The recipe is shortened with ?personal-recipe=
-// (3 steps), the same text given to the CLI: the test is of the path, not of the recipe.
+// (3 steps, a pool of 2 windows per clip), the same text given to the CLI: the test is of the path, not of the recipe.
 import { expect, test, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { cutClips, importAs } from './calibration-support.ts';
 import { activeModel, BUNDLED, fakeMicLaunch, inUse, recordReadings, REPO_ROOT, SPEECH_WAV, waitForValence } from './support.ts';
 
-const RECIPE = 'steps=3,batch=2';
+const RECIPE = 'steps=3,batch=2,pool=2';
 
 test.use(fakeMicLaunch(SPEECH_WAV));
 

@@ -56,7 +56,7 @@ describe('fineTune', () => {
   it('a pool of one window per clip gives the new-window path its exact weights where windows do not vary', async () => {
     // Without augmentation every window of a clip is the same: the pool only moves the frozen
     // blocks' forward pass out of the steps (layers 2: block 1 frozen; all: the features).
-    const fixed = { ...quick, augment: NO_AUGMENTATION, l2sp: 0 };
+    const fixed = { ...quick, augment: NO_AUGMENTATION, l2sp: 0, pool: 0 };
     for (const layers of [2, 'all'] as const) {
       const before = tf.memory().numTensors;
       const fresh = await fineTune(input, { ...fixed, layers });

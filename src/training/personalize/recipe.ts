@@ -33,23 +33,25 @@ export interface PersonalizeRecipe {
 
 /**
  * The chosen recipe: the last two layers (the output layer and the last convolution block),
- * 100 steps at lr 1e-3, live augmentation, the mean error over the clips taken off. Measured
- * with npm run evaluate -- --personalize 12 (models/README-personalize.md): on RAVDESS actors
- * 01, 09, 12 from a TurEV-only base, mean valence CCC -0.032 -> 0.357, as good as every
- * layer at lr 3e-4 (0.362); on TurEV-DB speakers 0.018 (every layer: 0.014). It costs a
- * third as much: a step (batch 4) takes 105 ms against 361 ms in Node on one wasm thread,
- * since the frozen blocks need no backward pass. That makes the app's calibration (4 folds
- * to score it, then the model itself: 500 steps) fit in about a minute on 2 cores.
+ * 300 steps at lr 1e-3 over a pool of 16 live-augmented windows per clip, the mean error
+ * over the clips taken off. Chosen on live windows (evaluate --windows live: what the app's
+ * gauge reads), K = 12 (models/README-personalize.md): on TurEV-DB's 5 speakers from a
+ * RAVDESS-only base, valence CCC -0.008 -> 0.183 (100 new windows a step: 0.116; without
+ * augmentation, start-aligned windows fell to -0.016 on live windows). More steps or a third
+ * layer read TurEV-DB better still (0.23-0.29) but cost twice as much: a step of the pool's
+ * two layers takes 35 ms in Node on one wasm thread (the whole network on new windows:
+ * 361 ms), so the app's calibration (4 folds to score it, then the model itself) takes
+ * about a minute on 2 cores.
  */
 export const DEFAULT_PERSONALIZE: Readonly<PersonalizeRecipe> = Object.freeze({
   layers: 2,
-  steps: 100,
+  steps: 300,
   lr: 1e-3,
   batchSize: 4,
   l2sp: 0,
   augment: DEFAULT_AUGMENTATION,
   offset: 'mean',
-  pool: 0,
+  pool: 16,
   seed: 0,
 });
 
