@@ -11,7 +11,7 @@ import { setBackend } from '../../model/train/test-support.ts';
 import { allMetrics } from '../metrics.ts';
 import { createRng } from '../random.ts';
 import { assignFolds, calibrate, calibrationProblem } from './calibrate.ts';
-import { fineTune, predictClips, type FineTuneInput, type PersonalClip } from './fine-tune.ts';
+import { fineTune, predictClips, windowPoolFor, type FineTuneInput, type PersonalClip } from './fine-tune.ts';
 import { DEFAULT_PERSONALIZE, type PersonalizeRecipe } from './recipe.ts';
 
 const config: CnnConfig = { ...SEED_PRESET, kernelSize: 3, padding: 1, channels: [2, 3], features: 'db', outputs: 2 };
@@ -25,7 +25,7 @@ function clip(i: number, valence: number | null, arousal: number | null): Person
 const labels: [number, number | null][] = [[0, 0], [0.8, 0.5], [-0.6, -0.4], [0, 0], [0.8, 0.5], [-0.6, null], [0, 0], [-0.7, 0.8]];
 const clips = labels.map(([v, a], i) => clip(i, v, a));
 const input: FineTuneInput = { config, weights: initParams(config, 5), normalisation: null, clips };
-const quick: PersonalizeRecipe = { ...DEFAULT_PERSONALIZE, steps: 2, lr: 1e-2, batchSize: 2 };
+const quick: PersonalizeRecipe = { ...DEFAULT_PERSONALIZE, steps: 2, lr: 1e-2, batchSize: 2, pool: 0 };
 
 beforeAll(async () => {
   await setBackend('cpu');
@@ -90,6 +90,26 @@ describe('calibrate', () => {
     const personal = await fineTune(input, quick);
     r.weights.forEach((w, t) => expect(same(w, personal.weights[t])).toBe(true));
     expect(r.weights.some((w, t) => !same(w, input.weights[t]))).toBe(true);
+  });
+
+  it('with a window pool, builds it once and gives each run its clips\' rows', async () => {
+    const pooled = { ...quick, pool: 2 };
+    const r = await calibrate(input, pooled, 4);
+    const fold = assignFolds(labels.map(([v]) => v), 4, pooled.seed);
+    const pool = windowPoolFor(input, pooled);
+    const after = new Float32Array(2 * clips.length);
+    for (let f = 0; f < 4; f++) {
+      const keep = (i: number) => fold[i] !== f;
+      const held = clips.map((_, i) => i).filter((i) => !keep(i));
+      const tuned = await fineTune({ ...input, clips: clips.filter((_, i) => keep(i)), pool: { ...pool, rows: pool.rows.filter((_, i) => keep(i)) } }, pooled);
+      const read = predictClips({ ...input, clips: held.map((i) => clips[i]) }, tuned.weights);
+      held.forEach((i, j) => after.set(read.subarray(2 * j, 2 * j + 2), 2 * i));
+    }
+    const valence = labels.map(([v]) => v);
+    expect(r.report.after.valence).toEqual(allMetrics(valence.map((_, i) => after[2 * i]), valence));
+    // The personal model's pool is the whole pool: what fineTune builds for every clip itself.
+    const personal = await fineTune(input, pooled);
+    r.weights.forEach((w, t) => expect(same(w, personal.weights[t])).toBe(true));
   });
 
   it('stops when cancelled and refuses clips that cannot be scored', async () => {

@@ -2,11 +2,11 @@
 // k-fold over the clips, each clip read by a model fine-tuned on the other folds only
 // ("after"), against the base model's reading of the same clip ("before"); then the
 // personal model itself, fine-tuned on every clip. One fine-tune (fine-tune.ts, the recipe
-// evaluate --personalize measures), k + 1 times. Runs in the app's calibration worker and
+// evaluate --personalize measures), k + 1 times, over one window pool built once. Runs in the app's calibration worker and
 // in Node (the worker's result is tested against it).
 import { outputCount } from '../../model/config.ts';
 import { knownMetrics, type ValenceMetrics } from '../metrics.ts';
-import { fineTune, predictClips, type FineTuneHooks, type FineTuneInput } from './fine-tune.ts';
+import { fineTune, predictClips, windowPoolFor, type FineTuneHooks, type FineTuneInput } from './fine-tune.ts';
 import { assignFolds, calibrationProblem, DEFAULT_FOLDS } from './folds.ts';
 import { DEFAULT_PERSONALIZE, PersonalizeError, type PersonalizeRecipe } from './recipe.ts';
 
@@ -80,15 +80,18 @@ export async function calibrate(
   });
 
   const before = predictClips(input, input.weights);
+  // One window pool for every run: each fold takes its clips' rows.
+  const pool = recipe.pool > 0 ? windowPoolFor(input, recipe) : undefined;
+  const poolOf = (keep: (i: number) => boolean) => (pool ? { ...pool, rows: pool.rows.filter((_, i) => keep(i)) } : undefined);
   const after = new Float32Array(before.length);
   for (let f = 0; f < folds; f++) {
     const train = input.clips.filter((_, i) => fold[i] !== f);
     const held = input.clips.map((_, i) => i).filter((i) => fold[i] === f);
-    const tuned = await fineTune({ ...input, clips: train }, recipe, hooksFor(f + 1));
+    const tuned = await fineTune({ ...input, clips: train, pool: poolOf((i) => fold[i] !== f) }, recipe, hooksFor(f + 1));
     const read = predictClips({ ...input, clips: held.map((i) => input.clips[i]) }, tuned.weights);
     held.forEach((i, j) => after.set(read.subarray(j * k, (j + 1) * k), i * k));
   }
-  const personal = await fineTune(input, recipe, hooksFor(runs));
+  const personal = await fineTune({ ...input, pool }, recipe, hooksFor(runs));
   return {
     weights: personal.weights,
     offset: personal.offset,

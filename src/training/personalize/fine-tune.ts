@@ -15,7 +15,7 @@ import { createRng, deriveSeed, shuffled } from '../random.ts';
 import type { Labels } from '../score.ts';
 import { buildWindow, windowSeed, type WindowPlan } from '../train-windows.ts';
 import { addL2spGradient } from './l2sp.ts';
-import { buildWindowPool } from './window-pool.ts';
+import { buildWindowPool, type WindowPool } from './window-pool.ts';
 import { DEFAULT_PERSONALIZE, PersonalizeError, trainableTensors, validateRecipe, type PersonalizeRecipe } from './recipe.ts';
 
 /** A clip of the speaker: the whole 8 kHz signal and its labels (null: unknown). */
@@ -30,6 +30,11 @@ export interface FineTuneInput {
   /** The base model's loudness normalisation (its card's), or null. */
   normalisation: LoudnessNormalisation | null;
   clips: readonly PersonalClip[];
+  /**
+   * The clips' window pool when the caller built it (windowPoolFor: calibrate.ts builds one
+   * for all its runs); absent: built here when the recipe has one.
+   */
+  pool?: WindowPool;
 }
 
 export interface FineTuneProgress {
@@ -119,6 +124,26 @@ export function baselineOffset(clips: readonly Labels[], predicted: Float32Array
 
 const aborted = (signal: AbortSignal): unknown => signal.reason ?? new DOMException('fine-tuning cancelled', 'AbortError');
 
+/** The frozen blocks of a recipe (its layers' complement) and where its pooled windows enter the network. */
+function frozenOf(config: CnnConfig, recipe: PersonalizeRecipe): { frozenBlocks: number; startBlock: number } {
+  const blocks = config.channels.length;
+  const frozenBlocks = recipe.layers === 'all' ? 0 : blocks + 1 - recipe.layers;
+  return { frozenBlocks, startBlock: recipe.pool > 0 ? frozenBlocks : 0 };
+}
+
+/** How the recipe's windows are made from a clip (train-windows.ts). */
+function planOf(input: FineTuneInput, recipe: PersonalizeRecipe): WindowPlan {
+  const [h, w] = input.config.inputShape;
+  return { augment: recipe.augment, normalisation: input.normalisation, features: input.config.features, specMask: null, inputShape: [h, w] };
+}
+
+/** The recipe's window pool for `input`'s clips (window-pool.ts), from its base weights. */
+export function windowPoolFor(input: FineTuneInput, recipe: PersonalizeRecipe): WindowPool {
+  const { config } = input;
+  const [h, w] = config.inputShape;
+  return buildWindowPool(config, input.weights, input.clips.map((c) => c.signal), planOf(input, recipe), recipe.pool, recipe.seed, frozenOf(config, recipe).startBlock);
+}
+
 /** Lets the event loop run (a worker's cancel message, a page's paint) between steps. */
 const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
@@ -137,12 +162,11 @@ export async function fineTune(input: FineTuneInput, recipe: PersonalizeRecipe =
   const per = h * w;
   // Frozen blocks need no backward pass: the step then costs only the trained layers'. With
   // a pool, their forward pass is done once per pooled window too (window-pool.ts).
-  const frozenBlocks = recipe.layers === 'all' ? 0 : blocks + 1 - recipe.layers;
-  const startBlock = recipe.pool > 0 ? frozenBlocks : 0;
+  const { frozenBlocks, startBlock } = frozenOf(config, recipe);
   const trainer = new Trainer(config, { weights: input.weights, lr: recipe.lr, grad: { frozenBlocks, startBlock } });
   const base = trainer.params.map((p) => p.slice());
   const trainable = trainableTensors(recipe.layers, blocks);
-  const plan: WindowPlan = { augment: recipe.augment, normalisation: input.normalisation, features: config.features, specMask: null, inputShape: [h, w] };
+  const plan = planOf(input, recipe);
   const orders = new Map<number, number[]>();
   const orderOf = (pass: number) => {
     let o = orders.get(pass);
@@ -152,7 +176,8 @@ export async function fineTune(input: FineTuneInput, recipe: PersonalizeRecipe =
     }
     return o;
   };
-  const pool = recipe.pool > 0 ? buildWindowPool(config, trainer.params, clips.map((c) => c.signal), plan, recipe.pool, recipe.seed, startBlock) : null;
+  const pool = recipe.pool > 0 ? (input.pool ?? windowPoolFor(input, recipe)) : null;
+  if (pool && pool.rows.length !== clips.length) throw new PersonalizeError(`the window pool holds ${pool.rows.length} clips, not ${clips.length}`);
   const shape = pool ? pool.shape : ([h, w, 1] as const);
   const size = shape[0] * shape[1] * shape[2];
   const losses: number[] = [];
