@@ -25,6 +25,7 @@ const scope = globalThis as unknown as WorkerScope;
 const post = (message: CalibrationMessage, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 
 const jobs = new Map<number, AbortController>();
+const PROGRESS_MS = 100;
 
 /** wasm (the backend Node's training runs on, so the weights match), else cpu; described for the report. */
 async function startBackend(): Promise<string> {
@@ -56,11 +57,21 @@ async function run(cmd: CalibrateCommand): Promise<void> {
       }
     });
     const weights = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
+    let lastProgress = -Infinity;
     const result = await calibrate(
       { config: bundle.config, weights, normalisation: normalisationFromCard(bundle.card), clips },
       cmd.recipe,
       cmd.folds,
-      { signal: abort.signal, onProgress: (progress) => post({ type: 'progress', id: cmd.id, progress }) },
+      {
+        signal: abort.signal,
+        onProgress: (progress) => {
+          // At most ten a second (a step can take a few ms): the page repaints for each.
+          const now = performance.now();
+          if (now - lastProgress < PROGRESS_MS && progress.step < progress.steps) return;
+          lastProgress = now;
+          post({ type: 'progress', id: cmd.id, progress });
+        },
+      },
     );
     const { parts } = await personalModelParts(bundle, result, cmd.origin, cmd.recipe);
     const seconds = (performance.now() - started) / 1000;
