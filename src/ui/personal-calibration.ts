@@ -113,7 +113,7 @@ export class PersonalCalibration extends LitElement {
           ? html`, arousal from <strong>${fixed(ccc(r.before, 'arousal'))}</strong> to <strong>${fixed(ccc(r.after, 'arousal'))}</strong>`
           : nothing}.</p>
       <p class="muted">Scored ${r.folds}-fold: each clip was read by a model that had not trained on it. Took ${o.seconds.toFixed(0)} s
-        (${o.backend}). Switch back, delete or export it under Models.</p>
+        (${o.backend}). ${o.adopted ? 'Switch back' : 'Use it'}, delete or export it under Models.</p>
     </div>`;
   }
 
