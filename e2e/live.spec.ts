@@ -50,7 +50,8 @@ function cleanUntil(x: Float32Array, f: Float32Array, d: number, from: number): 
 test.use(fakeMicLaunch(SPEECH_WAV));
 // This file's tests one after another in one worker: the forced-WebGL test renders in
 // software, and beside it the fake microphone of the fixture comparison ran late and
-// inserted zeros (CI rehearsal: two of three attempts).
+// inserted zeros (CI rehearsal: two of three attempts). For the same reason the file is a
+// Playwright project of its own that runs after all the other specs (playwright.config.ts).
 test.describe.configure({ mode: 'default' });
 
 test.describe('with a fake microphone playing speech', () => {
