@@ -12,9 +12,14 @@ const CAPTURE_WAV = fileURLToPath(new URL('./fixtures/speech.wav', import.meta.u
 
 /** Seconds of audio the demo page reports having received. */
 async function receivedSeconds(page: Page): Promise<number> {
-  const text = (await page.locator('vm-app .info').textContent()) ?? '';
+  return (await receivedAt(page)).seconds;
+}
+
+/** The received seconds and the page's clock (ms) at the moment they were read. */
+async function receivedAt(page: Page): Promise<{ seconds: number; at: number }> {
+  const { text, at } = await page.locator('vm-app .info').evaluate((el) => ({ text: el.textContent ?? '', at: performance.now() }));
   const match = /([\d.]+) s received/.exec(text);
-  return match ? Number(match[1]) : 0;
+  return { seconds: match ? Number(match[1]) : 0, at };
 }
 
 const levelOf = (page: Page) =>
@@ -40,13 +45,16 @@ test.describe('with a fake microphone playing speech', () => {
     await expect(gauge).toHaveAttribute('data-state', 'listening');
     await expect.poll(() => levelOf(page), { timeout: 10_000 }).toBeGreaterThan(0.2);
 
-    // Samples keep arriving through the ring at the context's rate.
+    // Samples keep arriving through the ring at the context's rate: seconds received per
+    // second of the page's own clock between the two reads (on a loaded machine the 1 s
+    // wait itself runs long, and the old check against a nominal 1 s then failed at 1.6).
     await expect.poll(() => receivedSeconds(page), { timeout: 10_000 }).toBeGreaterThan(0.5);
-    const before = await receivedSeconds(page);
+    const before = await receivedAt(page);
     await page.waitForTimeout(1000);
-    const after = await receivedSeconds(page);
-    expect(after - before).toBeGreaterThan(0.7);
-    expect(after - before).toBeLessThan(1.6);
+    const after = await receivedAt(page);
+    const perSecond = (after.seconds - before.seconds) / ((after.at - before.at) / 1000);
+    expect(perSecond).toBeGreaterThan(0.7);
+    expect(perSecond).toBeLessThan(1.6);
     await expect(page.locator('vm-app .info')).toContainText(/\d{5} Hz · shared ring buffer/);
 
     await page.screenshot({ path: testInfo.outputPath('capture-running.png'), fullPage: true });
