@@ -20,9 +20,10 @@ const NAMES_FILES = process.argv.slice(2).some((a) => /\.spec\.ts(:\d+)*$/.test(
 export default defineConfig({
   testDir: 'e2e',
   timeout: 120_000,
-  // Two at a time, any test beside any other: most wait on real-time audio or on start-up,
-  // not on the CPU, and the long live test no longer holds its file's others behind it.
-  workers: 2,
+  // Three at a time on two cores, any test beside any other: most wait on real-time audio
+  // (a whole run used about 0.6 of a core with two), and the one test that needs the CPU
+  // to itself runs alone at the end (the live project below).
+  workers: 3,
   fullyParallel: true,
   reporter: [['list']],
   projects: [
