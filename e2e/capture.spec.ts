@@ -22,6 +22,25 @@ async function receivedAt(page: Page): Promise<{ seconds: number; at: number }> 
   return { seconds: match ? Number(match[1]) : 0, at };
 }
 
+/**
+ * Starts recording every data-state the gauge takes (a MutationObserver in the page);
+ * returns a reader of them, in order. A state that lasts less than one poll of
+ * toHaveAttribute (under load, "listening" before the first reading) is still seen.
+ */
+async function recordGaugeStates(page: Page): Promise<() => Promise<string[]>> {
+  await page.locator('vm-valence-gauge').evaluate((el) => {
+    const g = globalThis as unknown as { vmGaugeStates: () => string[] };
+    const before: string[] = []; // each record's old value: every state but the current one
+    new MutationObserver((records) => records.forEach((r) => before.push(r.oldValue ?? ''))).observe(el, {
+      attributes: true,
+      attributeFilter: ['data-state'],
+      attributeOldValue: true,
+    });
+    g.vmGaugeStates = () => [...before, el.getAttribute('data-state') ?? ''];
+  });
+  return () => page.evaluate(() => (globalThis as unknown as { vmGaugeStates: () => string[] }).vmGaugeStates());
+}
+
 const levelOf = (page: Page) =>
   page.locator('vm-level-meter').evaluate((el) => Number(el.getAttribute('data-level')));
 
@@ -40,9 +59,10 @@ test.describe('with a fake microphone playing speech', () => {
     await expect(gauge).toHaveAttribute('data-valence', '');
     expect(await levelOf(page)).toBe(0);
 
+    const states = await recordGaugeStates(page);
     await page.getByRole('button', { name: 'Start listening' }).click();
     await expect(page.locator('vm-app')).toHaveAttribute('data-capture-mode', 'ring');
-    await expect(gauge).toHaveAttribute('data-state', 'listening');
+    await expect.poll(states).toContain('listening');
     await expect.poll(() => levelOf(page), { timeout: 10_000 }).toBeGreaterThan(0.2);
 
     // Samples keep arriving through the ring at the context's rate: seconds received per
