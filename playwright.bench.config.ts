@@ -7,6 +7,8 @@ import base from './playwright.config.ts';
 export default defineConfig({
   ...base,
   testDir: 'e2e-bench',
+  // One project: the e2e run's split (the live spec alone, last) is about e2e/.
+  projects: [{ name: 'bench' }],
   timeout: 600_000,
   outputDir: 'test-results/bench',
 });

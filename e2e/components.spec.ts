@@ -30,57 +30,6 @@ function sampleReadings(): Reading[] {
   return readings;
 }
 
-test('the gauge shows number, label and state, and reflects them on the host', async ({ page }) => {
-  await page.goto('/?backend=wasm');
-  const gauge = page.locator('vm-valence-gauge');
-
-  await setGauge(page, 0.4249, 'reading');
-  await expect(gauge).toHaveAttribute('data-valence', '0.4249');
-  await expect(gauge).toHaveAttribute('data-state', 'reading');
-  await expect(gauge.locator('.value')).toHaveText('+0.42');
-  await expect(gauge.locator('.label')).toHaveText('positive');
-  await expect(gauge.getByRole('meter', { name: 'Valence' })).toHaveAttribute('aria-valuetext', '+0.42, positive');
-  await expect(gauge.locator('[aria-live="polite"]')).toHaveText('Valence positive');
-
-  await setGauge(page, -0.1, 'reading');
-  await expect(gauge.locator('.value')).toHaveText('-0.10');
-  await expect(gauge.locator('.label')).toHaveText('neutral');
-
-  await setGauge(page, -0.73, 'reading');
-  await expect(gauge.locator('.label')).toHaveText('negative');
-  await expect(gauge.locator('.needle')).toHaveCount(1);
-
-  await setGauge(page, null, 'no-speech');
-  await expect(gauge).toHaveAttribute('data-valence', '');
-  await expect(gauge.locator('.needle')).toHaveCount(0);
-  await expect(gauge.locator('.status')).toHaveText('No speech detected');
-  await expect(gauge.locator('[aria-live="polite"]')).toHaveText('No speech detected');
-
-  await setGauge(page, null, 'error', 'Model failed to load');
-  await expect(gauge).toHaveAttribute('data-state', 'error');
-  await expect(gauge.locator('.status')).toHaveText('Model failed to load');
-});
-
-test('the timeline breaks its line where readings are null', async ({ page }) => {
-  await page.goto('/?backend=wasm');
-  // A timeline of its own on the built page: the app cannot re-render over its readings.
-  await page.evaluate(() => {
-    const el = document.createElement('vm-valence-timeline');
-    el.id = 'test-timeline';
-    document.body.append(el);
-  });
-  const timeline = page.locator('#test-timeline');
-  await timeline.evaluate(async (el, readings) => {
-    const t = el as HTMLElementTagNameMap['vm-valence-timeline'];
-    t.readings = readings;
-    await t.updateComplete;
-  }, sampleReadings());
-  const d = (await timeline.locator('path.line').getAttribute('d')) ?? '';
-  expect(d.match(/M/g)).toHaveLength(3); // three unbroken stretches
-  await expect(timeline.locator('circle.dot')).toHaveCount(1); // the lone reading at 42 s
-  await expect(timeline.getByRole('img')).toHaveAttribute('aria-label', /121 readings, latest/);
-});
-
 /** Appends a component of its own to the built page, in one box (the app cannot re-render over it). */
 async function standalone(page: Page, tag: 'vm-arousal-meter' | 'vm-valence-timeline', id: string): Promise<void> {
   await page.evaluate(
@@ -123,66 +72,119 @@ async function setArousal(page: Page, arousal: number | null, state: string): Pr
   );
 }
 
-test('the arousal meter shows number, label and marker, and reflects them on the host', async ({ page }, testInfo) => {
+// One page load for the four components driven through their properties (each load starts
+// the app and its model; none of these needs a fresh page): one step per component.
+test('the gauge, the level meter, the timeline and the arousal meter show what their properties say', async ({ page }, testInfo) => {
   await page.goto('/?backend=wasm');
-  await standalone(page, 'vm-arousal-meter', 'test-arousal');
-  const meter = page.locator('#test-arousal');
-  const role = meter.getByRole('meter', { name: 'Arousal' });
 
-  await setArousal(page, 0.6251, 'reading');
-  await expect(meter).toHaveAttribute('data-arousal', '0.6251');
-  await expect(meter).toHaveAttribute('data-state', 'reading');
-  await expect(meter.locator('.value')).toHaveText(/^\s*\+0\.63\s*excited\s*$/);
-  await expect(role).toHaveAttribute('aria-valuetext', '+0.63, excited');
-  await expect.poll(() => markerPosition(page)).toBeCloseTo((0.6251 + 1) / 2, 3);
+  await test.step('the gauge shows number, label and state, and reflects them on the host', async () => {
+    const gauge = page.locator('vm-valence-gauge');
 
-  await setArousal(page, -0.1, 'reading');
-  await expect(role).toHaveAttribute('aria-valuetext', '-0.10, moderate');
-  await setArousal(page, -3, 'reading'); // clamped to the scale's calm end
-  await expect(meter).toHaveAttribute('data-arousal', '-3');
-  await expect(role).toHaveAttribute('aria-valuetext', '-1.00, calm');
-  await expect.poll(() => markerPosition(page)).toBeCloseTo(0, 3);
+    await setGauge(page, 0.4249, 'reading');
+    await expect(gauge).toHaveAttribute('data-valence', '0.4249');
+    await expect(gauge).toHaveAttribute('data-state', 'reading');
+    await expect(gauge.locator('.value')).toHaveText('+0.42');
+    await expect(gauge.locator('.label')).toHaveText('positive');
+    await expect(gauge.getByRole('meter', { name: 'Valence' })).toHaveAttribute('aria-valuetext', '+0.42, positive');
+    await expect(gauge.locator('[aria-live="polite"]')).toHaveText('Valence positive');
 
-  await setArousal(page, null, 'no-speech');
-  await expect(meter).toHaveAttribute('data-arousal', '');
-  await expect(meter.locator('.marker')).toHaveCount(0);
-  await expect(role).toHaveAttribute('aria-valuetext', 'no reading');
+    await setGauge(page, -0.1, 'reading');
+    await expect(gauge.locator('.value')).toHaveText('-0.10');
+    await expect(gauge.locator('.label')).toHaveText('neutral');
 
-  // With a timeline of readings that carry arousal: a second line and a legend.
-  await standalone(page, 'vm-valence-timeline', 'test-timeline');
-  const timeline = page.locator('#test-timeline');
-  await timeline.evaluate(async (el, readings) => {
-    const t = el as HTMLElementTagNameMap['vm-valence-timeline'];
-    t.readings = readings;
-    await t.updateComplete;
-  }, sampleReadings().map((r) => ({ ...r, arousal: r.valence === null ? null : 0.9 * Math.cos(r.t / 9) })));
-  const d = (await timeline.locator('path.arousal-line').getAttribute('d')) ?? '';
-  expect(d.match(/M/g)).toHaveLength(3); // the valence line's gaps
-  await expect(timeline.locator('circle.arousal-dot')).toHaveCount(1);
-  await expect(timeline.locator('.legend')).toHaveText(/valence\s*arousal/);
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
+    await setGauge(page, -0.73, 'reading');
+    await expect(gauge.locator('.label')).toHaveText('negative');
+    await expect(gauge.locator('.needle')).toHaveCount(1);
+
+    await setGauge(page, null, 'no-speech');
+    await expect(gauge).toHaveAttribute('data-valence', '');
+    await expect(gauge.locator('.needle')).toHaveCount(0);
+    await expect(gauge.locator('.status')).toHaveText('No speech detected');
+    await expect(gauge.locator('[aria-live="polite"]')).toHaveText('No speech detected');
+
+    await setGauge(page, null, 'error', 'Model failed to load');
+    await expect(gauge).toHaveAttribute('data-state', 'error');
+    await expect(gauge.locator('.status')).toHaveText('Model failed to load');
+  });
+
+  await test.step('the level meter clamps to 0..1', async () => {
+    const meter = page.locator('vm-level-meter');
+    for (const [level, expected] of [
+      [0.5, '0.500'],
+      [3, '1.000'],
+      [-1, '0.000'],
+    ] as const) {
+      await meter.evaluate(async (el, l) => {
+        const m = el as HTMLElementTagNameMap['vm-level-meter'];
+        m.level = l;
+        await m.updateComplete;
+      }, level);
+      await expect(meter).toHaveAttribute('data-level', expected);
+    }
+  });
+
+  await test.step('the timeline breaks its line where readings are null', async () => {
+    // A timeline of its own on the built page: the app cannot re-render over its readings.
+    await page.evaluate(() => {
+      const el = document.createElement('vm-valence-timeline');
+      el.id = 'test-timeline-gaps';
+      document.body.append(el);
+    });
+    const timeline = page.locator('#test-timeline-gaps');
+    await timeline.evaluate(async (el, readings) => {
+      const t = el as HTMLElementTagNameMap['vm-valence-timeline'];
+      t.readings = readings;
+      await t.updateComplete;
+    }, sampleReadings());
+    const d = (await timeline.locator('path.line').getAttribute('d')) ?? '';
+    expect(d.match(/M/g)).toHaveLength(3); // three unbroken stretches
+    await expect(timeline.locator('circle.dot')).toHaveCount(1); // the lone reading at 42 s
+    await expect(timeline.getByRole('img')).toHaveAttribute('aria-label', /121 readings, latest/);
+  });
+
+  await test.step('the arousal meter shows number, label and marker, and reflects them on the host', async () => {
+    await standalone(page, 'vm-arousal-meter', 'test-arousal');
+    const meter = page.locator('#test-arousal');
+    const role = meter.getByRole('meter', { name: 'Arousal' });
+
     await setArousal(page, 0.6251, 'reading');
-    await page.waitForTimeout(300); // the marker's transition
-    await page.locator('#test-box').screenshot({ path: testInfo.outputPath(`arousal-components-${colorScheme}.png`) });
-  }
-});
+    await expect(meter).toHaveAttribute('data-arousal', '0.6251');
+    await expect(meter).toHaveAttribute('data-state', 'reading');
+    await expect(meter.locator('.value')).toHaveText(/^\s*\+0\.63\s*excited\s*$/);
+    await expect(role).toHaveAttribute('aria-valuetext', '+0.63, excited');
+    await expect.poll(() => markerPosition(page)).toBeCloseTo((0.6251 + 1) / 2, 3);
 
-test('the level meter clamps to 0..1', async ({ page }) => {
-  await page.goto('/?backend=wasm');
-  const meter = page.locator('vm-level-meter');
-  for (const [level, expected] of [
-    [0.5, '0.500'],
-    [3, '1.000'],
-    [-1, '0.000'],
-  ] as const) {
-    await meter.evaluate(async (el, l) => {
-      const m = el as HTMLElementTagNameMap['vm-level-meter'];
-      m.level = l;
-      await m.updateComplete;
-    }, level);
-    await expect(meter).toHaveAttribute('data-level', expected);
-  }
+    await setArousal(page, -0.1, 'reading');
+    await expect(role).toHaveAttribute('aria-valuetext', '-0.10, moderate');
+    await setArousal(page, -3, 'reading'); // clamped to the scale's calm end
+    await expect(meter).toHaveAttribute('data-arousal', '-3');
+    await expect(role).toHaveAttribute('aria-valuetext', '-1.00, calm');
+    await expect.poll(() => markerPosition(page)).toBeCloseTo(0, 3);
+
+    await setArousal(page, null, 'no-speech');
+    await expect(meter).toHaveAttribute('data-arousal', '');
+    await expect(meter.locator('.marker')).toHaveCount(0);
+    await expect(role).toHaveAttribute('aria-valuetext', 'no reading');
+
+    // With a timeline of readings that carry arousal: a second line and a legend.
+    await standalone(page, 'vm-valence-timeline', 'test-timeline');
+    const timeline = page.locator('#test-timeline');
+    await timeline.evaluate(async (el, readings) => {
+      const t = el as HTMLElementTagNameMap['vm-valence-timeline'];
+      t.readings = readings;
+      await t.updateComplete;
+    }, sampleReadings().map((r) => ({ ...r, arousal: r.valence === null ? null : 0.9 * Math.cos(r.t / 9) })));
+    const d = (await timeline.locator('path.arousal-line').getAttribute('d')) ?? '';
+    expect(d.match(/M/g)).toHaveLength(3); // the valence line's gaps
+    await expect(timeline.locator('circle.arousal-dot')).toHaveCount(1);
+    await expect(timeline.locator('.legend')).toHaveText(/valence\s*arousal/);
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      await setArousal(page, 0.6251, 'reading');
+      await page.waitForTimeout(300); // the marker's transition
+      await page.locator('#test-box').screenshot({ path: testInfo.outputPath(`arousal-components-${colorScheme}.png`) });
+    }
+  });
 });
 
 // One page load for the four screenshots (each load waits for the model; wasm is forced, so

@@ -77,8 +77,11 @@ async function editStoredChoice(page: Page, change: { backend: string; reason: s
   );
 }
 
-test('the first visit times the backends in the background; the second uses that choice at once', async ({ page }, testInfo) => {
-  test.setTimeout(180_000);
+// One test, not two: the stored choice the second visit keeps is the one edited below, so a
+// second first visit (the page load and a whole background timing, WebGL in software) is
+// not paid for again.
+test('the first visit times the backends in the background; the second uses that choice at once; a stored choice is what the worker starts on', async ({ page }, testInfo) => {
+  test.setTimeout(300_000);
   const firstMs = Date.now();
   await page.goto('/');
   await expect(status(page)).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
@@ -98,12 +101,8 @@ test('the first visit times the backends in the background; the second uses that
     `second visit: model ready ${second.readyMs} ms, first reading ${second.readingMs} ms after loading`;
   testInfo.annotations.push({ type: 'fast-start', description: summary });
   console.log(summary);
-});
 
-test('a stored choice is what the worker starts on', async ({ page }) => {
-  test.setTimeout(180_000);
-  await page.goto('/');
-  await expect(status(page)).toHaveAttribute('data-backend-note', 'timed', { timeout: 120_000 });
+  // A stored choice is what the worker starts on: changed to WebGL, the next visit runs WebGL.
   await editStoredChoice(page, { backend: 'webgl', reason: 'webgl chosen by this test' });
   await page.reload();
   await expect(status(page)).toHaveAttribute('data-model-state', 'ready', { timeout: 90_000 });

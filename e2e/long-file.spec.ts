@@ -35,13 +35,16 @@ function writeLongWav(path: string, seconds: number): void {
   const fd = openSync(path, 'w');
   writeSync(fd, head);
   const second = Buffer.alloc(RATE * 2);
-  for (let s = 0; s < seconds; s++) {
+  for (let s = 0; s < Math.min(4, seconds); s++) {
     for (let i = 0; i < RATE; i++) {
       const t = s + i / RATE;
-      second.writeInt16LE(s < 4 ? Math.round(9000 * Math.sin(2 * Math.PI * 200 * t) * Math.max(0, Math.sin(2 * Math.PI * 3 * t))) : 0, 2 * i);
+      second.writeInt16LE(Math.round(9000 * Math.sin(2 * Math.PI * 200 * t) * Math.max(0, Math.sin(2 * Math.PI * 3 * t))), 2 * i);
     }
     writeSync(fd, second);
   }
+  // The silence: one buffer of zeros, written a minute at a time.
+  const minute = Buffer.alloc(60 * RATE * 2);
+  for (let left = Math.max(0, seconds - 4); left > 0; left -= 60) writeSync(fd, minute, 0, Math.min(60, left) * RATE * 2);
   closeSync(fd);
 }
 

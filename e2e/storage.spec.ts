@@ -28,50 +28,53 @@ const nextFileReadings = (page: Page) =>
       ),
   );
 
-test('the second load takes the model from IndexedDB: no request for weights.bin', async ({ page }) => {
-  const firstLoad: string[] = [];
-  page.on('request', (r) => firstLoad.push(r.url()));
-  await openReady(page);
-  // First run: the page itself fetched the bundled model into the store.
-  expect(firstLoad.some((u) => u.endsWith('/weights.bin'))).toBe(true);
-  await expect(activeModel(page)).toHaveText(inUse(BUNDLED));
+// One page for both: the import starts from the second load's state (the bundled model
+// stored, nothing imported), which a fresh page would reach only by loading it again.
+test('the second load takes the model from IndexedDB (no request for weights.bin); a model folder is imported and used, a corrupt copy refused', async ({ page }) => {
+  await test.step('the second load takes the model from IndexedDB: no request for weights.bin', async () => {
+    const firstLoad: string[] = [];
+    page.on('request', (r) => firstLoad.push(r.url()));
+    await openReady(page);
+    // First run: the page itself fetched the bundled model into the store.
+    expect(firstLoad.some((u) => u.endsWith('/weights.bin'))).toBe(true);
+    await expect(activeModel(page)).toHaveText(inUse(BUNDLED));
 
-  const secondLoad: string[] = [];
-  page.on('request', (r) => secondLoad.push(r.url()));
-  await page.reload();
-  await waitReady(page);
-  await expect(page.locator('vm-engine-status')).toContainText(namesModel(BUNDLED));
-  expect(secondLoad.filter((u) => u.includes('/models/')).every((u) => !u.endsWith('.bin'))).toBe(true);
-  expect(secondLoad.some((u) => u.endsWith('index.json'))).toBe(true); // the cheap "has it changed" check
-});
+    const secondLoad: string[] = [];
+    page.on('request', (r) => secondLoad.push(r.url()));
+    await page.reload();
+    await waitReady(page);
+    await expect(page.locator('vm-engine-status')).toContainText(namesModel(BUNDLED));
+    expect(secondLoad.filter((u) => u.includes('/models/')).every((u) => !u.endsWith('.bin'))).toBe(true);
+    expect(secondLoad.some((u) => u.endsWith('index.json'))).toBe(true); // the cheap "has it changed" check
+  });
 
-test('a model folder is imported and used; a corrupt copy is refused and the model stays', async ({ page }) => {
-  await openReady(page);
-  await importModel(page, IMPORT_DIR);
-  await expect(activeModel(page)).toHaveText(inUse(IMPORTED), { timeout: 30_000 });
-  const status = page.locator('vm-engine-status');
-  await waitReady(page);
-  await expect(status).toContainText(namesModel(IMPORTED));
-  await expect(page.locator('vm-model-manager li')).toHaveCount(2);
+  await test.step('a model folder is imported and used; a corrupt copy is refused and the model stays', async () => {
+    await importModel(page, IMPORT_DIR);
+    await expect(activeModel(page)).toHaveText(inUse(IMPORTED), { timeout: 30_000 });
+    const status = page.locator('vm-engine-status');
+    await waitReady(page);
+    await expect(status).toContainText(namesModel(IMPORTED));
+    await expect(page.locator('vm-model-manager li')).toHaveCount(2);
 
-  // A copy with flipped bytes in its weights.
-  const dir = mkdtempSync(join(tmpdir(), 'vm-corrupt-'));
-  for (const f of ['model.json', 'card.json']) copyFileSync(join(IMPORT_DIR, f), join(dir, f));
-  const weights = readFileSync(join(IMPORT_DIR, 'weights.bin'));
-  for (let i = 1000; i < 1016; i++) weights[i] ^= 0xff;
-  writeFileSync(join(dir, 'weights.bin'), weights);
-  await importModel(page, dir);
-  const error = page.locator('vm-model-manager .error');
-  await expect(error).toContainText('Model not imported');
-  await expect(error).toContainText('checksum');
-  await expect(activeModel(page)).toHaveText(inUse(IMPORTED));
-  await expect(status).toHaveAttribute('data-model-state', 'ready');
-  await expect(status).toContainText(namesModel(IMPORTED));
+    // A copy with flipped bytes in its weights.
+    const dir = mkdtempSync(join(tmpdir(), 'vm-corrupt-'));
+    for (const f of ['model.json', 'card.json']) copyFileSync(join(IMPORT_DIR, f), join(dir, f));
+    const weights = readFileSync(join(IMPORT_DIR, 'weights.bin'));
+    for (let i = 1000; i < 1016; i++) weights[i] ^= 0xff;
+    writeFileSync(join(dir, 'weights.bin'), weights);
+    await importModel(page, dir);
+    const error = page.locator('vm-model-manager .error');
+    await expect(error).toContainText('Model not imported');
+    await expect(error).toContainText('checksum');
+    await expect(activeModel(page)).toHaveText(inUse(IMPORTED));
+    await expect(status).toHaveAttribute('data-model-state', 'ready');
+    await expect(status).toContainText(namesModel(IMPORTED));
 
-  // The choice survives a reload.
-  await page.reload();
-  await waitReady(page);
-  await expect(status).toContainText(namesModel(IMPORTED));
+    // The choice survives a reload.
+    await page.reload();
+    await waitReady(page);
+    await expect(status).toContainText(namesModel(IMPORTED));
+  });
 });
 
 test('a listening session is saved as it runs, is in the history after a reload, and exports as CSV', async ({ page }, testInfo) => {
@@ -126,65 +129,67 @@ test('a listening session is saved as it runs, is in the history after a reload,
   );
 });
 
-test('a file analysed in the page gives the readings of analyze --timeline and the figure of analyze, with its rule', async ({ page }) => {
+// One page for both: each file analysis is a new pick in the same file input.
+test('a file analysed in the page gives the readings and the figure of analyze; a WAV cut short is analysed with a warning', async ({ page }) => {
   await openReady(page);
-  const result = nextFileReadings(page);
-  await page.locator('vm-file-analysis #audio').setInputFiles(SPEECH_WAV);
-  const got = await result;
-  expect(got.decoder).toBe('wav'); // the project's WAV decoder: the file's own 44.1 kHz, no browser resampling
-  expect(got.sampleRate).toBe(44_100);
-  await expect(page.locator('vm-file-analysis .summary')).toContainText('speech-44k.wav');
-  await expect(page.locator('vm-file-analysis vm-valence-timeline')).toBeVisible();
+  await test.step('a file analysed in the page gives the readings of analyze --timeline and the figure of analyze, with its rule', async () => {
+    const result = nextFileReadings(page);
+    await page.locator('vm-file-analysis #audio').setInputFiles(SPEECH_WAV);
+    const got = await result;
+    expect(got.decoder).toBe('wav'); // the project's WAV decoder: the file's own 44.1 kHz, no browser resampling
+    expect(got.sampleRate).toBe(44_100);
+    await expect(page.locator('vm-file-analysis .summary')).toContainText('speech-44k.wav');
+    await expect(page.locator('vm-file-analysis vm-valence-timeline')).toBeVisible();
 
-  const rows = analyzeTimeline(SPEECH_WAV, ['--gate']);
-  expect(got.readings.map((r) => r.time.toFixed(3))).toEqual(rows.map((r) => r.time.toFixed(3)));
-  let max = 0;
-  let compared = 0;
-  got.readings.forEach((r, i) => {
-    expect(r.speech, `gate at ${r.time}`).toBe(rows[i].speech === 'yes');
-    if (r.valence === null) return;
-    max = Math.max(max, Math.abs(r.valence - rows[i].valence));
-    compared++;
+    const rows = analyzeTimeline(SPEECH_WAV, ['--gate']);
+    expect(got.readings.map((r) => r.time.toFixed(3))).toEqual(rows.map((r) => r.time.toFixed(3)));
+    let max = 0;
+    let compared = 0;
+    got.readings.forEach((r, i) => {
+      expect(r.speech, `gate at ${r.time}`).toBe(rows[i].speech === 'yes');
+      if (r.valence === null) return;
+      max = Math.max(max, Math.abs(r.valence - rows[i].valence));
+      compared++;
+    });
+    expect(compared).toBeGreaterThan(5);
+    expect(max).toBeLessThan(1e-3);
+    console.log(`file analysis: ${got.readings.length} readings, ${compared} with speech, max |diff| vs analyze ${max.toExponential(2)}`);
+
+    // One figure per file, by the rule analyze names (issue 11 item 6): a 12.2 s file gets the
+    // mean of its speech readings, a 4.6 s clip the report's one window; the page says which.
+    const [long, short] = analyzeFigures([SPEECH_WAV, SHORT_WAV]);
+    expect(got.headline.rule).toBe(long.rule);
+    expect(long.rule).toBe('speech-mean');
+    expect(got.headline.speechReadings).toBe(long.speech_readings);
+    expect(Math.abs(got.headline.valence! - long.valence!)).toBeLessThan(1e-3);
+    await expect(page.locator('vm-file-analysis .summary')).toContainText(`(mean of ${long.speech_readings} speech readings, 7.7 s windows every 0.5 s)`);
+    const second = nextFileReadings(page);
+    await page.locator('vm-file-analysis #audio').setInputFiles(SHORT_WAV);
+    const clip = await second;
+    expect(short.rule).toBe('report-window');
+    expect(clip.headline.rule).toBe('report-window');
+    expect(Math.abs(clip.headline.valence! - short.valence!)).toBeLessThan(1e-3);
+    await expect(page.locator('vm-file-analysis .summary')).toContainText(`valence ${formatValence(short.valence!)}`);
+    await expect(page.locator('vm-file-analysis .summary')).toContainText('(whole clip in one 7.7 s window, the rule for clips up to 7.7 s)');
   });
-  expect(compared).toBeGreaterThan(5);
-  expect(max).toBeLessThan(1e-3);
-  console.log(`file analysis: ${got.readings.length} readings, ${compared} with speech, max |diff| vs analyze ${max.toExponential(2)}`);
 
-  // One figure per file, by the rule analyze names (issue 11 item 6): a 12.2 s file gets the
-  // mean of its speech readings, a 4.6 s clip the report's one window; the page says which.
-  const [long, short] = analyzeFigures([SPEECH_WAV, SHORT_WAV]);
-  expect(got.headline.rule).toBe(long.rule);
-  expect(long.rule).toBe('speech-mean');
-  expect(got.headline.speechReadings).toBe(long.speech_readings);
-  expect(Math.abs(got.headline.valence! - long.valence!)).toBeLessThan(1e-3);
-  await expect(page.locator('vm-file-analysis .summary')).toContainText(`(mean of ${long.speech_readings} speech readings, 7.7 s windows every 0.5 s)`);
-  const second = nextFileReadings(page);
-  await page.locator('vm-file-analysis #audio').setInputFiles(SHORT_WAV);
-  const clip = await second;
-  expect(short.rule).toBe('report-window');
-  expect(clip.headline.rule).toBe('report-window');
-  expect(Math.abs(clip.headline.valence! - short.valence!)).toBeLessThan(1e-3);
-  await expect(page.locator('vm-file-analysis .summary')).toContainText(`valence ${formatValence(short.valence!)}`);
-  await expect(page.locator('vm-file-analysis .summary')).toContainText('(whole clip in one 7.7 s window, the rule for clips up to 7.7 s)');
-});
-
-test('a WAV cut short is analysed in the page, with a warning that names the file and the missing bytes', async ({ page }) => {
-  await openReady(page);
-  const whole = readFileSync(SPEECH_WAV);
-  const at = whole.indexOf('data') + 8; // the data chunk's first byte
-  const declared = whole.readUInt32LE(at - 4);
-  const [rate, block] = [whole.readUInt32LE(24), whole.readUInt16LE(32)];
-  expect(whole.length).toBe(at + declared);
-  const cut = join(mkdtempSync(join(tmpdir(), 'vm-cut-')), 'speech-cut.wav');
-  writeFileSync(cut, whole.subarray(0, whole.length - 1000));
-  const seconds = Math.floor((declared - 1000) / block) / rate;
-  await page.locator('vm-file-analysis #audio').setInputFiles(cut);
-  await expect(page.locator('vm-file-analysis .warning')).toHaveText(
-    `speech-cut.wav: the WAV file is cut short: its data chunk declares ${declared} bytes but holds ${declared - 1000} ` +
-      `(1000 bytes missing); only the ${seconds.toFixed(3)} s present are analysed`,
-  );
-  await expect(page.locator('vm-file-analysis .summary')).toContainText('speech-cut.wav');
-  await expect(page.locator('vm-file-analysis vm-valence-timeline')).toBeVisible();
+  await test.step('a WAV cut short is analysed in the page, with a warning that names the file and the missing bytes', async () => {
+    const whole = readFileSync(SPEECH_WAV);
+    const at = whole.indexOf('data') + 8; // the data chunk's first byte
+    const declared = whole.readUInt32LE(at - 4);
+    const [rate, block] = [whole.readUInt32LE(24), whole.readUInt16LE(32)];
+    expect(whole.length).toBe(at + declared);
+    const cut = join(mkdtempSync(join(tmpdir(), 'vm-cut-')), 'speech-cut.wav');
+    writeFileSync(cut, whole.subarray(0, whole.length - 1000));
+    const seconds = Math.floor((declared - 1000) / block) / rate;
+    await page.locator('vm-file-analysis #audio').setInputFiles(cut);
+    await expect(page.locator('vm-file-analysis .warning')).toHaveText(
+      `speech-cut.wav: the WAV file is cut short: its data chunk declares ${declared} bytes but holds ${declared - 1000} ` +
+        `(1000 bytes missing); only the ${seconds.toFixed(3)} s present are analysed`,
+    );
+    await expect(page.locator('vm-file-analysis .summary')).toContainText('speech-cut.wav');
+    await expect(page.locator('vm-file-analysis vm-valence-timeline')).toBeVisible();
+  });
 });
 
 test('after one online visit, listening works offline', async ({ page, context }, testInfo) => {

@@ -12,10 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSafetensors } from '../src/model/safetensors.ts';
 import { listRavdess, listTurev, type Clip } from './lib/corpus.ts';
 import { REPO_ROOT } from './lib/repo-root.ts';
-import { RAVDESS_DATA, runScript } from './lib/test-support.ts';
+import { hasPythonModules, RAVDESS_DATA, runScript } from './lib/test-support.ts';
 
 const PYTHON = '/usr/bin/python3';
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, torchaudio, torch.distributed'], { encoding: 'utf8' }).status === 0;
+const hasTorch = hasPythonModules('torch', 'torchaudio'); // torch.distributed is part of torch
 const TORCH = join(REPO_ROOT, 'scripts/torch');
 const TUREV_DATA = join(REPO_ROOT, '../shared/data/turev-16k');
 const TOL = 1e-4; // SPEC section 5's CNN tolerance

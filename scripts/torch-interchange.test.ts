@@ -16,10 +16,10 @@ import { exportTorchWeights } from '../src/model/torch-weights.ts';
 import { serializeSafetensors } from '../src/model/safetensors.ts';
 import { loadModelDir } from './lib/model-files.ts';
 import { REPO_ROOT } from './lib/repo-root.ts';
-import { runScript } from './lib/test-support.ts';
+import { hasPythonModules, runScript } from './lib/test-support.ts';
 
 const PYTHON = '/usr/bin/python3';
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+const hasTorch = hasPythonModules('torch');
 const SCRIPT = join(REPO_ROOT, 'scripts/torch/forward_reference.py');
 const TOL = 1e-4; // SPEC section 5's CNN tolerance
 const N = 2;

@@ -13,9 +13,10 @@ import { toMono } from '../src/dsp/mono.ts';
 import { DEFAULT_NORMALISATION, gatedLevelDb, type LoudnessNormalisation } from '../src/dsp/loudness.ts';
 import { readAudioFile } from './lib/audio-file.ts';
 import { REPO_ROOT } from './lib/repo-root.ts';
+import { hasPythonModules } from './lib/test-support.ts';
 
 const PYTHON = '/usr/bin/python3';
-const hasTorch = spawnSync(PYTHON, ['-c', 'import torch, torchaudio'], { encoding: 'utf8' }).status === 0;
+const hasTorch = hasPythonModules('torch', 'torchaudio');
 const DATA = join(REPO_ROOT, '../shared/data');
 const CLIPS = [
   'ravdess-16k/Actor_03/03-01-05-02-01-01-03.wav', // angry, strong

@@ -24,6 +24,16 @@ export function runScriptWithoutTf(script: string, args: readonly string[], time
   return spawnNode(['--import', 'tsx', '--import', NO_TF_HOOK, join(REPO_ROOT, script), ...args], timeoutMs);
 }
 
+/**
+ * Whether Debian's python3 has these modules installed (python3-torch, python3-torchaudio):
+ * found by importlib.util.find_spec, without importing them (an `import torch` only to
+ * decide whether to skip cost about 2 s of CPU in each test file that asked).
+ */
+export function hasPythonModules(...modules: string[]): boolean {
+  const code = `import importlib.util as u, sys; sys.exit(0 if all(u.find_spec(m) for m in ${JSON.stringify(modules)}) else 1)`;
+  return spawnSync('/usr/bin/python3', ['-c', code], { encoding: 'utf8' }).status === 0;
+}
+
 /** Node with these arguments, from the repository root, to completion. */
 export function spawnNode(args: readonly string[], timeoutMs: number): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, args, { cwd: REPO_ROOT, encoding: 'utf8', timeout: timeoutMs });
