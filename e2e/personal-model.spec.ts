@@ -62,7 +62,7 @@ test('makes a personal model from labelled clips, the same as npm run calibrate,
   await page.goto(`/?backend=wasm&personal-recipe=${encodeURIComponent('steps=400')}`);
   await view(page).locator('summary').click();
   await personal(page).getByRole('button', { name: 'Make my personal model' }).click();
-  await expect(personal(page).locator('[data-phase="running"]')).toContainText(/step \d+ of 400/, { timeout: 60_000 });
+  await expect(personal(page).locator('[data-phase="running"]')).toContainText(/Fine-tuning: \d of 5 models done/, { timeout: 60_000 });
   await personal(page).getByRole('button', { name: 'Cancel' }).click();
   await expect(personal(page).getByRole('status')).toHaveText('Calibration cancelled: nothing was changed.', { timeout: 30_000 });
   await expect(models(page).locator('li')).toHaveCount(1);

@@ -94,8 +94,8 @@ export class PersonalCalibration extends LitElement {
   private progressText(): string {
     const p = this.job.progress;
     if (!p) return 'Starting…';
-    const what = p.run < p.runs ? `scoring, fold ${p.run} of ${p.runs - 1}` : 'your personal model';
-    return `Fine-tuning: ${what}, step ${p.step} of ${p.steps}`;
+    const at = p.workers > 1 ? ` (${p.workers} at a time)` : '';
+    return `Fine-tuning: ${p.runsDone} of ${p.runs} models done${at}, ${Math.floor((100 * p.done) / p.total)}%`;
   }
 
   private result() {

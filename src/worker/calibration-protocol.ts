@@ -1,8 +1,11 @@
-// Messages between the page and the calibration worker (calibration.worker.ts), which
-// fine-tunes a personal model from the user's clips (issue 16 section 2). Types only, so
-// the page's bundle does not pull in TF.js.
+// Messages between the page and the calibration workers (calibration.worker.ts), which
+// fine-tune a personal model from the user's clips (issue 16 section 2): each worker runs
+// its share of the calibration's runs and sends back what they read; the page puts the
+// report together and sends it to the worker that trained the personal model, which
+// answers with the model folder. Types only, so the page's bundle does not pull in TF.js.
 import type { PersonalOrigin } from '../calibration/personal-card.ts';
-import type { CalibrationProgress, CalibrationReport } from '../training/personalize/calibrate.ts';
+import type { CalibrationProgress } from '../training/personalize/calibrate.ts';
+import type { CalibrationReadings, CalibrationReport } from '../training/personalize/calibration-report.ts';
 import type { PersonalizeRecipe } from '../training/personalize/recipe.ts';
 import type { ModelFilesPayload } from './protocol.ts';
 
@@ -14,7 +17,6 @@ export interface CalibrationClip {
   arousal: number | null;
 }
 
-
 export interface CalibrateCommand {
   type: 'calibrate';
   id: number;
@@ -23,8 +25,19 @@ export interface CalibrateCommand {
   clips: CalibrationClip[];
   recipe: PersonalizeRecipe;
   folds: number;
+  /** This worker's share of the runs (1..folds: fold models, folds + 1: the personal model). */
+  runs: number[];
+  /** Whether this worker also reads every clip with the base model. */
+  before: boolean;
   /** What the personal model's card says of where it came from (the worker adds the score). */
   origin: PersonalOrigin;
+}
+
+/** To the worker that trained the personal model: the whole report, for its card. */
+export interface FinishCalibrationCommand {
+  type: 'finish';
+  id: number;
+  report: CalibrationReport;
 }
 
 export interface CancelCalibrationCommand {
@@ -32,7 +45,7 @@ export interface CancelCalibrationCommand {
   id: number;
 }
 
-export type CalibrationCommand = CalibrateCommand | CancelCalibrationCommand;
+export type CalibrationCommand = CalibrateCommand | FinishCalibrationCommand | CancelCalibrationCommand;
 
 export interface CalibrationProgressMessage {
   type: 'progress';
@@ -40,7 +53,16 @@ export interface CalibrationProgressMessage {
   progress: CalibrationProgress;
 }
 
-/** The personal model as a model folder's parts, and its honest score. */
+/** A worker's share is done: what its runs read (its progress has reached its total). */
+export interface CalibrationReadingsMessage {
+  type: 'readings';
+  id: number;
+  readings: CalibrationReadings;
+  /** The TF.js backend it ran on, with its threads ("wasm, 2 threads"). */
+  backend: string;
+}
+
+/** The personal model as a model folder's parts (after 'finish'). */
 export interface CalibrationDoneMessage {
   type: 'done';
   id: number;
@@ -49,11 +71,6 @@ export interface CalibrationDoneMessage {
   weights: ArrayBuffer;
   /** model.safetensors: PyTorch names and layouts (transferred). */
   safetensors: ArrayBuffer;
-  report: CalibrationReport;
-  /** Seconds the whole calibration took in the worker. */
-  seconds: number;
-  /** The TF.js backend it ran on, with its threads ("wasm, 2 threads"). */
-  backend: string;
 }
 
 export interface CalibrationFailedMessage {
@@ -64,4 +81,4 @@ export interface CalibrationFailedMessage {
   message: string;
 }
 
-export type CalibrationMessage = CalibrationProgressMessage | CalibrationDoneMessage | CalibrationFailedMessage;
+export type CalibrationMessage = CalibrationProgressMessage | CalibrationReadingsMessage | CalibrationDoneMessage | CalibrationFailedMessage;

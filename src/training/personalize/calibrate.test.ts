@@ -10,7 +10,8 @@ import { initParams } from '../../model/train/params.ts';
 import { setBackend } from '../../model/train/test-support.ts';
 import { allMetrics } from '../metrics.ts';
 import { createRng } from '../random.ts';
-import { assignFolds, calibrate, calibrationProblem } from './calibrate.ts';
+import { assignFolds, calibrate, calibrateRuns, calibrationProblem, type RunsResult } from './calibrate.ts';
+import { calibrationReport, dealRuns } from './calibration-report.ts';
 import { fineTune, predictClips, windowPoolFor, type FineTuneInput, type PersonalClip } from './fine-tune.ts';
 import { DEFAULT_PERSONALIZE, type PersonalizeRecipe } from './recipe.ts';
 
@@ -124,5 +125,30 @@ describe('calibrate', () => {
     await expect(run).rejects.toThrow(/abort|cancel/i);
     expect(tf.memory().numTensors).toBe(tensors);
     await expect(calibrate({ ...input, clips: clips.slice(0, 5) }, quick, 4)).rejects.toThrow(/at least 8 clips; there are 5/);
+  });
+
+  it('gives the same report and personal model when its runs are shared out (as the app\'s workers do)', async () => {
+    const pooled = { ...quick, pool: 2 };
+    const whole = await calibrate(input, pooled, 4);
+    const shares = dealRuns(4, 2);
+    const parts: RunsResult[] = [];
+    for (const [w, share] of shares.entries()) parts.push(await calibrateRuns(input, pooled, 4, share, { before: w === 0 }));
+    expect(calibrationReport(clips, 2, 4, parts.map((p) => p.readings))).toEqual(whole.report);
+    const personal = parts.find((p) => p.personal)!.personal!;
+    whole.weights.forEach((w, t) => expect(same(w, personal.weights[t])).toBe(true));
+    // A missing fold or a fold read twice is refused, not scored.
+    expect(() => calibrationReport(clips, 2, 4, [parts[0].readings])).toThrow(/folds read/);
+    expect(() => calibrationReport(clips, 2, 4, [parts[0].readings, parts[1].readings, parts[1].readings])).toThrow(/read twice/);
+    expect(() => calibrationReport(clips, 2, 4, [parts[1].readings])).toThrow(/no share read the clips with the base model/);
+    await expect(calibrateRuns(input, pooled, 4, [6], { before: false })).rejects.toThrow(/run 6 is not one of 1..5/);
+  });
+});
+
+describe('dealRuns', () => {
+  it('deals the k + 1 runs in turn, the personal model first, one worker per run at most', () => {
+    expect(dealRuns(4, 2)).toEqual([[5, 2, 4], [1, 3]]);
+    expect(dealRuns(4, 1)).toEqual([[5, 1, 2, 3, 4]]);
+    expect(dealRuns(4, 9)).toEqual([[5], [1], [2], [3], [4]]);
+    expect(dealRuns(3, 0)).toEqual([[4, 1, 2, 3]]);
   });
 });

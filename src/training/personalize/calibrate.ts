@@ -2,30 +2,18 @@
 // k-fold over the clips, each clip read by a model fine-tuned on the other folds only
 // ("after"), against the base model's reading of the same clip ("before"); then the
 // personal model itself, fine-tuned on every clip. One fine-tune (fine-tune.ts, the recipe
-// evaluate --personalize measures), k + 1 times, over one window pool built once. Runs in the app's calibration worker and
-// in Node (the worker's result is tested against it).
+// evaluate --personalize measures), k + 1 times, over one window pool built once. The runs
+// are independent, so calibrateRuns does any share of them: the app deals them to parallel
+// workers (calibration-report.ts assembles the report), Node runs them all in turn
+// (calibrate); each run's result is the same either way.
 import { outputCount } from '../../model/config.ts';
-import { knownMetrics, type ValenceMetrics } from '../metrics.ts';
-import { fineTune, predictClips, windowPoolFor, type FineTuneHooks, type FineTuneInput } from './fine-tune.ts';
+import { calibrationReport, type CalibrationReadings, type CalibrationReport, type FoldReadings } from './calibration-report.ts';
+import { fineTune, predictClips, windowPoolFor, type FineTuneHooks, type FineTuneInput, type FineTuneResult } from './fine-tune.ts';
 import { assignFolds, calibrationProblem, DEFAULT_FOLDS } from './folds.ts';
 import { DEFAULT_PERSONALIZE, PersonalizeError, type PersonalizeRecipe } from './recipe.ts';
 
 export { assignFolds, calibrationProblem, DEFAULT_FOLDS } from './folds.ts';
-
-/** Scores of one set of readings against the clips' labels (null: no known label, or a one-output model's arousal). */
-export interface ScoreSet {
-  valence: ValenceMetrics | null;
-  arousal: ValenceMetrics | null;
-}
-
-export interface CalibrationReport {
-  clips: number;
-  folds: number;
-  /** The base model's readings of every clip. */
-  before: ScoreSet;
-  /** Each clip read by the fold model that did not train on it. */
-  after: ScoreSet;
-}
+export type { CalibrationReport, ScoreSet } from './calibration-report.ts';
 
 export interface CalibrationProgress {
   /** 1-based fine-tune in progress: folds 1..k, then k + 1 for the personal model. */
@@ -33,7 +21,7 @@ export interface CalibrationProgress {
   runs: number;
   step: number;
   steps: number;
-  /** Steps done over every run, of stepsTotal. */
+  /** Steps done over the runs of this call (every run, for calibrate), of `total`. */
   done: number;
   total: number;
 }
@@ -51,50 +39,76 @@ export interface CalibrationResult {
   report: CalibrationReport;
 }
 
-function scores(predicted: Float32Array, input: FineTuneInput): ScoreSet {
-  const k = outputCount(input.config);
-  const column = (d: number) => Array.from({ length: input.clips.length }, (_, i) => predicted[i * k + d]);
-  return {
-    valence: knownMetrics(column(0), input.clips.map((c) => c.valence)),
-    arousal: k === 2 ? knownMetrics(column(1), input.clips.map((c) => c.arousal)) : null,
-  };
+export interface RunsOptions {
+  /** Also read every clip with the base model (one share of a calibration must). */
+  before: boolean;
 }
 
-/** Fine-tunes `input.weights` on the clips with `recipe`, k-fold scored; see the module comment. */
+export interface RunsResult {
+  readings: CalibrationReadings;
+  /** The personal model's fine-tune, when run folds + 1 was among the runs. */
+  personal: FineTuneResult | null;
+}
+
+/** Refuses clips that cannot be scored; the folds of the clips otherwise. */
+export function calibrationFolds(input: FineTuneInput, recipe: PersonalizeRecipe, folds: number): number[] {
+  const valence = input.clips.map((c) => c.valence);
+  const problem = calibrationProblem(valence, folds);
+  if (problem) throw new PersonalizeError(problem);
+  return assignFolds(valence, folds, recipe.seed);
+}
+
+/** Runs `runs` (1..folds: fold models; folds + 1: the personal model) of the calibration of `input`, in that order. */
+export async function calibrateRuns(
+  input: FineTuneInput,
+  recipe: PersonalizeRecipe,
+  folds: number,
+  runs: readonly number[],
+  options: RunsOptions,
+  hooks: CalibrationHooks = {},
+): Promise<RunsResult> {
+  const fold = calibrationFolds(input, recipe, folds);
+  const bad = runs.find((r) => !Number.isInteger(r) || r < 1 || r > folds + 1);
+  if (bad !== undefined) throw new PersonalizeError(`run ${bad} is not one of 1..${folds + 1}`);
+  const total = runs.length * recipe.steps;
+  const hooksFor = (run: number, index: number): FineTuneHooks => ({
+    signal: hooks.signal,
+    onProgress: (p) => hooks.onProgress?.({ run, runs: folds + 1, step: p.step, steps: p.steps, done: index * recipe.steps + p.step, total }),
+  });
+
+  const before = options.before ? predictClips(input, input.weights) : null;
+  // One window pool for every run: each fold takes its clips' rows.
+  const pool = recipe.pool > 0 ? windowPoolFor(input, recipe) : undefined;
+  const poolOf = (keep: (i: number) => boolean) => (pool ? { ...pool, rows: pool.rows.filter((_, i) => keep(i)) } : undefined);
+  const after: FoldReadings[] = [];
+  let personal: FineTuneResult | null = null;
+  for (const [index, run] of runs.entries()) {
+    if (run === folds + 1) {
+      personal = await fineTune({ ...input, pool }, recipe, hooksFor(run, index));
+      continue;
+    }
+    const f = run - 1;
+    const train = input.clips.filter((_, i) => fold[i] !== f);
+    const held = input.clips.map((_, i) => i).filter((i) => fold[i] === f);
+    const tuned = await fineTune({ ...input, clips: train, pool: poolOf((i) => fold[i] !== f) }, recipe, hooksFor(run, index));
+    after.push({ fold: f, clips: held, values: predictClips({ ...input, clips: held.map((i) => input.clips[i]) }, tuned.weights) });
+  }
+  return { readings: { before, after }, personal };
+}
+
+/** Every run in turn and the report; see the module comment. */
 export async function calibrate(
   input: FineTuneInput,
   recipe: PersonalizeRecipe = DEFAULT_PERSONALIZE,
   folds = DEFAULT_FOLDS,
   hooks: CalibrationHooks = {},
 ): Promise<CalibrationResult> {
-  const valence = input.clips.map((c) => c.valence);
-  const problem = calibrationProblem(valence, folds);
-  if (problem) throw new PersonalizeError(problem);
-  const fold = assignFolds(valence, folds, recipe.seed);
-  const k = outputCount(input.config);
-  const runs = folds + 1;
-  const total = runs * recipe.steps;
-  const hooksFor = (run: number): FineTuneHooks => ({
-    signal: hooks.signal,
-    onProgress: (p) => hooks.onProgress?.({ run, runs, step: p.step, steps: p.steps, done: (run - 1) * recipe.steps + p.step, total }),
-  });
-
-  const before = predictClips(input, input.weights);
-  // One window pool for every run: each fold takes its clips' rows.
-  const pool = recipe.pool > 0 ? windowPoolFor(input, recipe) : undefined;
-  const poolOf = (keep: (i: number) => boolean) => (pool ? { ...pool, rows: pool.rows.filter((_, i) => keep(i)) } : undefined);
-  const after = new Float32Array(before.length);
-  for (let f = 0; f < folds; f++) {
-    const train = input.clips.filter((_, i) => fold[i] !== f);
-    const held = input.clips.map((_, i) => i).filter((i) => fold[i] === f);
-    const tuned = await fineTune({ ...input, clips: train, pool: poolOf((i) => fold[i] !== f) }, recipe, hooksFor(f + 1));
-    const read = predictClips({ ...input, clips: held.map((i) => input.clips[i]) }, tuned.weights);
-    held.forEach((i, j) => after.set(read.subarray(j * k, (j + 1) * k), i * k));
-  }
-  const personal = await fineTune({ ...input, pool }, recipe, hooksFor(runs));
+  const runs = Array.from({ length: folds + 1 }, (_, i) => i + 1);
+  const { readings, personal } = await calibrateRuns(input, recipe, folds, runs, { before: true }, hooks);
+  if (!personal) throw new Error('calibration: the personal model was not trained');
   return {
     weights: personal.weights,
     offset: personal.offset,
-    report: { clips: input.clips.length, folds, before: scores(before, input), after: scores(after, input) },
+    report: calibrationReport(input.clips, outputCount(input.config), folds, [readings]),
   };
 }

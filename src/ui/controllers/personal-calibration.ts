@@ -10,10 +10,10 @@ import { personalSummary } from '../../calibration/personal-card.ts';
 import { openValenceDb } from '../../storage/db.ts';
 import { ModelStore, toModelFiles, type ModelRecord, type ModelSummary } from '../../storage/model-store.ts';
 import type { ClipRecord } from '../../storage/clip-store.ts';
-import type { CalibrationProgress, CalibrationReport } from '../../training/personalize/calibrate.ts';
+import type { CalibrationReport } from '../../training/personalize/calibration-report.ts';
 import { calibrationProblem, DEFAULT_FOLDS } from '../../training/personalize/folds.ts';
 import { parseRecipe } from '../../training/personalize/recipe-text.ts';
-import { CalibrationCancelled, CalibrationRun } from '../../worker/calibration-client.ts';
+import { CalibrationCancelled, CalibrationRun, type CalibrationStatus } from '../../worker/calibration-client.ts';
 
 export type CalibrationPhase = 'idle' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -29,7 +29,7 @@ export interface CalibrationOutcome {
 
 export class PersonalCalibrationController implements ReactiveController {
   phase: CalibrationPhase = 'idle';
-  progress: CalibrationProgress | null = null;
+  progress: CalibrationStatus | null = null;
   /** Why the last calibration failed, or that it was cancelled ('' for none). */
   message = '';
   outcome: CalibrationOutcome | null = null;
@@ -70,9 +70,9 @@ export class PersonalCalibrationController implements ReactiveController {
       const base = await baseModel(store);
       this.run = new CalibrationRun(
         {
-          base: { ...toModelFiles(base), weights: base.weights.slice(0) },
-          // Copies: the clips' own buffers stay with the view.
-          clips: clips.map((c) => ({ samples: c.samples.slice(), sampleRate: c.sampleRate, valence: c.valence, arousal: c.arousal })),
+          // The run sends each worker copies: the model's and the clips' buffers stay with the view.
+          base: toModelFiles(base),
+          clips: clips.map((c) => ({ samples: c.samples, sampleRate: c.sampleRate, valence: c.valence, arousal: c.arousal })),
           recipe,
           folds: DEFAULT_FOLDS,
           origin: { baseId: base.id, baseName: base.name, createdAt: new Date().toISOString() },
