@@ -25,6 +25,16 @@ test('calibration: a personal model from the clips, default recipe', async ({ pa
     const tasks: number[] = [];
     (globalThis as unknown as { vmTasks: number[] }).vmTasks = tasks;
     new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push(e.duration))).observe({ type: 'longtask' });
+    // The progress bar's value over time: where the seconds go (start-up, steps, the end).
+    const trace: [number, number, number][] = [];
+    (globalThis as unknown as { vmTrace: typeof trace }).vmTrace = trace;
+    const t0 = performance.now();
+    const timer = setInterval(() => {
+      const bar = document.querySelector('vm-app')?.shadowRoot?.querySelector('vm-calibration')?.shadowRoot
+        ?.querySelector('vm-personal-calibration')?.shadowRoot?.querySelector('progress');
+      if (bar) trace.push([performance.now() - t0, bar.value, bar.max]);
+      else if (trace.length > 0) clearInterval(timer);
+    }, 250);
   });
   const started = Date.now();
   await page.locator('vm-personal-calibration').getByRole('button', { name: 'Make my personal model' }).click();
@@ -32,9 +42,17 @@ test('calibration: a personal model from the clips, default recipe', async ({ pa
   await expect(result).toBeVisible({ timeout: 540_000 });
   const wall = (Date.now() - started) / 1000;
   const tasks = await page.evaluate(() => (globalThis as unknown as { vmTasks: number[] }).vmTasks);
+  const trace = await page.evaluate(() => (globalThis as unknown as { vmTrace: [number, number, number][] }).vmTrace);
+  const first = trace.find(([, v]) => v > 0);
+  const full = trace.find(([, v, max]) => v >= max && max > 1);
   const text = (await result.textContent())?.replace(/\s+/g, ' ').trim();
   console.log(
     `\ncalibration, ${CLIPS} clips, default recipe: ${wall.toFixed(1)} s from the click to the stored model` +
-      `\n${text}\nmain-thread long tasks meanwhile: ${tasks.length} (max ${tasks.length ? Math.max(...tasks).toFixed(0) : 0} ms)`,
+      `\n${text}` +
+      (first && full
+        ? `\nfirst step after ${(first[0] / 1000).toFixed(1)} s; steps ${first[1]}..${full[1]} in ${((full[0] - first[0]) / 1000).toFixed(1)} s` +
+          ` (${((full[0] - first[0]) / (full[1] - first[1])).toFixed(1)} ms a step, the workers together); last step to the result ${(wall - full[0] / 1000).toFixed(1)} s`
+        : '') +
+      `\nmain-thread long tasks meanwhile: ${tasks.length} (max ${tasks.length ? Math.max(...tasks).toFixed(0) : 0} ms)`,
   );
 });
