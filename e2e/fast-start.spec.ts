@@ -3,7 +3,9 @@
 // browser and GPU it was timed on. The second visit uses it at once, times nothing, and
 // its first reading comes a few seconds after loading (printed, not asserted: shared
 // machines are noisy). A stored choice is really what the worker starts on: changed to
-// WebGL in the database, the next visit runs WebGL and says it was kept.
+// WebGL in the database, the next visit runs WebGL and says it was kept. No GPU here:
+// headless Chromium has navigator.gpu but no adapter, so the timing lists WebGPU's trial
+// with that note, and the WebGPU backend's code is never fetched.
 import { expect, test, type Page } from '@playwright/test';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,6 +84,9 @@ async function editStoredChoice(page: Page, change: { backend: string; reason: s
 // not paid for again.
 test('the first visit times the backends in the background; the second uses that choice at once; a stored choice is what the worker starts on', async ({ page }, testInfo) => {
   test.setTimeout(300_000);
+  // Every path the page and its workers fetch (the analysis workers' requests are the page's too).
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
   const firstMs = Date.now();
   await page.goto('/');
   await expect(status(page)).toHaveAttribute('data-model-state', 'ready', { timeout: 60_000 });
@@ -90,6 +95,15 @@ test('the first visit times the backends in the background; the second uses that
   // While nobody listens the timing runs, in its own worker; then it is kept.
   await expect(status(page)).toHaveAttribute('data-backend-note', 'timed', { timeout: 90_000 });
   await expect(status(page)).toContainText(/Timed in the background: \w+ is fastest: .* vs /);
+  await expect(status(page)).toContainText(/Timed in the background: wasm is fastest: .* vs webgl .*, webgpu unavailable/);
+  await openDiagnostics(page);
+  const timings = status(page).locator('details[data-trials="timed"]');
+  await timings.locator('summary').click();
+  const webgpu = timings.locator('tr[data-trial="webgpu"] td');
+  await expect(webgpu).toHaveText(['webgpu', '—', '—', 'WebGPU: no adapter']);
+  await expect(timings.locator('tr[data-trial="webgl"] td').nth(3)).toContainText(/^renderer .*\(software\)$/);
+  expect(requested.some((p) => /\/assets\/tfjs-backend-wasm[-\w]*\.wasm$/.test(p))).toBe(true); // a worker's fetch is seen
+  expect(requested.filter((p) => p.includes('tfjs-webgpu'))).toEqual([]);
 
   const second = await timeToFirstReading(page);
   await expect(status(page)).toHaveAttribute('data-backend-note', 'kept');

@@ -101,6 +101,7 @@ test('the manifest is valid and its icons load, Chromium finds the app installab
     expect(cached).toContain('/index.html');
     expect(cached.some((u) => u.endsWith('.wasm'))).toBe(true);
     expect(cached.some((u) => /analysis\.worker-.*\.js$/.test(u))).toBe(true);
+    expect(cached.some((u) => /tfjs-webgpu-.*\.js$/.test(u))).toBe(true); // WebGPU's backend, fetched only where there is an adapter
     expect(cached.some((u) => /^\/models\/[^/]+\/weights\.bin$/.test(u))).toBe(true);
     expect(cached.some((u) => u.endsWith('.safetensors') || u.endsWith('README.md'))).toBe(false);
 

@@ -1,8 +1,9 @@
 // Builds the service worker after `vite build`: bundles src/sw.ts (workbox modules
 // included) with Vite into one classic script, then has workbox-build's injectManifest
-// write dist/sw.js with the precache list: the app shell, JS/CSS (the audio worklet and the
-// analysis worker among them), the TF.js wasm binaries, the web app manifest and icons,
-// and the default model named by models/index.json (model.json, weight files, card.json).
+// write dist/sw.js with the precache list: the app shell, JS/CSS (the audio worklet, the
+// analysis worker and its WebGPU backend chunk among them), the TF.js wasm binaries, the
+// web app manifest and icons, and the default model named by models/index.json
+// (model.json, weight files, card.json).
 // Usage: tsx scripts/build-sw.ts [--dist DIR]   (default dist)
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,7 +76,9 @@ async function main(): Promise<void> {
     });
     for (const w of warnings) console.warn(`workbox: ${w}`);
     const listed = readFileSync(join(dist, 'sw.js'), 'utf8');
-    for (const must of ['index.html', '.wasm', 'analysis.worker', 'capture-processor', 'weights.bin', 'manifest.webmanifest', 'icons/']) {
+    // tfjs-webgpu: the analysis worker's WebGPU backend, a chunk of its own (src/model/tfjs-webgpu.ts)
+    // fetched only where WebGPU has an adapter, and then offline too.
+    for (const must of ['index.html', '.wasm', 'analysis.worker', 'tfjs-webgpu', 'capture-processor', 'weights.bin', 'manifest.webmanifest', 'icons/']) {
       if (!listed.includes(must)) throw new Error(`the precache list has no ${must}: check the globPatterns in scripts/build-sw.ts`);
     }
     console.log(`${filePaths.map((p) => p.replace(ROOT + '/', '')).join(', ')} written: precaches ${count} files, ${(size / 1e6).toFixed(2)} MB`);

@@ -13,8 +13,9 @@ import { DEFAULT_WARMUP_MINUTES, percentile, soakVerdict, type SoakMinute } from
 import { runCli } from './lib/cli.ts';
 import { buildIfStale, startPreview } from './lib/preview-server.ts';
 import { REPO_ROOT } from './lib/repo-root.ts';
+import { BACKEND_NAMES, type BackendName } from '../src/model/backend-name.ts';
 
-const USAGE = `usage: npm run soak -- [--minutes N] [--warmup M] [--backend wasm|webgl|cpu]
+const USAGE = `usage: npm run soak -- [--minutes N] [--warmup M] [--backend wasm|webgl|webgpu|cpu]
   --minutes N   how long to listen, whole minutes (default 60)
   --warmup M    minutes left out of the flat-heap fits (default ${DEFAULT_WARMUP_MINUTES}: the page keeps
                 the first 5 minutes of audio for download, by design)
@@ -26,7 +27,7 @@ const MINUTE_MS = 60_000;
 interface SoakOptions {
   minutes: number;
   warmup: number;
-  backend: 'wasm' | 'webgl' | 'cpu' | null;
+  backend: BackendName | null;
 }
 
 function wholeNumber(flag: string, text: string | undefined, min: number): number {
@@ -45,8 +46,8 @@ function parse(argv: string[]): SoakOptions | null {
     else if (a === '--warmup') opts.warmup = wholeNumber(a, argv[++i], 0);
     else if (a === '--backend') {
       const b = argv[++i];
-      if (b !== 'wasm' && b !== 'webgl' && b !== 'cpu') throw new Error(`--backend is wasm, webgl or cpu, got ${b === undefined ? 'nothing' : `"${b}"`}`);
-      opts.backend = b;
+      if (!BACKEND_NAMES.includes(b as BackendName)) throw new Error(`--backend is wasm, webgl, webgpu or cpu, got ${b === undefined ? 'nothing' : `"${b}"`}`);
+      opts.backend = b as BackendName;
     } else throw new Error(`unknown option "${a}"`);
   }
   return opts;

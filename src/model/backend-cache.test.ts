@@ -21,10 +21,23 @@ describe('reading a stored backend choice', () => {
     expect(readStoredChoice({ ...CHOICE, renderer: null })).toEqual({ ...CHOICE, renderer: null });
   });
 
+  it('takes a WebGPU choice, with a WebGPU trial that was unavailable beside it', () => {
+    const webgpu: StoredBackendChoice = {
+      ...CHOICE,
+      backend: 'webgpu',
+      reason: 'webgpu is fastest: 3.0 ms per reading vs wasm 41.0 ms, webgl 6.0 ms',
+      trials: [...CHOICE.trials, { backend: 'webgpu', forwardMs: 3, warmupMs: 800, note: 'adapter nvidia ampere (NVIDIA GeForce RTX 3060)' }],
+    };
+    expect(readStoredChoice(structuredClone(webgpu))).toEqual(webgpu);
+    const none = { ...CHOICE, trials: [...CHOICE.trials, { backend: 'webgpu' as const, forwardMs: null, warmupMs: null, note: 'WebGPU: no adapter' }] };
+    expect(readStoredChoice(structuredClone(none))).toEqual(none);
+  });
+
   it('refuses what is not one: another backend, missing fields, a bad trial, a bad date', () => {
     expect(readStoredChoice(undefined)).toBeNull();
     expect(readStoredChoice('wasm')).toBeNull();
-    expect(readStoredChoice({ ...CHOICE, backend: 'webgpu' })).toBeNull();
+    expect(readStoredChoice({ ...CHOICE, backend: 'webnn' })).toBeNull();
+    expect(readStoredChoice({ ...CHOICE, trials: [{ backend: 'webnn', forwardMs: 1, warmupMs: 1, note: '' }] })).toBeNull();
     expect(readStoredChoice({ ...CHOICE, userAgent: undefined })).toBeNull();
     expect(readStoredChoice({ ...CHOICE, renderer: 3 })).toBeNull();
     expect(readStoredChoice({ ...CHOICE, measuredAt: Number.NaN })).toBeNull();

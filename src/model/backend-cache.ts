@@ -2,7 +2,7 @@
 // seconds (WebGL's first pass alone took 5.8 s on software rendering), so the winner is
 // stored with the browser (user agent) and GPU (WebGL renderer) it was timed on, and
 // reused while both are the same. Pure: the page stores it (src/storage), the UI words it.
-import type { BackendName, BackendTrial } from './backend-name.ts';
+import { BACKEND_NAMES, type BackendName, type BackendTrial } from './backend-name.ts';
 
 /** What a timing depends on: the browser and the GPU (null: no WebGL). */
 export interface BackendKey {
@@ -20,19 +20,17 @@ export interface StoredBackendChoice extends BackendKey {
   measuredAt: number;
 }
 
-const BACKENDS: readonly BackendName[] = ['webgl', 'wasm', 'cpu'];
-
 const isTrial = (t: unknown): t is BackendTrial => {
   const r = t as Record<string, unknown> | null;
   const ms = (v: unknown) => v === null || (typeof v === 'number' && Number.isFinite(v));
-  return !!r && BACKENDS.includes(r.backend as BackendName) && ms(r.forwardMs) && ms(r.warmupMs) && typeof r.note === 'string';
+  return !!r && BACKEND_NAMES.includes(r.backend as BackendName) && ms(r.forwardMs) && ms(r.warmupMs) && typeof r.note === 'string';
 };
 
 /** `raw` (what the store holds) as a choice, or null when it is not one (another version's, corrupt). */
 export function readStoredChoice(raw: unknown): StoredBackendChoice | null {
   const r = raw as Record<string, unknown> | null;
   if (!r || typeof r !== 'object') return null;
-  if (!BACKENDS.includes(r.backend as BackendName) || typeof r.userAgent !== 'string' || typeof r.reason !== 'string') return null;
+  if (!BACKEND_NAMES.includes(r.backend as BackendName) || typeof r.userAgent !== 'string' || typeof r.reason !== 'string') return null;
   if (!(r.renderer === null || typeof r.renderer === 'string')) return null;
   if (typeof r.measuredAt !== 'number' || !Number.isFinite(r.measuredAt)) return null;
   if (!Array.isArray(r.trials) || !r.trials.every(isTrial)) return null;

@@ -1,45 +1,28 @@
 // Picks the TF.js backend in the browser (normally inside the analysis worker) by
-// measurement: each available backend runs the model once to warm up (shader compilation,
-// wasm setup) and then a few timed passes; the fastest wins and the reason is kept for
-// the UI. Names mislead: WebGL is fast on a GPU but software-rendered (SwiftShader,
-// llvmpipe) it is ~30x slower than wasm with SIMD and threads, so the renderer's name is
-// only reported, never trusted. The wasm binaries come from the package via Vite `?url`
-// imports, so they are hashed into the build and served with the page's headers. The
-// threaded build starts only the helper workers its threads use (wasm-threads.ts: 1 on
-// 2 cores), not the package's fixed 8.
+// measurement (backend-trial.ts: a warm-up pass, then a few timed passes, fastest wins,
+// the reason kept for the UI) over wasm, WebGL and WebGPU. Names mislead: WebGL is fast on
+// a GPU but software-rendered (SwiftShader, llvmpipe) it is ~30x slower than wasm with
+// SIMD and threads, so the WebGL renderer's and the WebGPU adapter's names are only
+// reported, never trusted. WebGPU's code is loaded only where an adapter was found
+// (webgpu-backend.ts). The wasm binaries come from the package via Vite `?url` imports, so
+// they are hashed into the build and served with the page's headers. The threaded build
+// starts only the helper workers its threads use (wasm-threads.ts: 1 on 2 cores), not the
+// package's fixed 8.
 import * as tf from '@tensorflow/tfjs';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
 import * as threadedFactory from '@tensorflow/tfjs-backend-wasm/wasm-out/tfjs-backend-wasm-threaded-simd.js';
-import type { BackendName, BackendPreference, BackendTrial } from './backend-name.ts';
+import type { BackendName, BackendPreference } from './backend-name.ts';
+import { runTrials, type BackendChoice, type MeasureOptions, type Runner, type TrialEnv } from './backend-trial.ts';
+import { releaseBackend } from './release-backend.ts';
 import { isSoftwareRenderer, webglRenderer } from './webgl-renderer.ts';
+import { prepareWebGpu } from './webgpu-backend.ts';
+import type { WebGpuProbe } from './webgpu-probe.ts';
 import { POOL_SIZE_GLOBAL, poolSizePatched, wasmThreadPlan, type WasmThreadPlan } from './wasm-threads.ts';
 
-/** A model ready to run on one backend. */
-export interface Runner {
-  predict(features: Float32Array): Promise<number>;
-  dispose(): void;
-}
-
-export interface BackendChoice<R extends Runner> {
-  backend: BackendName;
-  runner: R;
-  /** One line for the UI: what was measured and why this backend. */
-  reason: string;
-  trials: BackendTrial[];
-}
-
-export interface MeasureOptions {
-  /** Most timed passes per backend after the warm-up (default 3). */
-  passes?: number;
-  /** Stop timing a backend once its timed passes took this long (ms, default 1500). */
-  budgetMs?: number;
-  /** Stop timing a backend whose pass is this many times slower than the best so far (default 4). */
-  hopelessFactor?: number;
-  now?: () => number;
-}
+export type { BackendChoice, MeasureOptions, Runner } from './backend-trial.ts';
 
 let wasmPathsSet = false;
 let threadPlan: WasmThreadPlan | null = null;
@@ -93,31 +76,9 @@ export function tensorsHeld(): number {
   return tf.memory().numTensors;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-const fmt = (ms: number) => (ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`);
-
-/** The fastest working trial and a sentence saying why; pure, so it is unit-tested. */
-export function pickFastest(trials: readonly BackendTrial[]): { backend: BackendName; reason: string } | null {
-  const ok = trials.filter((t): t is BackendTrial & { forwardMs: number } => t.forwardMs !== null);
-  if (ok.length === 0) return null;
-  const best = ok.reduce((a, b) => (b.forwardMs < a.forwardMs ? b : a));
-  const others = trials
-    .filter((t) => t !== best)
-    .map((t) => (t.forwardMs === null ? `${t.backend} unavailable` : `${t.backend} ${fmt(t.forwardMs)}`));
-  const reason =
-    others.length === 0
-      ? `${best.backend}: ${fmt(best.forwardMs)} per reading (the only backend tried)`
-      : `${best.backend} is fastest: ${fmt(best.forwardMs)} per reading vs ${others.join(', ')}`;
-  return { backend: best.backend, reason };
-}
-
-/** What a backend is, for the trial note: renderer name, wasm SIMD/threads. */
-async function describe(backend: BackendName, renderer: string | null): Promise<string> {
+/** What a backend is, for the trial note: renderer or adapter name, wasm SIMD/threads. */
+async function describe(backend: BackendName, renderer: string | null, adapter: string | null): Promise<string> {
+  if (backend === 'webgpu') return adapter ?? 'WebGPU adapter unknown';
   if (backend === 'webgl') {
     if (!renderer) return 'WebGL renderer unknown';
     return `renderer ${renderer}${isSoftwareRenderer(renderer) ? ' (software)' : ''}`;
@@ -133,10 +94,33 @@ async function describe(backend: BackendName, renderer: string | null): Promise<
   return 'plain JavaScript';
 }
 
+/** The TF.js side of the trial: starting, releasing and naming backends, loading the model. */
+function tfTrialEnv<R extends Runner>(load: () => Promise<R>): TrialEnv<R> {
+  const renderer = webglRenderer();
+  let adapter: Promise<WebGpuProbe> | null = null;
+  return {
+    async activate(backend) {
+      if (backend === 'webgpu') {
+        const probe = await (adapter ??= prepareWebGpu()); // once: the final activation reuses it
+        if (!probe.available) return probe.note;
+        if (!tf.engine().registryFactory.webgpu) return 'WebGPU: its backend did not register';
+      }
+      if (!(await tf.setBackend(backend))) return 'failed to start';
+      await tf.ready();
+      return null;
+    },
+    release: releaseBackend,
+    async describe(backend) {
+      return describe(backend, renderer, backend === 'webgpu' && adapter ? (await adapter).note : null);
+    },
+    load,
+  };
+}
+
 /**
- * Times `load()`'s model on each candidate backend and leaves the fastest active.
- * `preference` other than 'auto' tries only that backend (then falls back to the rest).
- * The losers' models are disposed. Throws if no backend can run the model.
+ * Times `load()`'s model on each candidate backend (runTrials) and leaves the fastest
+ * active. `preference` other than 'auto' tries only that backend (then falls back to the
+ * rest). The losers' models are disposed. Throws if no backend can run the model.
  */
 export async function chooseBackend<R extends Runner>(
   preference: BackendPreference,
@@ -144,63 +128,5 @@ export async function chooseBackend<R extends Runner>(
   opts: MeasureOptions = {},
 ): Promise<BackendChoice<R>> {
   configureWasmPaths();
-  const now = opts.now ?? (() => performance.now());
-  const passes = opts.passes ?? 3;
-  const budget = opts.budgetMs ?? 1500;
-  const hopeless = opts.hopelessFactor ?? 4;
-  const renderer = webglRenderer();
-  // wasm first: it almost always works, and its time bounds how long WebGL is given.
-  const order: BackendName[] =
-    preference === 'auto' ? ['wasm', 'webgl'] : [preference, ...(['wasm', 'webgl', 'cpu'] as const).filter((b) => b !== preference)];
-  const trials: BackendTrial[] = [];
-  const runners = new Map<BackendName, R>();
-  const input = new Float32Array(64 * 121).fill(-40); // any input costs the same
-
-  for (const backend of order) {
-    // A forced backend that works ends the search; cpu is tried only when nothing else ran.
-    if (preference !== 'auto' && runners.size > 0) break;
-    if (backend === 'cpu' && runners.size > 0) break;
-    let runner: R | null = null;
-    try {
-      if (!(await tf.setBackend(backend))) throw new Error('failed to start');
-      await tf.ready();
-      runner = await load();
-      const w0 = now();
-      await runner.predict(input);
-      const warmupMs = now() - w0;
-      const best = Math.min(...trials.map((t) => t.forwardMs ?? Infinity));
-      const times: number[] = [];
-      let spent = 0;
-      while (times.length < passes && spent < budget) {
-        const t0 = now();
-        await runner.predict(input);
-        const dt = now() - t0;
-        times.push(dt);
-        spent += dt;
-        if (dt > hopeless * best) break; // clearly slower than one already measured
-      }
-      trials.push({ backend, forwardMs: median(times), warmupMs, note: await describe(backend, renderer) });
-      runners.set(backend, runner);
-    } catch (e) {
-      runner?.dispose();
-      trials.push({ backend, forwardMs: null, warmupMs: null, note: (e as Error).message || String(e) });
-    }
-  }
-  if (runners.size === 0) {
-    // Last resort: plain JS, not timed (it only has to work).
-    try {
-      if (!(await tf.setBackend('cpu'))) throw new Error('failed to start');
-      const runner = await load();
-      trials.push({ backend: 'cpu', forwardMs: null, warmupMs: null, note: 'last resort, not timed' });
-      return { backend: 'cpu', runner, reason: 'cpu: neither wasm nor WebGL could run the model', trials };
-    } catch (e) {
-      const why = trials.map((t) => `${t.backend}: ${t.note}`).join('; ');
-      throw new Error(`no TF.js backend could run the model (${why}; cpu: ${(e as Error).message})`);
-    }
-  }
-  const pick = pickFastest(trials)!;
-  for (const [name, r] of runners) if (name !== pick.backend) r.dispose();
-  await tf.setBackend(pick.backend);
-  const note = trials.find((t) => t.backend === pick.backend)?.note;
-  return { backend: pick.backend, runner: runners.get(pick.backend)!, reason: `${pick.reason} (${note})`, trials };
+  return runTrials(preference, tfTrialEnv(load), opts);
 }

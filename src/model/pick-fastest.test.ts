@@ -1,6 +1,6 @@
 // The backend choice is by measurement: the fastest working trial wins, whatever its name.
 import { describe, expect, it } from 'vitest';
-import { pickFastest } from './browser-backend.ts';
+import { pickFastest } from './backend-trial.ts';
 
 describe('pickFastest', () => {
   it('picks wasm over a software-rendered WebGL, and WebGL over wasm on a GPU', () => {

@@ -45,7 +45,7 @@ export interface SessionRecord {
   endedAt: number | null;
   modelId: string;
   modelName: string;
-  /** TF.js backend that produced the readings (webgl, wasm, cpu). */
+  /** TF.js backend that produced the readings (webgl, webgpu, wasm, cpu). */
   backend: string;
   /** Seconds between readings. */
   hopSeconds: number;

@@ -1,11 +1,13 @@
 // <vm-engine-status>: what the analysis runs on: the model's state (loading, choosing a
 // backend, ready, failed), the TF.js backend in use and why it won, with the start-up
 // timings of every backend tried, and whether that choice was kept from an earlier timing
-// or is being timed in the background. Properties in; out, a `backend-retime` event when
+// or is being timed in the background (that timing's trials of every backend, WebGPU's
+// "no adapter" too, are listed beside this start's own). Properties in; out, a `backend-retime` event when
 // the user asks to time the backends again. The host reflects data-model-state,
 // data-backend and data-backend-note (the note's kind) for tests.
 import { LitElement, css, html, nothing } from 'lit';
 import { backendNoteText, type BackendNote } from '../model/backend-cache.ts';
+import type { BackendTrial } from '../model/backend-name.ts';
 import type { ModelStatusMessage } from '../worker/protocol.ts';
 
 const fmtMs = (ms: number | null) => (ms === null ? '—' : ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(1)} ms`);
@@ -116,7 +118,8 @@ export class EngineStatus extends LitElement {
           </p>
           <p class="line why">${s.reason}</p>
           ${this.note ? html`<p class="line why note">${backendNoteText(this.note)}</p>` : nothing}
-          ${s.trials && s.trials.length > 0 ? this.renderTrials(s) : nothing}
+          ${s.trials && s.trials.length > 0 ? this.renderTrials('Start-up timings', s.trials) : nothing}
+          ${this.timedTrials().length > 0 ? this.renderTrials('Every backend, as timed for this browser and GPU', this.timedTrials(), 'timed') : nothing}
           ${this.note && this.note.kind !== 'timing'
             ? html`<button type="button" class="retime" @click=${this.retime}>Time the backends again</button>`
             : nothing}
@@ -126,14 +129,24 @@ export class EngineStatus extends LitElement {
 
   private readonly retime = () => this.dispatchEvent(new CustomEvent('backend-retime', { bubbles: true, composed: true }));
 
-  private renderTrials(s: ModelStatusMessage) {
+  /**
+   * The trials of the timing the backend choice came from (kept, or just timed in the
+   * background): with a kept choice this start tries only that backend, so the others'
+   * figures and notes are there alone.
+   */
+  private timedTrials(): readonly BackendTrial[] {
+    const n = this.note;
+    return n && (n.kind === 'kept' || n.kind === 'timed') ? n.choice.trials : [];
+  }
+
+  private renderTrials(title: string, trials: readonly BackendTrial[], kind = 'start') {
     return html`
-      <details>
-        <summary>Start-up timings</summary>
+      <details class="trials" data-trials=${kind}>
+        <summary>${title}</summary>
         <table>
           <tr><th>backend</th><th>per reading</th><th>first run</th><th>note</th></tr>
-          ${s.trials!.map(
-            (t) => html`<tr><td>${t.backend}</td><td>${fmtMs(t.forwardMs)}</td><td>${fmtMs(t.warmupMs)}</td><td>${t.note}</td></tr>`,
+          ${trials.map(
+            (t) => html`<tr data-trial=${t.backend}><td>${t.backend}</td><td>${fmtMs(t.forwardMs)}</td><td>${fmtMs(t.warmupMs)}</td><td>${t.note}</td></tr>`,
           )}
         </table>
       </details>

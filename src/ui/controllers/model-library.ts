@@ -12,7 +12,7 @@ import { personalModelFiles } from '../../calibration/personal-export.ts';
 import { saveExportFiles } from '../clip-files.ts';
 import { ModelStore, toModelFiles, type ModelFileLike, type ModelRecord, type ModelSummary, type ModelTrial } from '../../storage/model-store.ts';
 import type { AnalysisClient } from '../../worker/client.ts';
-import type { BackendPreference } from '../../model/backend-name.ts';
+import { BACKEND_NAMES, type BackendPreference } from '../../model/backend-name.ts';
 import type { ModelFilesPayload, ModelStatusMessage } from '../../worker/protocol.ts';
 import type { BackendChoiceController } from './backend-choice.ts';
 
@@ -27,7 +27,7 @@ export interface ModelLibraryDeps {
   backends?: BackendChoiceController;
 }
 
-const BACKENDS: readonly BackendPreference[] = ['auto', 'webgl', 'wasm', 'cpu'];
+const BACKENDS: readonly BackendPreference[] = ['auto', ...BACKEND_NAMES];
 
 function modelsUrl(): string {
   return new URL('models/', document.baseURI).href;
@@ -63,7 +63,7 @@ export class ModelLibraryController implements ReactiveController {
   }
 
   hostConnected(): void {
-    // ?backend=webgl|wasm|cpu forces a backend (benchmarks, troubleshooting); default: measure.
+    // ?backend=webgl|webgpu|wasm|cpu forces a backend (benchmarks, troubleshooting); default: measure.
     const asked = new URLSearchParams(location.search).get('backend') as BackendPreference | null;
     this.backendPreference = asked && BACKENDS.includes(asked) ? asked : 'auto';
   }
