@@ -22,13 +22,14 @@ test('calibration: a personal model from the clips, default recipe', async ({ pa
     if (mine.length > 0) await importAs(page, TONES[t], mine);
   }
   await page.evaluate(() => {
-    const tasks: number[] = [];
-    (globalThis as unknown as { vmTasks: number[] }).vmTasks = tasks;
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push(e.duration))).observe({ type: 'longtask' });
+    const t0 = performance.now();
+    // [start after the click (ms), duration (ms)] of each long task.
+    const tasks: [number, number][] = [];
+    (globalThis as unknown as { vmTasks: typeof tasks }).vmTasks = tasks;
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => tasks.push([e.startTime - t0, e.duration]))).observe({ type: 'longtask' });
     // The progress bar's value over time: where the seconds go (start-up, steps, the end).
     const trace: [number, number, number][] = [];
     (globalThis as unknown as { vmTrace: typeof trace }).vmTrace = trace;
-    const t0 = performance.now();
     const timer = setInterval(() => {
       const bar = document.querySelector('vm-app')?.shadowRoot?.querySelector('vm-calibration')?.shadowRoot
         ?.querySelector('vm-personal-calibration')?.shadowRoot?.querySelector('progress');
@@ -41,7 +42,7 @@ test('calibration: a personal model from the clips, default recipe', async ({ pa
   const result = page.locator('vm-personal-calibration .result');
   await expect(result).toBeVisible({ timeout: 540_000 });
   const wall = (Date.now() - started) / 1000;
-  const tasks = await page.evaluate(() => (globalThis as unknown as { vmTasks: number[] }).vmTasks);
+  const tasks = await page.evaluate(() => (globalThis as unknown as { vmTasks: [number, number][] }).vmTasks);
   const trace = await page.evaluate(() => (globalThis as unknown as { vmTrace: [number, number, number][] }).vmTrace);
   const first = trace.find(([, v]) => v > 0);
   const full = trace.find(([, v, max]) => v >= max && max > 1);
@@ -53,6 +54,7 @@ test('calibration: a personal model from the clips, default recipe', async ({ pa
         ? `\nfirst step after ${(first[0] / 1000).toFixed(1)} s; steps ${first[1]}..${full[1]} in ${((full[0] - first[0]) / 1000).toFixed(1)} s` +
           ` (${((full[0] - first[0]) / (full[1] - first[1])).toFixed(1)} ms a step, the workers together); last step to the result ${(wall - full[0] / 1000).toFixed(1)} s`
         : '') +
-      `\nmain-thread long tasks meanwhile: ${tasks.length} (max ${tasks.length ? Math.max(...tasks).toFixed(0) : 0} ms)`,
+      `\nmain-thread long tasks meanwhile: ${tasks.length}` +
+      tasks.map(([at, ms]) => `\n  ${ms.toFixed(0)} ms at ${(at / 1000).toFixed(1)} s`).join(''),
   );
 });

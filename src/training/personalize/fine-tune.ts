@@ -144,8 +144,32 @@ export function windowPoolFor(input: FineTuneInput, recipe: PersonalizeRecipe): 
   return buildWindowPool(config, input.weights, input.clips.map((c) => c.signal), planOf(input, recipe), recipe.pool, recipe.seed, frozenOf(config, recipe).startBlock);
 }
 
-/** Lets the event loop run (a worker's cancel message, a page's paint) between steps. */
-const yieldToEvents = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/**
+ * Lets the event loop run (a worker's cancel message, a page's paint) between steps. A
+ * message to itself, not setTimeout(0): browsers clamp nested timeouts to 4 ms, which was
+ * 4 ms of idle per step. The channel is closed by `close` (an open port keeps Node alive).
+ */
+function eventYielder(): { next: () => Promise<void>; close: () => void } {
+  if (typeof MessageChannel === 'undefined') return { next: () => new Promise((resolve) => setTimeout(resolve, 0)), close: () => {} };
+  const channel = new MessageChannel();
+  let wake: (() => void) | null = null;
+  channel.port1.onmessage = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  return {
+    next: () =>
+      new Promise<void>((resolve) => {
+        wake = resolve;
+        channel.port2.postMessage(null);
+      }),
+    close: () => {
+      channel.port1.close();
+      channel.port2.close();
+    },
+  };
+}
 
 /**
  * Fine-tunes `input.weights` on `input.clips` with `recipe`; the base weights are not
@@ -181,35 +205,40 @@ export async function fineTune(input: FineTuneInput, recipe: PersonalizeRecipe =
   const shape = pool ? pool.shape : ([h, w, 1] as const);
   const size = shape[0] * shape[1] * shape[2];
   const losses: number[] = [];
-  for (let s = 0; s < recipe.steps; s++) {
-    if (hooks.signal?.aborted) throw aborted(hooks.signal);
-    const x = new Float32Array(recipe.batchSize * size);
-    const rows: Labels[] = [];
-    for (let j = 0; j < recipe.batchSize; j++) {
-      const position = s * recipe.batchSize + j;
-      const pass = Math.floor(position / clips.length);
-      const at = position % clips.length;
-      const index = orderOf(pass)[at];
-      const clip = clips[index];
-      // Pass k over the clips takes each clip's variant k mod P.
-      if (pool) x.set(pool.rows[index][pass % recipe.pool], j * size);
-      else buildWindow({ signal: clip.signal }, plan, windowSeed(recipe.seed, pass, at), x.subarray(j * per, (j + 1) * per));
-      rows.push(clip);
+  const yielder = eventYielder();
+  try {
+    for (let s = 0; s < recipe.steps; s++) {
+      if (hooks.signal?.aborted) throw aborted(hooks.signal);
+      const x = new Float32Array(recipe.batchSize * size);
+      const rows: Labels[] = [];
+      for (let j = 0; j < recipe.batchSize; j++) {
+        const position = s * recipe.batchSize + j;
+        const pass = Math.floor(position / clips.length);
+        const at = position % clips.length;
+        const index = orderOf(pass)[at];
+        const clip = clips[index];
+        // Pass k over the clips takes each clip's variant k mod P.
+        if (pool) x.set(pool.rows[index][pass % recipe.pool], j * size);
+        else buildWindow({ signal: clip.signal }, plan, windowSeed(recipe.seed, pass, at), x.subarray(j * per, (j + 1) * per));
+        rows.push(clip);
+      }
+      const xt = tf.tensor4d(x, [recipe.batchSize, ...shape]);
+      const yv = targets(rows, outputs);
+      const yt = outputs === 1 ? tf.tensor1d(yv) : tf.tensor2d(yv, [recipe.batchSize, outputs]);
+      let r: ReturnType<Trainer['gradients']>;
+      try {
+        r = trainer.gradients(xt, yt);
+      } finally {
+        tf.dispose([xt, yt]);
+      }
+      addL2spGradient(r.grads, trainer.params, base, recipe.l2sp, trainable);
+      trainer.adam.update(trainer.params, r.grads);
+      losses.push(r.loss);
+      hooks.onProgress?.({ step: s + 1, steps: recipe.steps, loss: r.loss });
+      await yielder.next();
     }
-    const xt = tf.tensor4d(x, [recipe.batchSize, ...shape]);
-    const yv = targets(rows, outputs);
-    const yt = outputs === 1 ? tf.tensor1d(yv) : tf.tensor2d(yv, [recipe.batchSize, outputs]);
-    let r: ReturnType<Trainer['gradients']>;
-    try {
-      r = trainer.gradients(xt, yt);
-    } finally {
-      tf.dispose([xt, yt]);
-    }
-    addL2spGradient(r.grads, trainer.params, base, recipe.l2sp, trainable);
-    trainer.adam.update(trainer.params, r.grads);
-    losses.push(r.loss);
-    hooks.onProgress?.({ step: s + 1, steps: recipe.steps, loss: r.loss });
-    await yieldToEvents();
+  } finally {
+    yielder.close();
   }
   if (hooks.signal?.aborted) throw aborted(hooks.signal);
   const weights = trainer.params.map((p) => p.slice());
