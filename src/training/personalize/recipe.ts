@@ -38,10 +38,11 @@ export interface PersonalizeRecipe {
  * gauge reads), K = 12 (models/README-personalize.md): on TurEV-DB's 5 speakers from a
  * RAVDESS-only base, valence CCC -0.008 -> 0.183 (100 new windows a step: 0.116; without
  * augmentation, start-aligned windows fell to -0.016 on live windows). More steps or a third
- * layer read TurEV-DB better still (0.23-0.29) but cost twice as much: a step of the pool's
- * two layers takes 35 ms in Node on one wasm thread (the whole network on new windows:
- * 361 ms), so the app's calibration (4 folds to score it, then the model itself) takes
- * about a minute on 2 cores.
+ * layer read TurEV-DB better still (0.23-0.29) but cost twice as much; the output layer
+ * alone is cheap and reads it at 0.052 only. A step of the pool's two layers took 35-143 ms
+ * in Node on one wasm thread, from machine to machine (the whole network on new windows:
+ * 2.5-4x that), so the app's calibration (4 folds to score it, then the model itself, in
+ * two workers on 2 cores) takes one to two minutes.
  */
 export const DEFAULT_PERSONALIZE: Readonly<PersonalizeRecipe> = Object.freeze({
   layers: 2,
