@@ -74,6 +74,7 @@ export class EngineStatus extends LitElement {
       cursor: pointer;
     }
     table {
+      width: 100%;
       border-collapse: collapse;
       margin-top: 0.25rem;
       font-variant-numeric: tabular-nums;
@@ -81,13 +82,22 @@ export class EngineStatus extends LitElement {
     th,
     td {
       text-align: left;
-      padding: 0.1rem 0.75rem 0.1rem 0;
+      padding: 0.1rem 0.6rem 0.1rem 0;
       vertical-align: top;
     }
-    /* the figures never break ("353 ms" wrapped onto two lines); the note column takes the rest */
-    th,
+    /* the figures never break ("353 ms" wrapped onto two lines); the headings may, so that the
+       note column keeps room on a phone */
     td:not(:last-child) {
       white-space: nowrap;
+    }
+    @media (min-width: 40rem) {
+      th {
+        white-space: nowrap;
+      }
+    }
+    /* a renderer name such as "(0x0000C0DE))," must break too, or a phone's table runs off the screen */
+    td:last-child {
+      overflow-wrap: anywhere;
     }
   `;
 
