@@ -10,6 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { calibrationWorkers } from '../src/worker/calibration-client.ts';
 import { cutClips, importAs } from './calibration-support.ts';
 import { activeModel, BUNDLED, fakeMicLaunch, inUse, recordReadings, REPO_ROOT, SPEECH_WAV, waitForValence } from './support.ts';
 
@@ -74,6 +75,10 @@ test('makes a personal model from labelled clips, the same as npm run calibrate,
   const result = personal(page).locator('.result');
   await expect(result).toBeVisible({ timeout: 120_000 });
   const name = `${BUNDLED} (personal)`;
+  // The 5 fine-tunes ran in as many workers as the page's cores allow (2 on a 2-core machine).
+  const machine = await page.evaluate(() => ({ cores: navigator.hardwareConcurrency, isolated: globalThis.crossOriginIsolated === true }));
+  const workers = calibrationWorkers(machine.cores, machine.isolated, 5);
+  await expect(result).toContainText(`${workers} worker${workers === 1 ? '' : 's'})`);
   const personalId = await result.getAttribute('data-model');
   expect(personalId).toMatch(/^personal\/[0-9a-f]{16}$/);
   // The personal model is used only if its honest score beats the base's (checked against
