@@ -125,7 +125,8 @@ export class CalibrationRun {
   ): Promise<CalibrationFinished> {
     // Every reply is awaited at once, so the first failure (or cancel) rejects straight away.
     const all = await Promise.all(replies.map((r) => r.readings));
-    all.forEach((_, i) => (replies[i].done ? null : replies[i].worker.terminate()));
+    // Only the personal model's worker has more to do.
+    replies.filter((r) => !r.done).forEach((r) => r.worker.terminate());
     const readings: CalibrationReadings[] = all.map((m) => m.readings);
     const before = readings.find((r) => r.before)?.before;
     const outputs = before ? before.length / job.clips.length : 1;
