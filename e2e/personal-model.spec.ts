@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { calibrationWorkers } from '../src/worker/calibration-client.ts';
+import { DEFAULT_FOLDS } from '../src/training/personalize/folds.ts';
 import { cutClips, importAs } from './calibration-support.ts';
 import { activeModel, BUNDLED, fakeMicLaunch, inUse, recordReadings, REPO_ROOT, SPEECH_WAV, waitForValence } from './support.ts';
 
@@ -63,7 +64,7 @@ test('makes a personal model from labelled clips, the same as npm run calibrate,
   await page.goto(`/?backend=wasm&personal-recipe=${encodeURIComponent('steps=400')}`);
   await view(page).locator('summary').click();
   await personal(page).getByRole('button', { name: 'Make my personal model' }).click();
-  await expect(personal(page).locator('[data-phase="running"]')).toContainText(/Fine-tuning: \d of 5 models done/, { timeout: 60_000 });
+  await expect(personal(page).locator('[data-phase="running"]')).toContainText(new RegExp(`Fine-tuning: \\d of ${DEFAULT_FOLDS + 1} models done`), { timeout: 60_000 });
   await personal(page).getByRole('button', { name: 'Cancel' }).click();
   await expect(personal(page).getByRole('status')).toHaveText('Calibration cancelled: nothing was changed.', { timeout: 30_000 });
   await expect(models(page).locator('li')).toHaveCount(1);

@@ -8,6 +8,13 @@
 // per-round medians, and process CPU per step (process.cpuUsage, all threads).
 //
 //   tsx scripts/bench-train.ts [--steps 8] [--warmup 2] [--rounds 3] [--threads 2] [--outputs 1] [--naive] [--no-torch] [--json]
+//   tsx scripts/bench-train.ts --fine-tune [--outputs 2] ...
+//
+// --fine-tune: the personal calibration's step instead (src/training/personalize, the default
+// recipe: the first three blocks frozen, a window pool's row as the input of the last block,
+// so only that block and the output layer run, lr 1e-3), on one wasm thread as each
+// calibration worker runs it, against PyTorch's same step on one thread. A calibration is
+// (folds + 1) x steps of these over the workers, so this bounds its time on a machine.
 //
 // --outputs 2: the seed CNN with two outputs (valence, arousal); PyTorch's step is the
 // one-output model's either way.
@@ -22,6 +29,8 @@ import { conv2dFast } from '../src/model/train/conv-grad.ts';
 import { ParallelTrainer } from '../src/model/train/parallel.ts';
 import { paramShapes } from '../src/model/train/params.ts';
 import { Trainer, type GradOptions } from '../src/model/train/train-step.ts';
+import { DEFAULT_FOLDS } from '../src/training/personalize/folds.ts';
+import { DEFAULT_PERSONALIZE } from '../src/training/personalize/recipe.ts';
 
 interface Args {
   steps: number;
@@ -30,12 +39,13 @@ interface Args {
   threads: number;
   outputs: 1 | 2;
   naive: boolean;
+  fineTune: boolean;
   torch: boolean;
   json: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { steps: 8, warmup: 2, rounds: 3, threads: 2, outputs: 1, naive: false, torch: true, json: false };
+  const a: Args = { steps: 8, warmup: 2, rounds: 3, threads: 2, outputs: 1, naive: false, fineTune: false, torch: true, json: false };
   for (let i = 0; i < argv.length; i++) {
     const f = argv[i];
     const num = () => {
@@ -53,6 +63,7 @@ function parseArgs(argv: string[]): Args {
       a.outputs = k;
     }
     else if (f === '--naive') a.naive = true;
+    else if (f === '--fine-tune') a.fineTune = true;
     else if (f === '--no-torch') a.torch = false;
     else if (f === '--json') a.json = true;
     else throw new Error(`unknown option ${f}`);
@@ -139,7 +150,11 @@ function torchStep(args: Args): { ms: number; version: string } | string {
   if (probe.status !== 0) return 'not run: /usr/bin/python3 cannot import torch (apt install python3-torch)';
   const r = spawnSync(
     '/usr/bin/python3',
-    [script, '--threads', String(args.threads), '--steps', String(Math.max(args.steps, 10)), '--warmup', String(args.warmup), '--batch', String(BATCH)],
+    [
+      script,
+      ...['--threads', String(args.fineTune ? 1 : args.threads), '--steps', String(Math.max(args.steps, 10)), '--warmup', String(args.warmup), '--batch', String(BATCH)],
+      ...(args.fineTune ? ['--fine-tune', '--outputs', String(args.outputs)] : []),
+    ],
     { encoding: 'utf8' },
   );
   if (r.status !== 0) return `failed: ${r.stderr.trim().split('\n').pop() ?? ''}`;
@@ -160,6 +175,7 @@ async function main(): Promise<void> {
   const log = (s: string) => console.log(s);
   const config: CnnConfig = args.outputs === 2 ? { ...SEED_PRESET, outputs: 2 } : SEED_PRESET;
   await useWasmBackend();
+  if (args.fineTune) return fineTuneBench(args, config, log);
   log(`seed CNN${args.outputs === 2 ? ' with two outputs' : ''}, batch ${BATCH}, input 1x${config.inputShape.join('x')}; ${args.rounds} interleaved rounds of ${args.steps} steps after ${args.warmup} warm-up`);
   const { x, y } = batch(config);
 
@@ -254,6 +270,62 @@ async function main(): Promise<void> {
     result.torch_runs = torchMs.map((v) => Number(v.toFixed(2)));
     result.ratio = Number(ratio.toFixed(3));
   }
+  if (args.json) log(JSON.stringify(result));
+}
+
+/** [H, W, C] of block `block`'s input: each block's convolution grows H and W by 2p - k + 1, its 2x2 pooling halves them. */
+function blockInputShape(config: CnnConfig, block: number): [number, number, number] {
+  let [h, w] = config.inputShape;
+  for (let i = 0; i < block; i++) {
+    h = Math.floor((h + 2 * config.padding - config.kernelSize + 1) / 2);
+    w = Math.floor((w + 2 * config.padding - config.kernelSize + 1) / 2);
+  }
+  return [h, w, block === 0 ? 1 : config.channels[block - 1]];
+}
+
+/** --fine-tune: the calibration's step on one thread, with and without Winograd, interleaved with PyTorch's. */
+async function fineTuneBench(args: Args, config: CnnConfig, log: (s: string) => void): Promise<void> {
+  const frozen = config.channels.length - 1;
+  const shape = blockInputShape(config, frozen);
+  const k = outputCount(config);
+  log(`calibration step: blocks 1-${frozen} frozen, input ${shape.join('x')} (block ${frozen + 1}'s), batch ${BATCH}, ${k} output${k > 1 ? 's' : ''}, lr 1e-3; ${args.rounds} interleaved rounds of ${args.steps} steps after ${args.warmup} warm-up`);
+  const x = tf.randomUniform([BATCH, ...shape], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const y = tf.randomUniform(k === 1 ? [BATCH] : [BATCH, k], -1, 1, 'float32', 2);
+  const variants = ([
+    ['fine-tune step, wasm, 1 thread', {}],
+    ['  same, direct convolution, no Winograd (A/B)', { winograd: 0 }],
+  ] as [string, GradOptions][]).map(([name, grad]) => {
+    const t = new Trainer(config, { lr: 1e-3, grad: { ...grad, frozenBlocks: frozen, startBlock: frozen } });
+    return { name, samples: new Samples(), step: () => t.step(x, y) };
+  });
+  const torchMs: number[] = [];
+  let torchNote = '';
+  const runTorch = () => {
+    if (!args.torch || torchNote) return;
+    const t = torchStep(args);
+    if (typeof t === 'string') torchNote = t;
+    else torchMs.push(t.ms);
+  };
+  for (let r = 0; r < args.rounds; r++) {
+    runTorch();
+    for (const v of variants) await v.samples.run(v.step, args.steps, args.warmup);
+  }
+  runTorch();
+  tf.dispose([x, y]);
+  for (const v of variants) log(`${v.name}: ${v.samples.describe()}`);
+  const ms = variants[0].samples.ms;
+  const result: Record<string, number | number[]> = { ms_per_step: Number(ms.toFixed(2)), direct_conv_ms_per_step: Number(variants[1].samples.ms.toFixed(2)) };
+  if (torchNote) log(`PyTorch: ${torchNote}`);
+  else if (torchMs.length > 0) {
+    const t = median(torchMs);
+    log(`PyTorch, 1 thread, the same step: ${t.toFixed(1)} ms/step (runs ${torchMs.map((v) => v.toFixed(1)).join(', ')})`);
+    log(`ratio (fine-tune step / PyTorch, medians): ${(ms / t).toFixed(2)}`);
+    Object.assign(result, { torch_ms_per_step: Number(t.toFixed(2)), torch_runs: torchMs.map((v) => Number(v.toFixed(2))), ratio: Number((ms / t).toFixed(3)) });
+  }
+  // What that means for the app: the default calibration's steps, dealt over two workers.
+  const runs = DEFAULT_FOLDS + 1;
+  const perWorker = Math.ceil(runs / 2) * DEFAULT_PERSONALIZE.steps;
+  log(`a calibration (${runs} fine-tunes of ${DEFAULT_PERSONALIZE.steps} steps, 2 workers: ${perWorker} steps each) at these speeds: ${((perWorker * ms) / 1000).toFixed(0)} s of steps` + (torchMs.length > 0 ? `, PyTorch's ${((perWorker * median(torchMs)) / 1000).toFixed(0)} s` : ''));
   if (args.json) log(JSON.stringify(result));
 }
 

@@ -11,6 +11,7 @@ import { initNodeBackend } from '../src/model/backend.ts';
 import { buildCnn } from '../src/model/cnn.ts';
 import { SEED_PRESET, type CnnConfig } from '../src/model/config.ts';
 import { createRng } from '../src/training/random.ts';
+import { DEFAULT_FOLDS } from '../src/training/personalize/folds.ts';
 import { loadModelDir, saveModelDir } from './lib/model-files.ts';
 import { runScript, runScriptWithoutTf } from './lib/test-support.ts';
 
@@ -44,7 +45,7 @@ describe('npm run calibrate', () => {
     const r = runScript('scripts/calibrate.ts', ['--manifest', manifest, '--model', modelDir, '--out', out, '--recipe', 'steps=2,batch=2,lr=0.01', '--no-cache', '--json'], 300_000);
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(lastLine(r.stdout)) as { clips: number; folds: number; before: { valence: Record<string, number> }; after: { valence: Record<string, number> } };
-    expect(report).toMatchObject({ clips: 8, folds: 4 });
+    expect(report).toMatchObject({ clips: 8, folds: DEFAULT_FOLDS });
     for (const f of ['model.json', 'weights.bin', 'model.safetensors', 'card.json']) expect(existsSync(join(out, f))).toBe(true);
     const personal = await loadModelDir(out);
     expect(personal.card.name).toBe('calibrate test (random weights) (personal)');
@@ -78,7 +79,7 @@ describe('npm run calibrate', () => {
     refuse(['--manifest', manifest, '--out', join(root, 'x'), '--recipe', 'steps=many'], '--recipe: steps must be a number, got "many"');
     const few = join(root, 'clips', 'few.csv');
     writeFileSync(few, 'path,valence,speaker\nc0.wav,0,me\nc2.wav,0.8,me\n');
-    refuse(['--manifest', few, '--out', join(root, 'x')], 'Calibration needs at least 8 clips; there are 2.');
+    refuse(['--manifest', few, '--out', join(root, 'x')], `Calibration needs at least ${2 * DEFAULT_FOLDS} clips; there are 2.`);
     const two = join(root, 'clips', 'two.csv');
     writeFileSync(two, ['path,valence,speaker', ...labels.map((v, k) => `c${k}.wav,${v},${k < 4 ? 'ann' : 'bob'}`)].join('\n'));
     refuse(['--manifest', two, '--out', join(root, 'x')], 'holds 2 speakers (ann, bob)');

@@ -41,7 +41,7 @@ export interface PersonalizeRecipe {
  * layer read TurEV-DB better still (0.23-0.29) but cost twice as much; the output layer
  * alone is cheap and reads it at 0.052 only. A step of the pool's two layers took 35-143 ms
  * in Node on one wasm thread, from machine to machine (the whole network on new windows:
- * 2.5-4x that), so the app's calibration (4 folds to score it, then the model itself, in
+ * 2.5-4x that), so the app's calibration (3 folds to score it, then the model itself, in
  * two workers on 2 cores) takes one to two minutes.
  */
 export const DEFAULT_PERSONALIZE: Readonly<PersonalizeRecipe> = Object.freeze({
