@@ -144,7 +144,7 @@ function autodiffStep(config: CnnConfig, x: tf.Tensor4D, y: tf.Tensor): { step: 
   };
 }
 
-function torchStep(args: Args): { ms: number; version: string } | string {
+function torchStep(args: Args, batch = BATCH): { ms: number; version: string } | string {
   const script = fileURLToPath(new URL('./torch/bench_train_step.py', import.meta.url));
   const probe = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
   if (probe.status !== 0) return 'not run: /usr/bin/python3 cannot import torch (apt install python3-torch)';
@@ -152,7 +152,7 @@ function torchStep(args: Args): { ms: number; version: string } | string {
     '/usr/bin/python3',
     [
       script,
-      ...['--threads', String(args.fineTune ? 1 : args.threads), '--steps', String(Math.max(args.steps, 10)), '--warmup', String(args.warmup), '--batch', String(BATCH)],
+      ...['--threads', String(args.fineTune ? 1 : args.threads), '--steps', String(Math.max(args.steps, 10)), '--warmup', String(args.warmup), '--batch', String(batch)],
       ...(args.fineTune ? ['--fine-tune', '--outputs', String(args.outputs)] : []),
     ],
     { encoding: 'utf8' },
@@ -288,9 +288,10 @@ async function fineTuneBench(args: Args, config: CnnConfig, log: (s: string) => 
   const frozen = config.channels.length - 1;
   const shape = blockInputShape(config, frozen);
   const k = outputCount(config);
-  log(`calibration step: blocks 1-${frozen} frozen, input ${shape.join('x')} (block ${frozen + 1}'s), batch ${BATCH}, ${k} output${k > 1 ? 's' : ''}, lr 1e-3; ${args.rounds} interleaved rounds of ${args.steps} steps after ${args.warmup} warm-up`);
-  const x = tf.randomUniform([BATCH, ...shape], 0, 1, 'float32', 1) as tf.Tensor4D;
-  const y = tf.randomUniform(k === 1 ? [BATCH] : [BATCH, k], -1, 1, 'float32', 2);
+  const n = DEFAULT_PERSONALIZE.batchSize;
+  log(`calibration step: blocks 1-${frozen} frozen, input ${shape.join('x')} (block ${frozen + 1}'s), batch ${n} (the recipe's), ${k} output${k > 1 ? 's' : ''}, lr 1e-3; ${args.rounds} interleaved rounds of ${args.steps} steps after ${args.warmup} warm-up`);
+  const x = tf.randomUniform([n, ...shape], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const y = tf.randomUniform(k === 1 ? [n] : [n, k], -1, 1, 'float32', 2);
   const variants = ([
     ['fine-tune step, wasm, 1 thread', {}],
     ['  same, direct convolution, no Winograd (A/B)', { winograd: 0 }],
@@ -302,7 +303,7 @@ async function fineTuneBench(args: Args, config: CnnConfig, log: (s: string) => 
   let torchNote = '';
   const runTorch = () => {
     if (!args.torch || torchNote) return;
-    const t = torchStep(args);
+    const t = torchStep(args, n);
     if (typeof t === 'string') torchNote = t;
     else torchMs.push(t.ms);
   };

@@ -121,7 +121,7 @@ export class PersonalCalibration extends LitElement {
     const job = this.job;
     const running = job.phase === 'running';
     const problem = job.problem(this.clips);
-    return html`<p>Fine-tune the model in use on your clips, in this browser: a minute or two, and nothing leaves the device.</p>
+    return html`<p>Fine-tune the model in use on your clips, in this browser: about a minute, and nothing leaves the device.</p>
       <div class="bar">
         <button ?disabled=${running || this.disabled || problem !== null} @click=${() => void job.start(this.clips)}>
           Make my personal model

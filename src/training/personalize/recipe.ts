@@ -33,22 +33,25 @@ export interface PersonalizeRecipe {
 
 /**
  * The chosen recipe: the last two layers (the output layer and the last convolution block),
- * 300 steps at lr 1e-3 over a pool of 16 live-augmented windows per clip, the mean error
- * over the clips taken off. Chosen on live windows (evaluate --windows live: what the app's
- * gauge reads), K = 12 (models/README-personalize.md): on TurEV-DB's 5 speakers from a
- * RAVDESS-only base, valence CCC -0.008 -> 0.183 (100 new windows a step: 0.116; without
- * augmentation, start-aligned windows fell to -0.016 on live windows). More steps or a third
- * layer read TurEV-DB better still (0.23-0.29) but cost twice as much; the output layer
- * alone is cheap and reads it at 0.052 only. A step of the pool's two layers took 35-143 ms
- * in Node on one wasm thread, from machine to machine (the whole network on new windows:
- * 2.5-4x that), so the app's calibration (3 folds to score it, then the model itself, in
- * two workers on 2 cores) takes one to two minutes.
+ * 300 steps of batch 2 at lr 1e-3 over a pool of 16 live-augmented windows per clip, the
+ * mean error over the clips taken off. Chosen on live windows (evaluate --windows live: what
+ * the app's gauge reads), K = 12 (models/README-personalize.md): on TurEV-DB's 5 speakers
+ * from a RAVDESS-only base, valence CCC -0.008 -> 0.179 (batch 4: 0.183; 100 new windows a
+ * step: 0.116; without augmentation, start-aligned windows fell to -0.016 on live windows);
+ * on RAVDESS actors 17-20 from the bundled base 0.505 -> 0.561 (batch 4: 0.509). Batch 2
+ * reads as well as batch 4 for half the arithmetic, which is what the calibration's time is
+ * made of. More steps or a third layer read TurEV-DB better still (0.23-0.29) but cost
+ * twice as much; the output layer alone is cheap and reads it at 0.052 only. A step of the
+ * pool's two layers at batch 4 took 35-143 ms in Node on one wasm thread, from machine to
+ * machine (PyTorch's same step: 1.16x ours, bench:train --fine-tune), so the app's
+ * calibration (3 folds to score it, then the model itself, in two workers on 2 cores) takes
+ * under a minute to a minute and a half.
  */
 export const DEFAULT_PERSONALIZE: Readonly<PersonalizeRecipe> = Object.freeze({
   layers: 2,
   steps: 300,
   lr: 1e-3,
-  batchSize: 4,
+  batchSize: 2,
   l2sp: 0,
   augment: DEFAULT_AUGMENTATION,
   offset: 'mean',
