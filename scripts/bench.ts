@@ -90,7 +90,8 @@ function local(name: string, fn: () => unknown): Side {
 }
 
 /** The seed CNN on one TF.js backend, built afresh each round (untimed) so backends can alternate. */
-function cnnSide(backend: NodeBackend, name: string): Side {
+/** The CNN at batch 1 through predict (the project's forward), or through tf.LayersModel.predict (`layers`). */
+function cnnSide(backend: NodeBackend, name: string, layers = false): Side {
   return {
     name,
     time: async (runs, warmup) => {
@@ -99,7 +100,13 @@ function cnnSide(backend: NodeBackend, name: string): Side {
       const model = buildCnn(SEED_PRESET);
       const input = [noise(64 * 121, 9)];
       try {
-        return (await time(() => predictValence(model, input, SEED_PRESET), { runs, warmup, minMs: 0 })).ms;
+        const x = tf.tensor4d(input[0], [1, 64, 121, 1]);
+        const viaLayers = () => tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
+        try {
+          return (await time(layers ? viaLayers : () => predictValence(model, input, SEED_PRESET), { runs, warmup, minMs: 0 })).ms;
+        } finally {
+          x.dispose();
+        }
       } finally {
         model.dispose();
       }
@@ -152,6 +159,8 @@ function stages(torch: TorchBench | null, torchNote: string): Stage[] {
   const wasm = cnnSide('wasm', 'tfjs wasm (this run)');
   list.push(
     { name: 'seed CNN forward, batch 1, tfjs wasm', side: wasm, ...ref('PyTorch (1 thread)', 'cnn_forward_b1'), runs: 10, warmup: 2 },
+    // What predict ran before it took the training step's forward (A/B, same run).
+    { name: '  same CNN, tf.LayersModel.predict (A/B)', side: cnnSide('wasm', 'layers', true), ref: wasm, runs: 10, warmup: 2 },
     // A few seconds a call: three rounds of one call each are enough to see the gap.
     { name: 'seed CNN forward, batch 1, tfjs cpu', side: cnnSide('cpu', 'cpu'), ref: wasm, runs: 1, warmup: 1, maxRounds: 3 },
   );
