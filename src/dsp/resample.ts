@@ -14,6 +14,7 @@
 // dropped. The kept taps, the filter's "support", also define which outputs are
 // computable in the streaming form: once the last input of their support exists.
 import { RESAMPLE, TARGET_RATE } from './params.ts';
+import { convolve, type PolyphaseKernel } from './polyphase.ts';
 import { SignalError, assertFiniteSamples, assertNonEmpty, assertSampleRate } from './validate.ts';
 
 export interface ResampleOptions {
@@ -23,23 +24,7 @@ export interface ResampleOptions {
   rolloff?: number;
 }
 
-/** The per-phase filters of one (from, to, lpw, rolloff) set, support only. */
-interface PolyphaseKernel {
-  /** Rates divided by their gcd. */
-  readonly orig: number;
-  readonly newF: number;
-  /** torchaudio's `width`: the zero padding on the left. */
-  readonly width: number;
-  /** First tap of phase p, as an input offset relative to f*orig. */
-  readonly lo: Int32Array;
-  /** Last tap of phase p, same reference (lo - 1 for an empty support). */
-  readonly hi: Int32Array;
-  /** Where phase p's taps start in `taps`. */
-  readonly off: Int32Array;
-  readonly taps: Float64Array;
-}
-
-/** Past this many taps the filter bank (8 bytes each) is refused as unreasonable. */
+/** Past this many taps the filter bank (4 bytes each) is refused as unreasonable. */
 const MAX_TAPS = 1 << 24;
 /** Distinct rate pairs kept; a page rarely sees more than two or three. */
 const CACHE_SIZE = 16;
@@ -75,7 +60,7 @@ const IDENTITY: PolyphaseKernel = {
   lo: Int32Array.of(0),
   hi: Int32Array.of(0),
   off: Int32Array.of(0, 1),
-  taps: Float64Array.of(1),
+  taps: Float32Array.of(1),
 };
 
 function getKernel(fromRate: number, toRate: number, opts: ResampleOptions | undefined): PolyphaseKernel {
@@ -143,7 +128,7 @@ function buildKernel(fromRate: number, toRate: number, lpw: number, rolloff: num
   // step; each step is rounded to float32 here the same way. The taps then equal torch's
   // except ~1% that differ by a few ulp (torch's vectorised float32 sin/cos round
   // differently from Math.sin/cos), far inside the 1e-5 tolerance.
-  const taps = new Float64Array(total);
+  const taps = new Float32Array(total);
   const origF = f32(orig);
   const newFF = f32(newF);
   const baseF = f32(baseFreq);
@@ -164,47 +149,6 @@ function buildKernel(fromRate: number, toRate: number, lpw: number, rolloff: num
     }
   }
   return { orig, newF, width, lo, hi, off, taps };
-}
-
-/**
- * The one inner loop: outputs mStart..mEnd-1 into out[outPos...]. buf[i - bufStart] holds
- * input sample i (zeros where torchaudio pads); it must cover every support used.
- */
-function convolve(
-  k: PolyphaseKernel,
-  buf: Float32Array,
-  bufStart: number,
-  mStart: number,
-  mEnd: number,
-  out: Float32Array,
-  outPos: number,
-): void {
-  const { orig, newF, lo, off, taps } = k;
-  let p = mStart % newF;
-  let frameBase = ((mStart - p) / newF) * orig - bufStart;
-  for (let m = mStart; m < mEnd; m++) {
-    const j0 = off[p];
-    const j1 = off[p + 1];
-    const s = frameBase + lo[p] - j0;
-    // Four partial sums: independent chains let the CPU overlap the multiply-adds.
-    let a0 = 0;
-    let a1 = 0;
-    let a2 = 0;
-    let a3 = 0;
-    let j = j0;
-    for (; j + 3 < j1; j += 4) {
-      a0 += taps[j] * buf[s + j];
-      a1 += taps[j + 1] * buf[s + j + 1];
-      a2 += taps[j + 2] * buf[s + j + 2];
-      a3 += taps[j + 3] * buf[s + j + 3];
-    }
-    for (; j < j1; j++) a0 += taps[j] * buf[s + j];
-    out[outPos++] = a0 + a1 + (a2 + a3);
-    if (++p === newF) {
-      p = 0;
-      frameBase += orig;
-    }
-  }
 }
 
 /** Index of the last input sample output m needs. */
