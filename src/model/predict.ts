@@ -7,7 +7,7 @@
 // convolves the padding too, while the step's convolution skips the output border that sees
 // only padding (a third of the work) and, on wasm and cpu, runs blocks 2-4 as Winograd
 // F(4, 5) along time with scratch arrays kept per model. Measured at batch 1 (seed model,
-// wasm, 1 thread): 26 ms against 40 ms for predict (npm run bench prints both). On WebGL and
+// wasm, 1 thread): 26 ms against 40 ms for LayersModel.predict (npm run bench prints both). On WebGL and
 // WebGPU the Winograd transforms would read the tensors back to JS, so there the direct
 // convolutions run, all on the GPU. The numbers are the layers model's to about 1e-7.
 import * as tf from '@tensorflow/tfjs';
