@@ -1,7 +1,7 @@
 // The resampler's one inner loop (resample.ts builds the filters): outputs mStart..mEnd-1
 // of a polyphase filter bank over an input buffer, in WebAssembly SIMD where the platform
-// has it (polyphase-wasm.ts) and otherwise in JS with exactly the same float32 arithmetic,
-// so the numbers never depend on which ran. float32 throughout, as torchaudio's conv1d.
+// has it (polyphase-wasm.ts) and otherwise in JS with exactly the same arithmetic (float32
+// values, float64 sums), so the numbers never depend on which ran.
 
 import { polyphaseWasm, type PolyphaseWasm } from './polyphase-wasm.ts';
 
@@ -22,9 +22,7 @@ export interface PolyphaseKernel {
   readonly taps: Float32Array;
 }
 
-const fr = Math.fround;
-
-/** The JS form of the loop: each product and sum rounded to float32 in the wasm loop's order. */
+/** The JS form of the loop: float64 sums in the wasm loop's order, one float32 rounding per output. */
 function convolveJs(k: PolyphaseKernel, buf: Float32Array, bufStart: number, mStart: number, mEnd: number, out: Float32Array, outPos: number): void {
   const { orig, newF, lo, off, taps } = k;
   let p = mStart % newF;
@@ -33,21 +31,21 @@ function convolveJs(k: PolyphaseKernel, buf: Float32Array, bufStart: number, mSt
     const j0 = off[p];
     const j1 = off[p + 1];
     const s = frame + lo[p] - j0;
-    // Four lanes, as f32x4: independent chains also let a CPU overlap them.
+    // Four partial sums (the wasm loop's four lanes): independent chains also let a CPU
+    // overlap the multiply-adds.
     let a0 = 0;
     let a1 = 0;
     let a2 = 0;
     let a3 = 0;
     let j = j0;
-    for (; j + 4 <= j1; j += 4) {
-      a0 = fr(a0 + fr(taps[j] * buf[s + j]));
-      a1 = fr(a1 + fr(taps[j + 1] * buf[s + j + 1]));
-      a2 = fr(a2 + fr(taps[j + 2] * buf[s + j + 2]));
-      a3 = fr(a3 + fr(taps[j + 3] * buf[s + j + 3]));
+    for (; j + 3 < j1; j += 4) {
+      a0 += taps[j] * buf[s + j];
+      a1 += taps[j + 1] * buf[s + j + 1];
+      a2 += taps[j + 2] * buf[s + j + 2];
+      a3 += taps[j + 3] * buf[s + j + 3];
     }
-    let sum = fr(fr(a0 + a1) + fr(a2 + a3));
-    for (; j < j1; j++) sum = fr(sum + fr(taps[j] * buf[s + j]));
-    out[outPos++] = sum;
+    for (; j < j1; j++) a0 += taps[j] * buf[s + j];
+    out[outPos++] = a0 + a1 + (a2 + a3);
     if (++p === newF) {
       p = 0;
       frame += orig;
