@@ -18,13 +18,7 @@ function streamed(x: Float32Array, from: number, to: number, chunk: number): Flo
   const parts: Float32Array[] = [];
   for (let i = 0; i < x.length; i += chunk) parts.push(r.push(x.subarray(i, i + chunk)));
   parts.push(r.flush());
-  const out = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return Float32Array.from(parts.flatMap((p) => Array.from(p)));
 }
 
 const PAIRS: [number, number][] = [[48000, 8000], [44100, 8000], [16000, 8000], [22050, 8000], [11025, 8000], [8000, 16000], [44100, 48000], [96000, 8000]];
