@@ -54,7 +54,7 @@ function runStep(step: Step, prefix: string): Promise<StepResult> {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
       // Colour codes would survive the prefixing but clutter CI logs.
-      env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1' },
     });
     const relay = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
       createInterface({ input: stream }).on('line', (line) => out.write(`${prefix} ${line}\n`));
