@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { activeModel, fakeMicLaunch, importModel, inUse, openReady, recordReadings, REPO_ROOT, waitReady } from './support.ts';
+import { activeModel, fakeMicLaunch, importModel, inUse, openReady, recordReadings, REPO_ROOT, TSX_ARGS, waitReady } from './support.ts';
 
 const TWO_OUTPUT_NAME = 'two-output-e2e';
 
@@ -18,7 +18,7 @@ test.use(fakeMicLaunch());
 /** A fresh two-output model folder (model.json, weights.bin, card.json). */
 function twoOutputModelDir(): string {
   const dir = join(mkdtempSync(join(tmpdir(), 'vm-two-output-')), 'model');
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'e2e/two-output-model.ts', dir, TWO_OUTPUT_NAME], {
+  const r = spawnSync(process.execPath, [...TSX_ARGS, 'e2e/two-output-model.ts', dir, TWO_OUTPUT_NAME], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     timeout: 120_000,

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { calibrationWorkers } from '../src/worker/calibration-client.ts';
 import { DEFAULT_FOLDS } from '../src/training/personalize/folds.ts';
 import { cutClips, importAs } from './calibration-support.ts';
-import { activeModel, BUNDLED, fakeMicLaunch, inUse, recordReadings, REPO_ROOT, SPEECH_WAV, waitForValence } from './support.ts';
+import { activeModel, BUNDLED, fakeMicLaunch, inUse, recordReadings, REPO_ROOT, SPEECH_WAV, TSX_ARGS, waitForValence } from './support.ts';
 
 const RECIPE = 'steps=3,batch=2,pool=2';
 
@@ -118,7 +118,7 @@ test('makes a personal model from labelled clips, the same as npm run calibrate,
   const cliDir = testInfo.outputPath('cli');
   const r = spawnSync(
     process.execPath,
-    ['--import', 'tsx', 'scripts/calibrate.ts', '--manifest', join(clipsDir, 'manifest.csv'), '--out', cliDir, '--recipe', RECIPE, '--no-cache', '--json'],
+    [...TSX_ARGS, 'scripts/calibrate.ts', '--manifest', join(clipsDir, 'manifest.csv'), '--out', cliDir, '--recipe', RECIPE, '--no-cache', '--json'],
     { cwd: REPO_ROOT, encoding: 'utf8', timeout: 180_000 },
   );
   expect(r.status, r.stderr).toBe(0);

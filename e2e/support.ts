@@ -8,6 +8,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import config from '../playwright.config.ts';
+import { TSX_ARGS } from '../scripts/lib/test-support.ts';
+
+export { TSX_ARGS };
 import type { ReadingEventDetail } from '../src/ui/vm-app.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -81,7 +84,7 @@ export interface AnalyzeRow {
 
 /** `npm run analyze -- --timeline --json [args] WAV`: its rows. */
 export function analyzeTimeline(wav: string, args: string[] = []): AnalyzeRow[] {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/analyze.ts', '--timeline', '--json', ...args, wav], {
+  const r = spawnSync(process.execPath, [...TSX_ARGS, 'scripts/analyze.ts', '--timeline', '--json', ...args, wav], {
     cwd: REPO_ROOT,
     encoding: 'utf8',
     timeout: 120_000,
@@ -101,7 +104,7 @@ export interface AnalyzeFigure {
 
 /** `npm run analyze -- --json WAV...`: each file's figure. */
 export function analyzeFigures(wavs: string[]): AnalyzeFigure[] {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/analyze.ts', '--json', ...wavs], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [...TSX_ARGS, 'scripts/analyze.ts', '--json', ...wavs], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
   if (r.status !== 0) throw new Error(`analyze failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as AnalyzeFigure[];
 }

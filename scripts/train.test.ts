@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from './lib/repo-root.ts';
-import { RAVDESS_DATA, runScript, runScriptWithoutTf } from './lib/test-support.ts';
+import { RAVDESS_DATA, runScript, runScriptWithoutTf, TSX_ARGS } from './lib/test-support.ts';
 
 const DATA = RAVDESS_DATA;
 const haveData = existsSync(DATA);
@@ -75,7 +75,7 @@ describe.skipIf(!haveData)('npm run train (smoke)', () => {
     expect(cardOf(straight).history.map((h) => h.epoch)).toEqual([1, 2, 3]);
 
     const resumed = join(dir, `resumed-${tag}`);
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts/train.ts'), ...args, '--out', resumed], { cwd: REPO_ROOT });
+    const child = spawn(process.execPath, [...TSX_ARGS, join(REPO_ROOT, 'scripts/train.ts'), ...args, '--out', resumed], { cwd: REPO_ROOT });
     let err = '';
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString();

@@ -10,9 +10,12 @@ export const RAVDESS_DATA = resolve(REPO_ROOT, '..', 'shared', 'data', 'ravdess-
 /** For --import: the hook that makes TF.js and the parallel trainer fail to load (scripts/lib/no-tf/). */
 export const NO_TF_HOOK = pathToFileURL(join(REPO_ROOT, 'scripts', 'lib', 'no-tf', 'register.mjs')).href;
 
+/** Node's arguments that run TypeScript as `npm run` does (tsx), less source maps (no-source-maps.mjs says why). */
+export const TSX_ARGS = ['--import', 'tsx', '--import', pathToFileURL(join(REPO_ROOT, 'scripts', 'lib', 'no-source-maps.mjs')).href] as const;
+
 /** Runs scripts/NAME.ts (path relative to the repository root) to completion. */
 export function runScript(script: string, args: readonly string[], timeoutMs = 300_000): SpawnSyncReturns<string> {
-  return spawnNode(['--import', 'tsx', join(REPO_ROOT, script), ...args], timeoutMs);
+  return spawnNode([...TSX_ARGS, join(REPO_ROOT, script), ...args], timeoutMs);
 }
 
 /**
@@ -21,7 +24,7 @@ export function runScript(script: string, args: readonly string[], timeoutMs = 3
  * paying their start-up.
  */
 export function runScriptWithoutTf(script: string, args: readonly string[], timeoutMs = 60_000): SpawnSyncReturns<string> {
-  return spawnNode(['--import', 'tsx', '--import', NO_TF_HOOK, join(REPO_ROOT, script), ...args], timeoutMs);
+  return spawnNode([...TSX_ARGS, '--import', NO_TF_HOOK, join(REPO_ROOT, script), ...args], timeoutMs);
 }
 
 /**

@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../lib/repo-root.ts';
-import { NO_TF_HOOK, spawnNode } from '../lib/test-support.ts';
+import { NO_TF_HOOK, spawnNode, TSX_ARGS } from '../lib/test-support.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'vm-imports-'));
 writeFileSync(join(dir, 'entry.mjs'), `await import(process.argv[2]);\nconsole.log('LOADED');\n`);
 
 /** Imports a repository module (path from the root) in a child Node under the hook. */
 function importUnderHook(module: string) {
-  return spawnNode(['--import', 'tsx', '--import', NO_TF_HOOK, join(dir, 'entry.mjs'), pathToFileURL(join(REPO_ROOT, module)).href], 60_000);
+  return spawnNode([...TSX_ARGS, '--import', NO_TF_HOOK, join(dir, 'entry.mjs'), pathToFileURL(join(REPO_ROOT, module)).href], 60_000);
 }
 
 describe('scripts/train/options.ts imports', () => {

@@ -6,7 +6,10 @@
 // node_modules (Emscripten's script-relative lookup), so no setWasmPaths is needed. Node's
 // wasm build runs on one thread; train/parallel.ts adds threads by running one wasm
 // instance per worker.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+// The plain-JS fallback; the full @tensorflow/tfjs would register it too, with layers, the
+// converter and WebGL besides, which a gradient worker never uses and pays to load.
+import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 
 export type NodeBackend = 'wasm' | 'cpu';

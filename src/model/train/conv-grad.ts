@@ -8,7 +8,7 @@
 // When p > k - 1 (the seed: k 5, p 7), the outermost p - (k - 1) output rows and columns see
 // only padding, so they equal the bias: we convolve with padding min(p, k - 1) (the "core")
 // and add the constant border, which skips about a third of the seed model's work.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import type { Activation, Pooling } from '../config.ts';
 
 /** Where a padded stride-1 convolution does real work. */

@@ -5,7 +5,7 @@
 // augmented rows from the shared signals (train-windows.ts) and runs validation's forward
 // pass (the step's own forward). Protocol: protocol.ts.
 import { parentPort, workerData } from 'node:worker_threads';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { adamUpdateRange } from './adam.ts';
 import { useWasmBackend } from '../backend.ts';
 import type { WindowRows, WorkerInit, WorkerReply, WorkerRequest } from './protocol.ts';

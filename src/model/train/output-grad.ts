@@ -1,7 +1,7 @@
 // The last layer of the training step (dense: flat [n, F] -> out [n, K] = flat W + b), the
 // squared-error loss over the known labels, and its hand-written backward. K = 1 (valence)
 // or 2 (valence, arousal); unknown labels (NaN, see targets.ts) are masked out.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { maskUnknown, type Targets } from './targets.ts';
 
 export interface OutputGradients {

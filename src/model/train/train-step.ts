@@ -10,7 +10,7 @@
 //    fc kernel [flat, K] (flat in NHWC = (H, W, C) order), fc bias [K]], K = outputCount(config).
 // Inputs are NHWC [N, mels, frames, 1]; targets [N, K] (or [N] when K = 1), NaN where a label
 // is unknown (targets.ts): the loss is the mean squared error over the known labels.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { outputCount, type CnnConfig } from '../config.ts';
 import { Adam, type AdamOptions } from './adam.ts';
 import {

@@ -2,7 +2,8 @@
 // its heap path (a silent fallback to dataSync would only show as a slower step), and the
 // installed TF.js must be the version package.json pins.
 import { readFileSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
+import { version as tfjsVersion } from '@tensorflow/tfjs';
 import { version_wasm } from '@tensorflow/tfjs-backend-wasm';
 import { describe, expect, it } from 'vitest';
 import { randomArray, setBackend } from './test-support.ts';
@@ -63,7 +64,9 @@ describe('readInto', () => {
     const pinned = pkg.dependencies['@tensorflow/tfjs-backend-wasm'];
     expect(pinned, 'an exact version, not a range').toMatch(/^\d+\.\d+\.\d+$/);
     expect(version_wasm).toBe(pinned);
-    expect(tf.version.tfjs).toBe(pkg.dependencies['@tensorflow/tfjs']);
-    expect(tf.version['tfjs-backend-webgl']).toBe(pkg.dependencies['@tensorflow/tfjs-backend-webgl']);
+    expect(tf.version_core).toBe(pkg.dependencies['@tensorflow/tfjs-core']);
+    expect(tfjsVersion.tfjs).toBe(pkg.dependencies['@tensorflow/tfjs']);
+    expect(tfjsVersion['tfjs-backend-webgl']).toBe(pkg.dependencies['@tensorflow/tfjs-backend-webgl']);
+    expect(tfjsVersion['tfjs-backend-cpu']).toBe(pkg.dependencies['@tensorflow/tfjs-backend-cpu']);
   });
 });

@@ -3,7 +3,7 @@
 // up as garbage-collector time in the training step. That reads private internals of
 // tfjs-backend-wasm 4.x (the version is pinned in package.json), so the module counts which
 // path each read took and wasm-read.test.ts checks that the heap path is the one taken.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 
 /** What readInto uses of the wasm backend (tfjs-backend-wasm 4.x internals). */
 interface WasmHeap {

@@ -14,7 +14,7 @@
 // mixes columns, so the samples' tiles can sit side by side. The transforms are straight-line
 // code generated from the matrices (winograd-matrices.ts, winograd-codegen.ts) and committed
 // in winograd-kernels/, one module per tile; the phase convolutions run on the active backend (wasm).
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs-core';
 import { WINOGRAD_KERNELS } from './winograd-kernels/index.generated.ts';
 import { kernelKey, type WinogradKernels } from './winograd-kernels.ts';
 import { readInto } from './wasm-read.ts';

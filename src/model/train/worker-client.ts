@@ -28,12 +28,15 @@ function tsxEsmApiUrl(): string {
  * TypeScript source (the trainer runs through tsx or vitest; nothing builds it to
  * JavaScript), so the worker first registers tsx's loader itself: Node does not apply the
  * main thread's loader hooks, nor an inherited --import, to a worker's TypeScript entry.
+ * tsx's register turns Node's source maps on; the worker then takes its parent's setting
+ * back, so a parent that turned them off (to start faster: TF.js's maps are megabytes)
+ * does not pay for them once per worker.
  */
 function startWorker(init: WorkerInit): Worker {
   const entry = new URL('./grad-worker.ts', import.meta.url);
   const tsxApi = tsxEsmApiUrl();
   const boot = `import(${JSON.stringify(tsxApi)})
-    .then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); })`;
+    .then((tsx) => { tsx.register(); process.setSourceMapsEnabled(${process.sourceMapsEnabled}); return import(${JSON.stringify(entry.href)}); })`;
   return new Worker(boot, { eval: true, workerData: init, execArgv: [] });
 }
 
