@@ -21,13 +21,13 @@ interface Meta {
   history: EpochRecord[];
   best: { epoch: number; val: ValenceMetrics } | null;
   step: number;
-  /** Lengths of the arrays in state.bin, in order: params, m, v, best weights. */
-  lengths: { params: number[]; m: number[]; v: number[]; best: number[] };
+  /** Lengths of the arrays in state.bin, in order: params, m, v, best weights, then each averaged epoch's weights (absent without averaging). */
+  lengths: { params: number[]; m: number[]; v: number[]; best: number[]; recent?: number[][] };
 }
 
 export function saveCheckpoint(dir: string, c: Checkpoint): void {
   mkdirSync(dir, { recursive: true });
-  const groups = [c.trainer.params, c.trainer.m, c.trainer.v, c.best?.weights ?? []];
+  const groups = [c.trainer.params, c.trainer.m, c.trainer.v, c.best?.weights ?? [], ...(c.recent ?? [])];
   const total = groups.flat().reduce((n, a) => n + a.length, 0);
   const bin = new Float32Array(total);
   let o = 0;
@@ -47,6 +47,7 @@ export function saveCheckpoint(dir: string, c: Checkpoint): void {
       m: c.trainer.m.map((a) => a.length),
       v: c.trainer.v.map((a) => a.length),
       best: (c.best?.weights ?? []).map((a) => a.length),
+      ...(c.recent ? { recent: c.recent.map((set) => set.map((a) => a.length)) } : {}),
     },
   };
   // state.bin first, then checkpoint.json: a crash between them leaves a meta whose lengths
@@ -65,7 +66,7 @@ export function loadCheckpoint(dir: string): Checkpoint {
   if (meta.version !== VERSION) throw new Error(`checkpoint ${metaPath} has version ${meta.version}, expected ${VERSION}`);
   const buf = readFileSync(join(dir, 'state.bin'));
   const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
-  const need = Object.values(meta.lengths).flat().reduce((n, k) => n + k, 0);
+  const need = Object.values(meta.lengths).flat(2).reduce((n: number, k: number) => n + k, 0);
   if (all.length !== need) throw new Error(`checkpoint ${dir} is damaged (state.bin has ${all.length} values, expected ${need})`);
   let o = 0;
   const take = (lengths: number[]) =>
@@ -78,12 +79,14 @@ export function loadCheckpoint(dir: string): Checkpoint {
   const m = take(meta.lengths.m);
   const v = take(meta.lengths.v);
   const best = take(meta.lengths.best);
+  const recent = meta.lengths.recent?.map(take);
   return {
     recipeKey: meta.recipeKey,
     epoch: meta.epoch,
     history: meta.history,
     best: meta.best ? { ...meta.best, weights: best } : null,
     trainer: { step: meta.step, params, m, v },
+    ...(recent ? { recent } : {}),
   };
 }
 

@@ -106,6 +106,7 @@ describe('train options: several corpora', () => {
     expect(o.recipe.balance).toBe('none');
     expect(o.recipe.augment.speed).toEqual([0.9, 1.1]);
     expect(o.recipe.specMask).not.toBeNull();
+    expect(parse('--average', '5').recipe.averageEpochs).toBe(5);
     expect(parse('--val-speakers', '3,7').valSpeakers).toEqual([{ corpus: null, list: '3,7' }]);
   });
 
@@ -114,6 +115,7 @@ describe('train options: several corpora', () => {
     expect(() => parseTrainOptions(['--data', 'r', '--data', 't', '--val-speakers', '17-20'])).toThrow(/NAME=LIST/);
     expect(() => parse('--outputs', '3')).toThrow(/--outputs must be 1 .* or 2/);
     expect(() => parse('--balance', 'sqrt')).toThrow(/--balance must be corpus or none/);
+    expect(() => parse('--average', '0')).toThrow(/--average must be a whole number > 0, got "0"/);
     expect(() => parse('--no-augment', '--speed', '0.9,1.1')).toThrow(/--speed needs augmentation/);
     expect(() => parseTrainOptions(['--data', 'r', '--data', 't', '--folds', '3'])).toThrow(/--folds works on one corpus/);
   });

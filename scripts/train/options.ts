@@ -78,6 +78,8 @@ recipe (--preset sets them all; the flags after it override):
   --crop LO,HI          train on a random LO..HI-second stretch of each utterance's speech,
                         e.g. 0.6,3 (needs augmentation; default off: the whole utterance)
   --spec-mask           SpecAugment-style time and frequency masks (default off)
+  --average K           score, choose and keep the mean of the last K epochs' weights
+                        (weight averaging; default 1: the epoch's own)
   --select ccc|mse      best-epoch metric on validation (default ccc; the mean over the
                         training corpora of their valence metric)
   --patience N          stop after N epochs without improvement (0: never; default 15)
@@ -143,6 +145,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
       speed: { type: 'string' },
       crop: { type: 'string' },
       'spec-mask': { type: 'boolean', default: false },
+      average: { type: 'string' },
       folds: { type: 'string' },
       grid: { type: 'boolean', default: false },
       preset: { type: 'string', default: 'live' },
@@ -204,6 +207,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
     speed: range(v.speed, 'speed'),
     crop: range(v.crop, 'crop'),
     specMask: v['spec-mask'],
+    averageEpochs: num(v.average, 'average', positiveInt, 'a whole number > 0'),
     balance: v.balance as Recipe['balance'] | undefined,
     // --no-augment wins over --augment; neither: the preset's choice.
     augment: v['no-augment'] ? false : v.augment ? true : undefined,

@@ -74,6 +74,14 @@ describe('buildRecipe', () => {
     expect(() => buildRecipe('seed', { patience: -1 })).toThrow(RecipeError);
     expect(() => buildRecipe('live', { maxBoostDb: -3 })).toThrow(RecipeError);
     expect(() => buildRecipe('seed', { config: { kernelSize: 0 } })).toThrow(ConfigError);
+    expect(() => buildRecipe('live', { averageEpochs: 0 })).toThrow(/averageEpochs must be a whole number > 0/);
+  });
+
+  it('records weight averaging only when it averages: 1 leaves the recipe (and its key) as without the option', () => {
+    expect(buildRecipe('live', { averageEpochs: 5 }).averageEpochs).toBe(5);
+    expect('averageEpochs' in buildRecipe('live', { averageEpochs: 1 })).toBe(false);
+    expect(recipeKey(buildRecipe('live', { averageEpochs: 1 }))).toBe(recipeKey(buildRecipe('live')));
+    expect(recipeKey(buildRecipe('live', { averageEpochs: 3 }))).not.toBe(recipeKey(buildRecipe('live')));
   });
 
   it('takes the band-mean features and names the feature types when given another', () => {

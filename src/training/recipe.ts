@@ -31,6 +31,8 @@ export interface Recipe {
   balance: Balance;
   /** SpecAugment-style masks on training windows; null: none. */
   specMask: SpecMaskOptions | null;
+  /** Epochs whose weights are averaged into the model scored and kept (weight-average.ts); absent: 1, the last epoch's own. */
+  averageEpochs?: number;
 }
 
 /** What may differ from a preset; an absent field keeps the preset's value. */
@@ -67,6 +69,8 @@ export interface RecipeOverrides {
   specMask?: boolean;
   /** Default 'corpus'. */
   balance?: Balance;
+  /** Default 1 (no averaging). */
+  averageEpochs?: number;
 }
 
 /** An override that cannot apply; `needs` says what it requires, or `problem` what is wrong with it. */
@@ -119,6 +123,7 @@ export function buildRecipe(preset: Preset, o: RecipeOverrides = {}): Recipe {
   if (o.balance !== undefined && o.balance !== 'corpus' && o.balance !== 'none') {
     throw new RecipeError('balance', null, `must be "corpus" or "none", got ${JSON.stringify(o.balance)}`);
   }
+  const average = checked('averageEpochs', o.averageEpochs ?? 1, positiveInt, 'a whole number > 0');
   const maxBoost = o.maxBoostDb;
   if (maxBoost !== undefined && !normalise) throw new RecipeError('maxBoostDb', 'loudness normalisation');
   return {
@@ -136,6 +141,8 @@ export function buildRecipe(preset: Preset, o: RecipeOverrides = {}): Recipe {
     seed: checked('seed', o.seed ?? 0, Number.isInteger, 'a whole number'),
     balance: o.balance ?? 'corpus',
     specMask: o.specMask ? validateSpecMask(DEFAULT_SPEC_MASK) : null,
+    // Absent at 1, so recipes (and checkpoint keys) from before the option read the same.
+    ...(average > 1 ? { averageEpochs: average } : {}),
   };
 }
 

@@ -34,4 +34,6 @@ export interface Checkpoint {
   history: EpochRecord[];
   best: BestEpoch | null;
   trainer: TrainerState;
+  /** With weight averaging: the last epochs' weights, oldest first (weight-average.ts). */
+  recent?: Float32Array[][];
 }

@@ -5,7 +5,8 @@
 // the workers compute the previous step. Every epoch ends with validation metrics per corpus
 // and per dimension and the held-out corpus's score (the forward pass in the workers, the
 // metrics here), the best-epoch bookkeeping and a checkpoint, so an interruption loses at
-// most the epoch in progress. Progress, files and Ctrl-C are the caller's (RunControl):
+// most the epoch in progress. With weight averaging (recipe.averageEpochs) the model scored,
+// chosen and kept is the mean of the last epochs' weights; training goes on from its own. Progress, files and Ctrl-C are the caller's (RunControl):
 // this module prints and writes nothing itself.
 import * as tf from '@tensorflow/tfjs';
 import { ParallelTrainer } from '../model/train/parallel.ts';
@@ -18,6 +19,7 @@ import { metricText } from './metrics.ts';
 import { packEvalSets, scorePrediction, setPrediction } from './eval-pack.ts';
 import { buildWindow, packSignals, windowSeed, type WindowPlan, type WindowSource } from './train-windows.ts';
 import type { BestEpoch, Checkpoint, EpochRecord } from './run-state.ts';
+import { RecentWeights } from './weight-average.ts';
 
 /** A training clip: its whole 8 kHz signal (augmented each epoch) or fixed features (which win when both are given). */
 export interface TrainItem extends Labels {
@@ -92,6 +94,17 @@ export interface RunControl {
 }
 
 
+/** The trainer's outputs with `weights` in place of its own, which are put back after (Adam's state is untouched). */
+async function predictWithWeights(trainer: ParallelTrainer, weights: readonly Float32Array[], x: Float32Array, n: number): Promise<Float32Array> {
+  const own = trainer.params.map((p) => p.slice());
+  trainer.setWeights(weights);
+  try {
+    return await trainer.predict(x, n);
+  } finally {
+    trainer.setWeights(own);
+  }
+}
+
 /**
  * Trains `recipe` on `input` (from `ctl.resume` when given) until its epochs end, patience
  * runs out or `ctl.shouldStop()`; returns the history and the best epoch's weights.
@@ -127,6 +140,7 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
     ...(ctl.resume ? { state: ctl.resume.trainer } : {}),
     ...(signals ? { windows: { signals, plan } } : {}),
   });
+  const averaged = (recipe.averageEpochs ?? 1) > 1 ? new RecentWeights(recipe.averageEpochs ?? 1, ctl.resume?.recent ?? []) : null;
   const history: EpochRecord[] = ctl.resume ? [...ctl.resume.history] : [];
   let best: BestEpoch | null = ctl.resume?.best ?? null;
   let interrupted = false;
@@ -193,7 +207,9 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
         });
       }
       if (interrupted) break;
-      const predicted = await trainer.predict(evalPack.x, evalPack.n);
+      averaged?.push(trainer.params);
+      const scoredWeights = averaged ? averaged.mean() : null;
+      const predicted = scoredWeights ? await predictWithWeights(trainer, scoredWeights, evalPack.x, evalPack.n) : await trainer.predict(evalPack.x, evalPack.n);
       const corpora = scored.map((v, i) => scorePrediction(v, setPrediction(evalPack, i, predicted, outputs)));
       const holdout = holdoutSet ? scorePrediction(holdoutSet, setPrediction(evalPack, scored.length, predicted, outputs)) : undefined;
       const val = summarise(corpora);
@@ -208,19 +224,26 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
       history.push(record);
       const improved = isBetter(val, best?.val ?? null, recipe.select);
       if (improved) {
-        best = { epoch, val, ...(detailed ? { corpora } : {}), ...(holdout ? { holdout } : {}), weights: trainer.params.map((p) => p.slice()) };
+        best = { epoch, val, ...(detailed ? { corpora } : {}), ...(holdout ? { holdout } : {}), weights: scoredWeights ?? trainer.params.map((p) => p.slice()) };
         await ctl.onBest?.(best, history);
       }
       ctl.progress.line(
         `${ctl.label ?? ''}epoch ${epoch}/${recipe.epochs}  train MSE ${record.trainLoss.toFixed(4)}  ` +
           `val${corpora.length > 1 ? ' (mean over corpora)' : ''} MSE ${metricText(val.mse)}  CCC ${metricText(val.ccc)}  r ${metricText(val.pearson)}  ` +
-          `sign ${metricText(val.sign_acc, 3)}  (${record.seconds.toFixed(1)} s)${improved ? '  * best' : ''}`,
+          `sign ${metricText(val.sign_acc, 3)}${averaged ? `  [mean of ${averaged.count} epochs' weights]` : ''}  (${record.seconds.toFixed(1)} s)${improved ? '  * best' : ''}`,
       );
       if (detailed) {
         for (const c of corpora) ctl.progress.line(scoresLine(c));
         if (holdout) ctl.progress.line(scoresLine(holdout, ' (held out)'));
       }
-      ctl.onEpochEnd?.({ recipeKey: ctl.recipeKey, epoch, history, best, trainer: trainer.trainer.state() });
+      ctl.onEpochEnd?.({
+        recipeKey: ctl.recipeKey,
+        epoch,
+        history,
+        best,
+        trainer: trainer.trainer.state(),
+        ...(averaged ? { recent: averaged.snapshot().map((set) => [...set]) } : {}),
+      });
       if (recipe.patience > 0 && best && epoch - best.epoch >= recipe.patience) {
         stoppedEarly = true;
         ctl.progress.line(`${ctl.label ?? ''}no better ${recipe.select.toUpperCase()} for ${recipe.patience} epochs: stopping`);
