@@ -4,7 +4,7 @@
 // arousal line; plus screenshots in light and dark at 320 px and desktop width.
 import { expect, test, type Page } from '@playwright/test';
 import type { Reading } from '../src/ui/timeline-geometry.ts';
-import { waitReady } from './support.ts';
+import { openReady, waitReady } from './support.ts';
 
 async function setGauge(page: Page, valence: number | null, state: string, message?: string): Promise<void> {
   await page.locator('vm-valence-gauge').evaluate(
@@ -75,7 +75,10 @@ async function setArousal(page: Page, arousal: number | null, state: string): Pr
 // One page load for the four components driven through their properties (each load starts
 // the app and its model; none of these needs a fresh page): one step per component.
 test('the gauge, the level meter, the timeline and the arousal meter show what their properties say', async ({ page }, testInfo) => {
-  await page.goto('/?backend=wasm');
+  // Ready first: the app binds the gauge's state and message itself, and a model that
+  // finished loading in the middle of the steps (seen under load) re-rendered the app and
+  // cleared the message a step had just set.
+  await openReady(page);
 
   await test.step('the gauge shows number, label and state, and reflects them on the host', async () => {
     const gauge = page.locator('vm-valence-gauge');
