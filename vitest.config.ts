@@ -29,6 +29,9 @@ export default defineConfig({
   test: {
     environment: 'node',
     testTimeout: 120_000,
+    // Set-up hooks build models and start TF.js: Vitest's 10 s default failed one under load
+    // (scripts/evaluate.test.ts, CI rehearsal with the machine busy).
+    hookTimeout: 120_000,
     pool: 'forks',
     // One fork per core (Vitest's default leaves one idle): most files wait on child
     // processes or a single wasm thread, and on this 2-core machine this halves the suite.
