@@ -28,7 +28,16 @@ interface StepResult {
   readonly name: string;
   readonly code: number;
   readonly seconds: number;
+  /** Lines that name a failing test (Playwright's ✘, Vitest's FAIL/×), for the summary. */
+  readonly failures: readonly string[];
 }
+
+// CI keeps only the tail of the log: the summary repeats which tests failed.
+const FAILURE_LINE = /^\s*(✘|×|FAIL\b)|^\s*\d+\) \[/;
+// The first error line after Playwright's numbered failure header says why.
+const NUMBERED_FAILURE = /^\s*\d+\) \[/;
+const ERROR_LINE = /^\s*(\w*Error\b|Test timeout)/;
+const MAX_FAILURE_LINES = 12;
 
 const NPX = ['npx', '--no-install'];
 
@@ -56,12 +65,22 @@ function runStep(step: Step, prefix: string): Promise<StepResult> {
       // Colour codes would survive the prefixing but clutter CI logs.
       env: { ...process.env, NO_COLOR: '1' },
     });
+    const failures: string[] = [];
+    let wantError = false;
     const relay = (stream: NodeJS.ReadableStream, out: NodeJS.WriteStream) => {
-      createInterface({ input: stream }).on('line', (line) => out.write(`${prefix} ${line}\n`));
+      createInterface({ input: stream }).on('line', (line) => {
+        out.write(`${prefix} ${line}\n`);
+        if (wantError && ERROR_LINE.test(line)) {
+          failures.push(`  ${line.trim().slice(0, 200)}`);
+          wantError = false;
+        }
+        if (FAILURE_LINE.test(line) && !failures.includes(line.trim())) failures.push(line.trim());
+        if (NUMBERED_FAILURE.test(line)) wantError = true;
+      });
     };
     relay(child.stdout, process.stdout);
     relay(child.stderr, process.stderr);
-    const done = (code: number) => resolve({ name: step.name, code, seconds: (performance.now() - started) / 1000 });
+    const done = (code: number) => resolve({ name: step.name, code, seconds: (performance.now() - started) / 1000, failures });
     child.on('error', (e) => {
       process.stderr.write(`${prefix} could not start ${step.argv.join(' ')}: ${e.message}\n`);
       done(127);
@@ -96,7 +115,12 @@ async function main(): Promise<number> {
   const skipped = [...UNIT_LANE, ...BROWSER_LANE, ALONE].filter((s) => !results.some((r) => r.name === s.name));
   const total = (performance.now() - started) / 1000;
   process.stdout.write('\nnpm test:\n');
-  for (const r of results) process.stdout.write(`  ${r.code === 0 ? 'ok    ' : 'FAILED'} ${r.name} (${r.seconds.toFixed(0)} s)\n`);
+  for (const r of results) {
+    process.stdout.write(`  ${r.code === 0 ? 'ok    ' : 'FAILED'} ${r.name} (${r.seconds.toFixed(0)} s)\n`);
+    if (r.code === 0) continue;
+    for (const line of r.failures.slice(0, MAX_FAILURE_LINES)) process.stdout.write(`           ${line}\n`);
+    if (r.failures.length > MAX_FAILURE_LINES) process.stdout.write(`           ... and ${r.failures.length - MAX_FAILURE_LINES} more\n`);
+  }
   for (const s of skipped) process.stdout.write(`  not run ${s.name} (an earlier step failed)\n`);
   process.stdout.write(`  ${failed.length === 0 ? 'all passed' : `${failed.length} failed`} in ${(total / 60).toFixed(1)} min\n`);
   return failed.length === 0 && skipped.length === 0 ? 0 : 1;
