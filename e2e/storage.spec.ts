@@ -131,6 +131,9 @@ test('a listening session is saved as it runs, is in the history after a reload,
 
 // One page for both: each file analysis is a new pick in the same file input.
 test('a file analysed in the page gives the readings and the figure of analyze; a WAV cut short is analysed with a warning', async ({ page }) => {
+  // Three files through the analysis worker and the CLI for each: 66 s of the default 120 in a
+  // CI rehearsal, too close under a busier machine.
+  test.setTimeout(240_000);
   await openReady(page);
   await test.step('a file analysed in the page gives the readings of analyze --timeline and the figure of analyze, with its rule', async () => {
     const result = nextFileReadings(page);
