@@ -77,6 +77,9 @@ recipe (--preset sets them all; the flags after it override):
   --speed LO,HI         speed perturbation, e.g. 0.9,1.1 (needs augmentation; default off)
   --crop LO,HI          train on a random LO..HI-second stretch of each utterance's speech,
                         e.g. 0.6,3 (needs augmentation; default off: the whole utterance)
+  --eq                  random microphone colourings: half the windows get a band limit
+                        (50-400 Hz to 2.4-3.9 kHz) and two +-9 dB bells (needs
+                        augmentation; default off)
   --spec-mask           SpecAugment-style time and frequency masks (default off)
   --average K           score, choose and keep the mean of the last K epochs' weights
                         (weight averaging; default 1: the epoch's own)
@@ -118,6 +121,7 @@ const OVERRIDE_FLAGS: Partial<Record<keyof RecipeOverrides, { flag: string; hint
   levelJitterDb: { flag: '--level-jitter', hint: '--preset live' },
   speed: { flag: '--speed', hint: '--augment or --preset live' },
   crop: { flag: '--crop', hint: '--augment or --preset live' },
+  eq: { flag: '--eq', hint: '--augment or --preset live' },
   maxBoostDb: { flag: '--max-boost', hint: '--normalise or --preset live' },
 };
 
@@ -145,6 +149,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
       speed: { type: 'string' },
       crop: { type: 'string' },
       'spec-mask': { type: 'boolean', default: false },
+      eq: { type: 'boolean', default: false },
       average: { type: 'string' },
       folds: { type: 'string' },
       grid: { type: 'boolean', default: false },
@@ -207,6 +212,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
     speed: range(v.speed, 'speed'),
     crop: range(v.crop, 'crop'),
     specMask: v['spec-mask'],
+    eq: v.eq,
     averageEpochs: num(v.average, 'average', positiveInt, 'a whole number > 0'),
     balance: v.balance as Recipe['balance'] | undefined,
     // --no-augment wins over --augment; neither: the preset's choice.

@@ -1,7 +1,8 @@
 // Training-time augmentation on 8 kHz signals, before the Mel (SPEC section 3: fit the model
 // for live windows and other recordings): a speed change (other vocal tracts: pitch, formants
 // and tempo move together), a crop to a random stretch of the speech (short utterances, and
-// a reading that cannot lean on how long the speaker talked), the utterance placed anywhere in the 61500-sample window with
+// a reading that cannot lean on how long the speaker talked), a random microphone colouring
+// (channel-eq.ts), the utterance placed anywhere in the 61500-sample window with
 // zeros elsewhere (live windows are zero-filled at the start and speech sits anywhere in
 // them), a random gain, and low-level white noise at a random SNR. Seeded: the
 // same signal, options and RNG state give the same window. The output goes through the
@@ -12,6 +13,7 @@ import { gatedLevelDb, type LoudnessNormalisation } from '../dsp/loudness.ts';
 import { resample } from '../dsp/resample.ts';
 import { speechSpan } from '../dsp/speech-span.ts';
 import { TARGET_RATE } from '../dsp/params.ts';
+import { applyFilters, drawChannelEq, validateChannelEq, type ChannelEqOptions } from './channel-eq.ts';
 import { createGaussian, randomInt, uniform, type Rng } from './random.ts';
 
 export interface NoiseOptions {
@@ -51,6 +53,8 @@ export interface AugmentOptions {
    * shorter. Absent or null: the whole utterance.
    */
   crop?: readonly [number, number] | null;
+  /** Random microphone colourings (channel-eq.ts), before placement. Absent or null: none. */
+  eq?: ChannelEqOptions | null;
 }
 
 /** Speed factors are rounded to this step, so each is an integer rate pair (80 Hz apart). */
@@ -98,6 +102,7 @@ export function validateAugment(o: AugmentOptions): AugmentOptions {
     const longest = WINDOW_LENGTH / TARGET_RATE;
     if (o.crop[0] <= 0 || o.crop[1] > longest) throw new AugmentError(`crop lengths must lie in (0, ${longest.toFixed(4)}] s, got [${o.crop.join(', ')}]`);
   }
+  if (o.eq) validateChannelEq(o.eq);
   if (o.noise) {
     checkRange(o.noise.snrDb, 'noise.snrDb');
     const p = o.noise.probability;
@@ -149,7 +154,9 @@ export function cropSpeech(signal: Float32Array, range: readonly [number, number
 
 /**
  * An augmented window of an 8 kHz signal. RNG draws come in a fixed order (speed, crop,
- * offset, gain, noise on/off, SNR, noise samples), each only when its option is on.
+ * channel colouring, offset, gain, noise on/off, SNR, noise samples), each only when its
+ * option is on. The colouring comes before the noise: a room's noise is white, as the
+ * noisy channel of evaluate simulates.
  */
 export function augmentWindow(
   signal: Float32Array,
@@ -161,6 +168,10 @@ export function augmentWindow(
   if (signal.length === 0) throw new AugmentError('cannot augment an empty signal');
   if (options.speed) signal = changeSpeed(signal, drawSpeed(options.speed, rng));
   if (options.crop) signal = cropSpeech(signal, options.crop, rng);
+  if (options.eq) {
+    const filters = drawChannelEq(options.eq, rng);
+    if (filters) signal = applyFilters(signal, filters);
+  }
   const out = placeInWindow(signal, drawOffset(signal.length, length, options.placement, rng), length);
   let gain = 1;
   if (options.gainDb) gain = 10 ** (uniform(rng, options.gainDb[0], options.gainDb[1]) / 20);

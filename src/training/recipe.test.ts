@@ -1,6 +1,7 @@
 // The two presets as SPEC section 2 and the live recipe define them, overrides and the
 // combinations buildRecipe refuses, and the recipe helpers train uses (epoch selection,
 // whether to load signals, the checkpoint key).
+import { DEFAULT_CHANNEL_EQ } from './channel-eq.ts';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_NORMALISATION } from '../dsp/loudness.ts';
 import { ConfigError, SEED_PRESET } from '../model/config.ts';
@@ -59,6 +60,9 @@ describe('buildRecipe', () => {
     expect(refusal(() => buildRecipe('seed', { noiseSnrDb: [5, 45] }))).toEqual({ field: 'noiseSnrDb', needs: 'augmentation' });
     expect(refusal(() => buildRecipe('seed', { crop: [0.6, 3] }))).toEqual({ field: 'crop', needs: 'augmentation' });
     expect(buildRecipe('live', { crop: [0.6, 3] }).augment.crop).toEqual([0.6, 3]);
+    expect(refusal(() => buildRecipe('seed', { eq: true }))).toEqual({ field: 'eq', needs: 'augmentation' });
+    expect(buildRecipe('live', { eq: true }).augment.eq).toEqual(DEFAULT_CHANNEL_EQ);
+    expect('eq' in buildRecipe('live').augment).toBe(false);
     expect(refusal(() => buildRecipe('live', { normalise: false, levelJitterDb: [-6, 6] }))).toEqual({
       field: 'levelJitterDb',
       needs: 'augmentation and loudness normalisation',

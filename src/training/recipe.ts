@@ -7,6 +7,7 @@ import { SEED_PRESET, validateConfig, type CnnConfig, type OutputCount } from '.
 import { DEFAULT_NORMALISATION, type LoudnessNormalisation } from '../dsp/loudness.ts';
 import type { ValenceMetrics } from './metrics.ts';
 import { DEFAULT_AUGMENTATION, NO_AUGMENTATION, validateAugment, type AugmentOptions } from './augment.ts';
+import { DEFAULT_CHANNEL_EQ } from './channel-eq.ts';
 import { DEFAULT_SPEC_MASK, validateSpecMask, type SpecMaskOptions } from './spec-mask.ts';
 import type { Balance } from './balance.ts';
 
@@ -29,6 +30,8 @@ export interface Recipe {
   seed: number;
   /** How an epoch draws from several corpora (src/training/balance.ts); one corpus: no effect. */
   balance: Balance;
+  /** Random microphone colourings (DEFAULT_CHANNEL_EQ) on or off (needs augmentation); default off. */
+  eq?: boolean;
   /** SpecAugment-style masks on training windows; null: none. */
   specMask: SpecMaskOptions | null;
   /** Epochs whose weights are averaged into the model scored and kept (weight-average.ts); absent: 1, the last epoch's own. */
@@ -65,6 +68,8 @@ export interface RecipeOverrides {
   speed?: [number, number];
   /** Crop length range in seconds (needs augmentation). */
   crop?: [number, number];
+  /** Random microphone colourings (DEFAULT_CHANNEL_EQ) on or off (needs augmentation); default off. */
+  eq?: boolean;
   /** SpecAugment-style masks (DEFAULT_SPEC_MASK) on or off; default off. */
   specMask?: boolean;
   /** Default 'corpus'. */
@@ -113,12 +118,14 @@ export function buildRecipe(preset: Preset, o: RecipeOverrides = {}): Recipe {
   if (jitter && (!normalise || !augmentOn)) throw new RecipeError('levelJitterDb', 'augmentation and loudness normalisation');
   if (o.speed && !augmentOn) throw new RecipeError('speed', 'augmentation');
   if (o.crop && !augmentOn) throw new RecipeError('crop', 'augmentation');
+  if (o.eq && !augmentOn) throw new RecipeError('eq', 'augmentation');
   const augment = validateAugment({
     ...baseAugment,
     ...(snr && baseAugment.noise ? { noise: { ...baseAugment.noise, snrDb: snr } } : {}),
     ...(jitter ? { levelDb: jitter } : {}),
     ...(o.speed ? { speed: o.speed } : {}),
     ...(o.crop ? { crop: o.crop } : {}),
+    ...(o.eq ? { eq: DEFAULT_CHANNEL_EQ } : {}),
   });
   if (o.balance !== undefined && o.balance !== 'corpus' && o.balance !== 'none') {
     throw new RecipeError('balance', null, `must be "corpus" or "none", got ${JSON.stringify(o.balance)}`);
@@ -148,7 +155,7 @@ export function buildRecipe(preset: Preset, o: RecipeOverrides = {}): Recipe {
 
 /** Whether training needs each clip's whole signal (augmented per epoch) rather than fixed features. */
 export function needsSignals(r: Recipe): boolean {
-  return r.augment.placement !== 'start' || r.augment.gainDb !== null || r.augment.noise !== null || !!r.augment.speed || !!r.augment.crop;
+  return r.augment.placement !== 'start' || r.augment.gainDb !== null || r.augment.noise !== null || !!r.augment.speed || !!r.augment.crop || !!r.augment.eq;
 }
 
 /** The recipe less what a resumed run may change (epochs, patience): a checkpoint must match it. */
