@@ -86,6 +86,12 @@ export function meanMetrics(scores: readonly (ValenceMetrics | null)[]): Record<
   return out;
 }
 
+/** The mean of the finite values (null where none): the table's r column, which --json's fixed keys leave out. */
+const meanOf = (values: readonly (number | undefined)[]): number | null => {
+  const v = values.filter((x): x is number => x !== undefined && Number.isFinite(x));
+  return v.length > 0 ? v.reduce((a, b) => a + b, 0) / v.length : null;
+};
+
 /** Runs the per-speaker fine-tunes and prints the result; returns the exit code. */
 export async function personalizeEvaluate(run: PersonalizeRun): Promise<number> {
   const { model, config, recipe } = run;
@@ -116,14 +122,14 @@ export async function personalizeEvaluate(run: PersonalizeRun): Promise<number> 
     loadWeights(model, base, shapes);
     before.push(b);
     after.push(a);
-    rows.push({ speaker: plan.name, trained: trainItems.length, scored: restItems.length, ccc_before: b?.ccc ?? null, ccc_after: a?.ccc ?? null, mse_before: b?.mse ?? null, mse_after: a?.mse ?? null, seconds });
-    console.error(`evaluate: ${plan.name}: valence CCC ${b?.ccc.toFixed(4)} -> ${a?.ccc.toFixed(4)} (fine-tune ${seconds.toFixed(1)} s)`);
+    rows.push({ speaker: plan.name, trained: trainItems.length, scored: restItems.length, ccc_before: b?.ccc ?? null, ccc_after: a?.ccc ?? null, r_after: a?.pearson ?? null, mse_before: b?.mse ?? null, mse_after: a?.mse ?? null, seconds });
+    console.error(`evaluate: ${plan.name}: valence CCC ${b?.ccc.toFixed(4)} -> ${a?.ccc.toFixed(4)} (r ${a?.pearson.toFixed(4)}) (fine-tune ${seconds.toFixed(1)} s)`);
   }
   const mb = meanMetrics(before);
   const ma = meanMetrics(after);
-  rows.push({ speaker: `mean (${plans.length} speakers)`, trained: null, scored: null, ccc_before: mb.ccc, ccc_after: ma.ccc, mse_before: mb.mse, mse_after: ma.mse, seconds: null });
-  const table = toTable(['speaker', 'trained', 'scored', 'ccc_before', 'ccc_after', 'mse_before', 'mse_after', 'seconds'], rows, {
-    ccc_before: 4, ccc_after: 4, mse_before: 4, mse_after: 4, seconds: 1,
+  rows.push({ speaker: `mean (${plans.length} speakers)`, trained: null, scored: null, ccc_before: mb.ccc, ccc_after: ma.ccc, r_after: meanOf(after.map((s) => s?.pearson)), mse_before: mb.mse, mse_after: ma.mse, seconds: null });
+  const table = toTable(['speaker', 'trained', 'scored', 'ccc_before', 'ccc_after', 'r_after', 'mse_before', 'mse_after', 'seconds'], rows, {
+    ccc_before: 4, ccc_after: 4, r_after: 4, mse_before: 4, mse_after: 4, seconds: 1,
   });
   if (run.json) {
     console.error(table);

@@ -24,7 +24,7 @@ function clip(i: number, valence: number | null, arousal: number | null): Person
 
 const clips = [clip(0, 0, 0), clip(1, 0.8, 0.5), clip(2, -0.6, null), clip(3, 0, 0), clip(4, -0.7, 0.8)];
 const input: FineTuneInput = { config, weights: initParams(config, 3), normalisation: DEFAULT_NORMALISATION, clips };
-const quick: PersonalizeRecipe = { ...DEFAULT_PERSONALIZE, steps: 3, lr: 1e-2, batchSize: 2, l2sp: 0.1, offset: 'none' };
+const quick: PersonalizeRecipe = { ...DEFAULT_PERSONALIZE, steps: 3, lr: 1e-2, batchSize: 2, l2sp: 0.1, offset: 'none', scale: 1 };
 
 beforeAll(async () => {
   await setBackend('cpu');
@@ -91,6 +91,23 @@ describe('fineTune', () => {
     expect(arousalError).toBeCloseTo(0, 5);
     expect(mean.offset).toHaveLength(2);
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('scale widens the readings about their mean over the clips, after the offset, and keeps their order', async () => {
+    const plain = await fineTune(input, { ...quick, offset: 'mean' });
+    const wide = await fineTune(input, { ...quick, offset: 'mean', scale: 2 });
+    expect(plain.scale).toBeNull();
+    expect(wide.scale).toEqual([2, 2]);
+    const p = predictClips(input, plain.weights);
+    const q = predictClips(input, wide.weights);
+    const meanOf = (v: Float32Array, d: number, idx: number[]) => idx.reduce((s, i) => s + v[2 * i + d], 0) / idx.length;
+    // valence: centred over all five clips; arousal over the four that have it (clip 2 has none)
+    for (const [d, idx] of [[0, [0, 1, 2, 3, 4]], [1, [0, 1, 3, 4]]] as const) {
+      const c = meanOf(p, d, [...idx]);
+      expect(meanOf(q, d, [...idx])).toBeCloseTo(c, 5);
+      for (let i = 0; i < 5; i++) expect(q[2 * i + d]).toBeCloseTo(c + 2 * (p[2 * i + d] - c), 4);
+    }
+    await expect(fineTune(input, { ...quick, scale: 0 })).rejects.toThrow(/scale must be "fit" or a number > 0/);
   });
 
   it('reports progress and stops when cancelled, with no tensor left', async () => {

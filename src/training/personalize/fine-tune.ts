@@ -16,6 +16,7 @@ import type { Labels } from '../score.ts';
 import { buildWindow, windowSeed, type WindowPlan } from '../train-windows.ts';
 import { addL2spGradient } from './l2sp.ts';
 import { buildWindowPool, type WindowPool } from './window-pool.ts';
+import { spreadScale, foldSpread } from './spread.ts';
 import { DEFAULT_PERSONALIZE, PersonalizeError, trainableTensors, validateRecipe, type PersonalizeRecipe } from './recipe.ts';
 
 /** A clip of the speaker: the whole 8 kHz signal and its labels (null: unknown). */
@@ -57,6 +58,8 @@ export interface FineTuneResult {
   losses: number[];
   /** What was subtracted from each output (valence, then arousal); null when the rule had no clip to use. */
   offset: number[] | null;
+  /** Each output's spread factor about its mean reading over the clips (recipe.scale); null when 1. */
+  scale: number[] | null;
 }
 
 /** Forward passes at most this many windows at once. */
@@ -242,10 +245,13 @@ export async function fineTune(input: FineTuneInput, recipe: PersonalizeRecipe =
   }
   if (hooks.signal?.aborted) throw aborted(hooks.signal);
   const weights = trainer.params.map((p) => p.slice());
-  const offset = baselineOffset(clips, recipe.offset === 'none' ? new Float32Array(0) : predictClips(input, weights), outputs, recipe.offset);
+  const predicted = recipe.offset === 'none' && recipe.scale === 1 ? new Float32Array(0) : predictClips(input, weights);
+  const offset = baselineOffset(clips, predicted, outputs, recipe.offset);
   if (offset) {
     const bias = weights[weights.length - 1];
     offset.forEach((o, d) => (bias[d] -= o));
   }
-  return { weights, losses, offset };
+  const spread = recipe.scale === 1 ? null : spreadScale(clips, predicted, outputs, recipe.scale);
+  if (spread) foldSpread(weights, spread.scale, spread.centre.map((c, d) => c - (offset?.[d] ?? 0)));
+  return { weights, losses, offset, scale: spread?.scale ?? null };
 }

@@ -11,7 +11,7 @@ import {
 } from './recipe.ts';
 
 /** The keys and their values: comma-separated key=value over DEFAULT_PERSONALIZE. */
-export const RECIPE_HELP = 'layers=N|all,steps=N,lr=X,batch=N,l2sp=X,augment=none|live|heavy,offset=none|neutral|mean,pool=N,seed=N';
+export const RECIPE_HELP = 'layers=N|all,steps=N,lr=X,batch=N,l2sp=X,augment=none|live|heavy,offset=none|neutral|mean,scale=X|fit,pool=N,seed=N';
 
 /**
  * Reads a recipe's text, e.g. "layers=2,steps=100,offset=mean"; throws naming a bad entry,
@@ -32,12 +32,13 @@ export function parseRecipe(text: string | undefined | null, source = '--persona
     else if (key === 'seed') r.seed = num;
     else if (key === 'pool') r.pool = num;
     else if (key === 'offset') r.offset = value as OffsetRule;
+    else if (key === 'scale') r.scale = value === 'fit' ? 'fit' : num;
     else if (key === 'augment') {
       const a = PERSONAL_AUGMENTATIONS[value as keyof typeof PERSONAL_AUGMENTATIONS];
       if (!a) throw new PersonalizeError(`${source}: augment must be ${Object.keys(PERSONAL_AUGMENTATIONS).join(', ')}, got "${value}"`);
       r.augment = a;
     } else throw new PersonalizeError(`${source}: unknown key "${key}" (keys: ${RECIPE_HELP})`);
-    if (['layers', 'steps', 'lr', 'batch', 'l2sp', 'seed', 'pool'].includes(key) && value !== 'all' && !Number.isFinite(num)) {
+    if (['layers', 'steps', 'lr', 'batch', 'l2sp', 'seed', 'pool', 'scale'].includes(key) && value !== 'all' && value !== 'fit' && !Number.isFinite(num)) {
       throw new PersonalizeError(`${source}: ${key} must be a number, got "${value}"`);
     }
   }
