@@ -81,6 +81,8 @@ recipe (--preset sets them all; the flags after it override):
                         (50-400 Hz to 2.4-3.9 kHz) and two +-9 dB bells (needs
                         augmentation; default off)
   --spec-mask           SpecAugment-style time and frequency masks (default off)
+  --mixup ALPHA         blend each window with a random partner clip's, targets alike,
+                        by max(u, 1 - u), u ~ Beta(ALPHA, ALPHA), e.g. 0.4 (default off)
   --average K           score, choose and keep the mean of the last K epochs' weights
                         (weight averaging; default 1: the epoch's own)
   --select ccc|mse      best-epoch metric on validation (default ccc; the mean over the
@@ -151,6 +153,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
       'spec-mask': { type: 'boolean', default: false },
       eq: { type: 'boolean', default: false },
       average: { type: 'string' },
+      mixup: { type: 'string' },
       folds: { type: 'string' },
       grid: { type: 'boolean', default: false },
       preset: { type: 'string', default: 'live' },
@@ -214,6 +217,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
     specMask: v['spec-mask'],
     eq: v.eq,
     averageEpochs: num(v.average, 'average', positiveInt, 'a whole number > 0'),
+    mixup: num(v.mixup, 'mixup', (n) => n > 0, 'a number > 0'),
     balance: v.balance as Recipe['balance'] | undefined,
     // --no-augment wins over --augment; neither: the preset's choice.
     augment: v['no-augment'] ? false : v.augment ? true : undefined,

@@ -88,6 +88,13 @@ describe('buildRecipe', () => {
     expect(recipeKey(buildRecipe('live', { averageEpochs: 3 }))).not.toBe(recipeKey(buildRecipe('live')));
   });
 
+  it('records mixup only when asked, and refuses an alpha that is not > 0', () => {
+    expect(buildRecipe('live', { mixup: 0.4 }).mixup).toBe(0.4);
+    expect('mixup' in buildRecipe('live')).toBe(false);
+    expect(recipeKey(buildRecipe('live', { mixup: 0.4 }))).not.toBe(recipeKey(buildRecipe('live')));
+    expect(() => buildRecipe('live', { mixup: 0 })).toThrow(/mixup must be a number > 0, got 0/);
+  });
+
   it('takes the band-mean features and names the feature types when given another', () => {
     expect(buildRecipe('live', { config: { features: 'db-band-mean' } }).config.features).toBe('db-band-mean');
     const bad = { features: 'mfcc' } as unknown as { features: 'db' };

@@ -36,6 +36,8 @@ export interface Recipe {
   specMask: SpecMaskOptions | null;
   /** Epochs whose weights are averaged into the model scored and kept (weight-average.ts); absent: 1, the last epoch's own. */
   averageEpochs?: number;
+  /** Mixup's Beta parameter α (mixup.ts); absent: no mixup. */
+  mixup?: number;
 }
 
 /** What may differ from a preset; an absent field keeps the preset's value. */
@@ -76,6 +78,8 @@ export interface RecipeOverrides {
   balance?: Balance;
   /** Default 1 (no averaging). */
   averageEpochs?: number;
+  /** Mixup's α (> 0); default: no mixup. */
+  mixup?: number;
 }
 
 /** An override that cannot apply; `needs` says what it requires, or `problem` what is wrong with it. */
@@ -130,6 +134,7 @@ export function buildRecipe(preset: Preset, o: RecipeOverrides = {}): Recipe {
   if (o.balance !== undefined && o.balance !== 'corpus' && o.balance !== 'none') {
     throw new RecipeError('balance', null, `must be "corpus" or "none", got ${JSON.stringify(o.balance)}`);
   }
+  const mixup = o.mixup === undefined ? undefined : checked('mixup', o.mixup, (n) => n > 0 && Number.isFinite(n), 'a number > 0');
   const average = checked('averageEpochs', o.averageEpochs ?? 1, positiveInt, 'a whole number > 0');
   const maxBoost = o.maxBoostDb;
   if (maxBoost !== undefined && !normalise) throw new RecipeError('maxBoostDb', 'loudness normalisation');
@@ -150,6 +155,7 @@ export function buildRecipe(preset: Preset, o: RecipeOverrides = {}): Recipe {
     specMask: o.specMask ? validateSpecMask(DEFAULT_SPEC_MASK) : null,
     // Absent at 1, so recipes (and checkpoint keys) from before the option read the same.
     ...(average > 1 ? { averageEpochs: average } : {}),
+    ...(mixup !== undefined ? { mixup } : {}),
   };
 }
 

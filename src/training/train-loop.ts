@@ -20,6 +20,10 @@ import { packEvalSets, scorePrediction, setPrediction } from './eval-pack.ts';
 import { buildWindow, packSignals, windowSeed, type WindowPlan, type WindowSource } from './train-windows.ts';
 import type { BestEpoch, Checkpoint, EpochRecord } from './run-state.ts';
 import { RecentWeights } from './weight-average.ts';
+import { blendTargets, drawMixes, type Mix } from './mixup.ts';
+
+/** deriveSeed stream of an epoch's mixup partners (the augmentation's is 100_000). */
+const MIXUP_STREAM = 200_000;
 
 /** A training clip: its whole 8 kHz signal (augmented each epoch) or fixed features (which win when both are given). */
 export interface TrainItem extends Labels {
@@ -150,17 +154,27 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
   try {
     for (let epoch = (ctl.resume?.epoch ?? 0) + 1; epoch <= recipe.epochs; epoch++) {
       const order = epochOrder(corpusOf, recipe.balance, createRng(deriveSeed(recipe.seed, epoch)));
-      /** Step s's clips (indices into input.train) and their window seeds (by position in the epoch). */
+      // Drawn for the whole epoch at once, so a step's partners do not depend on which steps ran.
+      const mixes = recipe.mixup ? drawMixes(order.length, order, recipe.mixup, createRng(deriveSeed(recipe.seed, MIXUP_STREAM + epoch))) : null;
+      /** Step s's clips (indices into input.train), their window seeds (by position in the epoch) and mixup partners. */
       const rows = (s: number) => {
-        const idx = order.slice(s * recipe.batchSize, (s + 1) * recipe.batchSize);
-        return { idx, seeds: idx.map((_, j) => windowSeed(recipe.seed, epoch, s * recipe.batchSize + j)) };
+        const from = s * recipe.batchSize;
+        const idx = order.slice(from, from + recipe.batchSize);
+        return { idx, seeds: idx.map((_, j) => windowSeed(recipe.seed, epoch, from + j)), mix: mixes?.slice(from, from + idx.length) ?? null };
+      };
+      const targets = (idx: readonly number[], mix: readonly Mix[] | null) => {
+        const own = batchTargets(idx.map((k) => input.train[k]), outputs);
+        return mix ? blendTargets(own, batchTargets(mix.map((m) => input.train[m.partner]), outputs), mix) : own;
       };
       /** Batch s built on this thread. */
       const batch = (s: number) => {
-        const { idx, seeds } = rows(s);
+        const { idx, seeds, mix } = rows(s);
         const x = new Float32Array(idx.length * per);
-        idx.forEach((k, j) => buildWindow(sources[k], plan, seeds[j], x.subarray(j * per, (j + 1) * per)));
-        return { x, y: batchTargets(idx.map((k) => input.train[k]), outputs), b: idx.length };
+        idx.forEach((k, j) => {
+          const m = mix?.[j];
+          buildWindow(sources[k], plan, seeds[j], x.subarray(j * per, (j + 1) * per), m ? { source: sources[m.partner], seed: m.seed, lambda: m.lambda } : undefined);
+        });
+        return { x, y: targets(idx, mix), b: idx.length };
       };
       const epochStart = performance.now();
       let lossSum = 0;
@@ -185,11 +199,14 @@ export async function trainRun(recipe: Recipe, input: RunInput, ctl: RunControl)
             tf.dispose([xT, yT]);
           }
         } else {
-          const { idx, seeds } = rows(s);
+          const { idx, seeds, mix } = rows(s);
           b = idx.length;
           loss = await trainer.stepWindows(
-            idx.map((k, j) => ({ signal: k, seed: seeds[j] })),
-            batchTargets(idx.map((k) => input.train[k]), outputs),
+            idx.map((k, j) => {
+              const m = mix?.[j];
+              return { signal: k, seed: seeds[j], ...(m ? { mix: { signal: m.partner, seed: m.seed, lambda: m.lambda } } : {}) };
+            }),
+            targets(idx, mix),
           );
         }
         lossSum += loss * b;

@@ -9,6 +9,7 @@ import type { LoudnessNormalisation } from '../dsp/loudness.ts';
 import { windowFeatures } from '../dsp/pipeline.ts';
 import { augmentNormalisation, augmentWindow, type AugmentOptions } from './augment.ts';
 import { applySpecMask, type SpecMaskOptions } from './spec-mask.ts';
+import { blendInto } from './mixup.ts';
 import { createRng, deriveSeed } from './random.ts';
 
 /** What turns a clip into a training window (the recipe's part; plain data, sent to workers). */
@@ -60,12 +61,20 @@ export function signalAt(p: PackedSignals, i: number): Float32Array {
 /** A clip as a window source: its signal (augmented) or its fixed features (copied). */
 export type WindowSource = { signal: Float32Array } | { features: Float32Array };
 
+/** A partner window blended into a row (mixup.ts): its source, its own seed and the row's weight λ. */
+export interface WindowMix {
+  source: WindowSource;
+  seed: number;
+  lambda: number;
+}
+
 /**
  * Writes the training window of `source` into `out` (mels x frames). Draws, in this order,
  * from one RNG seeded by `seed`: the augmentation (signals only), the normalisation's level
  * offset (signals only), then the spectrogram masks. Fixed features without masks draw nothing.
+ * With `mix`, the partner's window (its own seed, no masks) is blended in before the masks.
  */
-export function buildWindow(source: WindowSource, plan: WindowPlan, seed: number, out: Float32Array): Float32Array {
+export function buildWindow(source: WindowSource, plan: WindowPlan, seed: number, out: Float32Array, mix?: WindowMix): Float32Array {
   const [mels, frames] = plan.inputShape;
   if (out.length !== mels * frames) throw new RangeError(`window needs ${mels * frames} values, out holds ${out.length}`);
   const rng = createRng(seed);
@@ -76,6 +85,7 @@ export function buildWindow(source: WindowSource, plan: WindowPlan, seed: number
     const window = augmentWindow(source.signal, plan.augment, rng);
     out.set(windowFeatures(window, plan.features, augmentNormalisation(plan.normalisation, plan.augment, rng)).data);
   }
+  if (mix) blendInto(out, buildWindow(mix.source, { ...plan, specMask: null }, mix.seed, new Float32Array(out.length)), mix.lambda);
   // Masks go on the batch's copy, never on cached features.
   if (plan.specMask) applySpecMask(out, mels, frames, plan.specMask, rng);
   return out;

@@ -38,7 +38,11 @@ function buildRows(rows: WindowRows, per: number): Float32Array {
   const w = init.windows;
   if (!w) throw new Error('this worker has no signals (ParallelTrainer.create without windows)');
   const x = new Float32Array(rows.signals.length * per);
-  rows.signals.forEach((s, j) => buildWindow({ signal: signalAt(w.signals, s) }, w.plan, rows.seeds[j], x.subarray(j * per, (j + 1) * per)));
+  rows.signals.forEach((s, j) => {
+    const m = rows.mixes?.[j];
+    const mix = m ? { source: { signal: signalAt(w.signals, m.signal) }, seed: m.seed, lambda: m.lambda } : undefined;
+    buildWindow({ signal: signalAt(w.signals, s) }, w.plan, rows.seeds[j], x.subarray(j * per, (j + 1) * per), mix);
+  });
   return x;
 }
 

@@ -44,25 +44,36 @@ describe('ParallelTrainer.stepWindows', () => {
     const workers = await ParallelTrainer.create(config, { seed: 4, lr: 1e-3, threads: 2, windows: { signals: packSignals(signals), plan } });
     const main = await ParallelTrainer.create(config, { seed: 4, lr: 1e-3, threads: 2 });
     open.push(workers, main);
-    // Batches of 3 (shards of 2 and 1) and 2, with an unknown label.
-    const batches = [
+    // Batches of 3 (shards of 2 and 1) and 2, with an unknown label; the third has mixup
+    // partners (train-windows.ts) on one row of each shard.
+    type Mixed = { signal: number; seed: number; lambda: number } | null;
+    const batches: { idx: number[]; y: number[]; mix?: Mixed[] }[] = [
       { idx: [3, 0, 4], y: [0.2, -0.5, NaN, 0.4, -0.7, 0.1] },
       { idx: [1, 2], y: [0.6, 0.3, -0.2, NaN] },
+      { idx: [2, 4, 1], y: [0.1, 0.2, 0.3, 0.4, -0.5, NaN], mix: [{ signal: 0, seed: 77, lambda: 0.7 }, null, { signal: 3, seed: 5, lambda: 0.55 }] },
     ];
-    for (const [s, { idx, y }] of batches.entries()) {
+    for (const [s, { idx, y, mix }] of batches.entries()) {
       const seeds = idx.map((_, j) => windowSeed(9, 1, 3 * s + j));
       const x = new Float32Array(idx.length * H * W);
-      idx.forEach((k, j) => buildWindow({ signal: signals[k] }, plan, seeds[j], x.subarray(j * H * W, (j + 1) * H * W)));
+      idx.forEach((k, j) => {
+        const m = mix?.[j];
+        const partner = m ? { source: { signal: signals[m.signal] }, seed: m.seed, lambda: m.lambda } : undefined;
+        buildWindow({ signal: signals[k] }, plan, seeds[j], x.subarray(j * H * W, (j + 1) * H * W), partner);
+      });
       const xT = tf.tensor4d(x, [idx.length, H, W, 1]);
       const yT = tf.tensor2d(y, [idx.length, 2]);
       const want = await main.step(xT, yT);
       tf.dispose([xT, yT]);
-      const got = await workers.stepWindows(idx.map((k, j) => ({ signal: k, seed: seeds[j] })), Float32Array.from(y));
+      const rows = idx.map((k, j) => {
+        const m = mix?.[j];
+        return { signal: k, seed: seeds[j], ...(m ? { mix: m } : {}) };
+      });
+      const got = await workers.stepWindows(rows, Float32Array.from(y));
       expect(got, `loss ${s}`).toBe(want);
     }
     const a = workers.state();
     const b = main.state();
-    expect(a.step).toBe(2);
+    expect(a.step).toBe(3);
     for (const key of ['params', 'm', 'v'] as const) {
       a[key].forEach((arr, i) => {
         for (let j = 0; j < arr.length; j++) if (arr[j] !== b[key][i][j]) expect.fail(`${key}[${i}][${j}]: ${arr[j]} vs ${b[key][i][j]}`);

@@ -25,10 +25,11 @@ export interface ParallelOptions extends Omit<TrainerOptions, 'sharedMemory'> {
   windows?: WorkerWindows;
 }
 
-/** A row of a batch the workers build: a signal of the shared pack and its window seed. */
+/** A row of a batch the workers build: a signal of the shared pack and its window seed; mix: a mixup partner (train-windows.ts). */
 export interface WindowRow {
   signal: number;
   seed: number;
+  mix?: { signal: number; seed: number; lambda: number };
 }
 
 /** Shard sizes: n split into at most `parts` nearly equal non-empty pieces. */
@@ -142,7 +143,9 @@ export class ParallelTrainer {
       const [h, w] = this.trainer.config.inputShape;
       const shard = (from: number, m: number): WindowRows => {
         const part = rows.slice(from, from + m);
-        return { signals: part.map((r) => r.signal), seeds: part.map((r) => r.seed) };
+        const shardRows: WindowRows = { signals: part.map((r) => r.signal), seeds: part.map((r) => r.seed) };
+        if (part.some((r) => r.mix)) shardRows.mixes = part.map((r) => r.mix ?? null);
+        return shardRows;
       };
       return this.runStep(rows.length, y, shard, [h, w, 1]);
     });

@@ -31,6 +31,8 @@ export interface WorkerInit {
 export interface WindowRows {
   signals: number[];
   seeds: number[];
+  /** Mixup: row j's partner (signal index, seed, the row's weight λ), or null for none. */
+  mixes?: ({ signal: number; seed: number; lambda: number } | null)[];
 }
 
 export type WorkerRequest =
