@@ -89,6 +89,8 @@ recipe (--preset sets them all; the flags after it override):
                         training corpora of their valence metric)
   --patience N          stop after N epochs without improvement (0: never; default 15)
   --kernel N --activation relu|sigmoid --pooling avg|max
+  --channels LIST       output channels of each convolution block (default 16,32,64,128;
+                        e.g. 16,32,64,128,128 adds a fifth block)
 run:
   --name NAME | --out DIR   output folder (default models/<preset>-<features>)
   --overwrite           replace a model already in the output folder
@@ -116,6 +118,13 @@ function num(v: string | undefined, name: string, check: (n: number) => boolean,
   return n;
 }
 const positiveInt = (n: number) => Number.isInteger(n) && n > 0;
+
+/** --channels: whole numbers > 0, comma-separated (validateConfig checks that the blocks fit the input). */
+function channelList(v: string): number[] {
+  const list = v.split(',').map((x) => parseDecimal(x.trim()));
+  if (v.trim() === '' || !list.every(positiveInt)) throw new Error(`--channels must be whole numbers > 0 separated by commas, e.g. 16,32,64,128,128; got "${v}"`);
+  return list;
+}
 
 /** The flag behind each override, and how to satisfy what it needs, for RecipeError messages. */
 const OVERRIDE_FLAGS: Partial<Record<keyof RecipeOverrides, { flag: string; hint: string }>> = {
@@ -172,6 +181,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
       select: { type: 'string', default: 'ccc' },
       patience: { type: 'string' },
       kernel: { type: 'string' },
+      channels: { type: 'string' },
       activation: { type: 'string' },
       pooling: { type: 'string' },
       name: { type: 'string' },
@@ -208,6 +218,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
     config: {
       features: v.features as FeatureType | undefined,
       kernelSize: v.kernel ? parseDecimal(v.kernel) : undefined,
+      channels: v.channels !== undefined ? channelList(v.channels) : undefined,
       activation: (v.activation || undefined) as Activation | undefined,
       pooling: (v.pooling || undefined) as Pooling | undefined,
       outputs: v.outputs === '2' ? 2 : v.outputs === '1' ? 1 : undefined,
