@@ -23,7 +23,7 @@ import { RecentWeights } from './weight-average.ts';
 import { blendTargets, drawMixes, type Mix } from './mixup.ts';
 
 /** deriveSeed stream of an epoch's mixup partners (the augmentation's is 100_000). */
-const MIXUP_STREAM = 200_000;
+export const MIXUP_STREAM = 200_000;
 
 /** A training clip: its whole 8 kHz signal (augmented each epoch) or fixed features (which win when both are given). */
 export interface TrainItem extends Labels {
