@@ -4,8 +4,8 @@
 // and the page's long tasks meanwhile (PerformanceObserver 'longtask'). BENCH_CLIPS picks
 // the clip count (8 to 14, default 14).
 import { expect, test } from '@playwright/test';
-import { cutClips, importAs } from '../e2e/calibration-support.ts';
-import { fakeMicLaunch } from '../e2e/support.ts';
+import { cutClips, importAs } from '../calibration-support.ts';
+import { fakeMicLaunch } from '../support.ts';
 
 const CLIPS = Number(process.env.BENCH_CLIPS ?? 14);
 const TONES = ['neutral', 'happy', 'sad', 'angry', 'calm'];

@@ -5,10 +5,10 @@
 // BENCH_WEBGL_SECONDS (default 20): software WebGL here is slow and the point is its cost.
 import { expect, test } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
-import config from '../playwright.config.ts';
-import type { ReadingEventDetail } from '../src/ui/vm-app.ts';
+import config from '../../playwright.config.ts';
+import type { ReadingEventDetail } from '../../src/ui/vm-app.ts';
 
-const SPEECH_WAV = fileURLToPath(new URL('../e2e/fixtures/speech-44k.wav', import.meta.url));
+const SPEECH_WAV = fileURLToPath(new URL('../fixtures/speech-44k.wav', import.meta.url));
 const BASE_ARGS = config.use?.launchOptions?.args ?? [];
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 60);
 const WEBGL_SECONDS = Number(process.env.BENCH_WEBGL_SECONDS ?? 20);
