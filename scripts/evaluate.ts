@@ -57,7 +57,8 @@ options:
                        of valence over all clips scored; "arousal": {the same keys} when arousal
                        is scored; with several corpora "corpora": {NAME: {the same}, ...};
                        with --personalize {"k", "speakers", "before": {ccc, mse, sign_acc},
-                       "after": {the same}} (means of the per-speaker values)
+                       "after": {the same}} (means of the per-speaker values), and for a
+                       two-output model "arousal": {"before": {...}, "after": {...}}
   --cache-dir DIR      feature cache folder (default .cache/features)
   --no-cache           neither read nor write the feature cache
   --backend NAME       wasm (default) or cpu

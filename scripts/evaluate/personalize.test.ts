@@ -79,6 +79,38 @@ describe('npm run evaluate -- --personalize K', () => {
     expect(out.after.mse).not.toBeCloseTo(out.before.mse, 6);
   });
 
+  it('with a two-output model and arousal labels, adds arousal: plain evaluate\'s on the remaining clips before', async () => {
+    const dir2 = join(root, 'model2');
+    const config2: CnnConfig = { ...config, outputs: 2 };
+    const model = buildCnn(config2, { seed: 6 });
+    await saveModelDir(dir2, model, config2, { name: 'personalize test (two outputs, random weights)' });
+    model.dispose();
+    const arousal = [0.6, -0.4, 0.2, -0.6, 0.5, 0.1];
+    const file = join(root, 'clips-va.csv');
+    writeFileSync(file, ['path,valence,speaker,arousal', ...clips.map((c, i) => `${c.path},${c.valence},${c.speaker},${arousal[i % 6]}`)].join('\n'));
+    const r = runScript('scripts/evaluate.ts', ['--model', dir2, '--manifest', file, '--cache-dir', cacheDir, '--json', '--personalize', '3', '--personalize-recipe', 'steps=3,lr=0.01,batch=2'], 300_000);
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/clips-va\/ann: valence CCC \S+ -> \S+ \(r \S+\); arousal CCC/);
+    const out = JSON.parse(lastLine(r.stdout)) as { arousal: Record<'before' | 'after', Record<string, number>> };
+    expect(Object.keys(out)).toEqual(['k', 'speakers', 'before', 'after', 'arousal']);
+    expect(Object.keys(out.arousal.before)).toEqual(['ccc', 'mse', 'sign_acc']);
+
+    // The manifest's name is the corpus, and a speaker's draw is seeded by corpus/speaker.
+    const withArousal = clips.map((clip, i) => ({ clip: { ...clip, corpus: 'clips-va', arousal: arousal[i % 6] }, value: new Float32Array(0) }));
+    const restArgs = planSpeakers(withArousal, 3, 0).flatMap((p, s) => {
+      const rest = join(root, `rest-va-${s}.csv`);
+      writeFileSync(rest, ['path,valence,speaker,arousal', ...p.rest.map((i) => `${p.items[i].clip.path},${p.items[i].clip.valence},x,${p.items[i].clip.arousal}`)].join('\n'));
+      return ['--manifest', rest];
+    });
+    const plain = runScript('scripts/evaluate.ts', ['--model', dir2, '--cache-dir', cacheDir, '--json', ...restArgs], 300_000);
+    expect(plain.status).toBe(0);
+    const corpora = (JSON.parse(lastLine(plain.stdout)) as { corpora: Record<string, { arousal: Record<string, number> }> }).corpora;
+    for (const key of ['ccc', 'mse', 'sign_acc'] as const) {
+      expect(out.arousal.before[key]).toBeCloseTo((corpora['rest-va-0'].arousal[key] + corpora['rest-va-1'].arousal[key]) / 2, 6);
+    }
+    expect(out.arousal.after.mse).not.toBeCloseTo(out.arousal.before.mse, 6);
+  });
+
   it('refuses a K that leaves a speaker nothing to score, naming the speaker', () => {
     const r = runScript('scripts/evaluate.ts', ['--model', modelDir, '--manifest', manifest, '--cache-dir', cacheDir, '--personalize', '6'], 300_000);
     expect(r.status).toBe(2);

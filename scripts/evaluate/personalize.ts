@@ -2,8 +2,8 @@
 // (stratified by label, fixed seed) fine-tune the model with the app's module
 // (src/training/personalize) and the speaker's other clips are scored before and after, by
 // evaluate's own rule (the features evaluate scores). Prints per speaker valence CCC
-// before / after and the mean over speakers; --json's last line has the means of the
-// per-speaker metrics.
+// before / after and the mean over speakers (arousal CCC too for a two-output model); --json's
+// last line has the means of the per-speaker metrics, arousal's in an `arousal` object.
 import * as tf from '@tensorflow/tfjs';
 import type { CnnConfig } from '../../src/model/config.ts';
 import { outputCount } from '../../src/model/config.ts';
@@ -64,8 +64,19 @@ export function planSpeakers(items: readonly ScoredItem[], k: number, seed: numb
   });
 }
 
-const valenceScores = (model: tf.LayersModel, items: readonly ScoredItem[], config: CnnConfig): ValenceMetrics | null =>
-  knownMetrics(predictAll(model, items.map((i) => i.value), config).valence, items.map((i) => i.clip.valence));
+interface SpeakerScores {
+  valence: ValenceMetrics | null;
+  /** Null for a one-output model, or where no clip's arousal is known. */
+  arousal: ValenceMetrics | null;
+}
+
+function scoreItems(model: tf.LayersModel, items: readonly ScoredItem[], config: CnnConfig): SpeakerScores {
+  const p = predictAll(model, items.map((i) => i.value), config);
+  return {
+    valence: knownMetrics(p.valence, items.map((i) => i.clip.valence)),
+    arousal: p.arousal ? knownMetrics(p.arousal, items.map((i) => i.clip.arousal)) : null,
+  };
+}
 
 /** Puts weights (LayersModel order) into the model. */
 function loadWeights(model: tf.LayersModel, weights: readonly Float32Array[], shapes: readonly number[][]): void {
@@ -103,14 +114,15 @@ export async function personalizeEvaluate(run: PersonalizeRun): Promise<number> 
   const base = model.getWeights().map((w) => Float32Array.from(w.dataSync()));
   const shapes = model.getWeights().map((w) => w.shape);
   const rows: Row[] = [];
-  const before: (ValenceMetrics | null)[] = [];
-  const after: (ValenceMetrics | null)[] = [];
+  const before: SpeakerScores[] = [];
+  const after: SpeakerScores[] = [];
   for (const plan of plans) {
     const trainItems = plan.train.map((i) => plan.items[i]);
     const restItems = plan.rest.map((i) => plan.items[i]);
     const signals = loadSignals(run.cache, trainItems.map((i) => i.clip));
     if (signals.failures.length > 0) throw new Error(`speaker ${plan.name}: cannot read ${signals.failures[0].path}: ${signals.failures[0].reason}`);
-    const b = valenceScores(model, restItems, config);
+    const sb = scoreItems(model, restItems, config);
+    const b = sb.valence;
     const started = performance.now();
     const tuned = await fineTune(
       { config, weights: base, normalisation: run.normalisation, clips: signals.items.map(({ clip, value }) => ({ signal: value, valence: clip.valence, arousal: clip.arousal })) },
@@ -118,22 +130,34 @@ export async function personalizeEvaluate(run: PersonalizeRun): Promise<number> 
     );
     const seconds = (performance.now() - started) / 1000;
     loadWeights(model, tuned.weights, shapes);
-    const a = valenceScores(model, restItems, config);
+    const sa = scoreItems(model, restItems, config);
+    const a = sa.valence;
     loadWeights(model, base, shapes);
-    before.push(b);
-    after.push(a);
-    rows.push({ speaker: plan.name, trained: trainItems.length, scored: restItems.length, ccc_before: b?.ccc ?? null, ccc_after: a?.ccc ?? null, r_after: a?.pearson ?? null, mse_before: b?.mse ?? null, mse_after: a?.mse ?? null, seconds });
-    console.error(`evaluate: ${plan.name}: valence CCC ${b?.ccc.toFixed(4)} -> ${a?.ccc.toFixed(4)} (r ${a?.pearson.toFixed(4)}) (fine-tune ${seconds.toFixed(1)} s)`);
+    before.push(sb);
+    after.push(sa);
+    rows.push({
+      speaker: plan.name, trained: trainItems.length, scored: restItems.length,
+      ccc_before: b?.ccc ?? null, ccc_after: a?.ccc ?? null, r_after: a?.pearson ?? null, mse_before: b?.mse ?? null, mse_after: a?.mse ?? null,
+      arousal_before: sb.arousal?.ccc ?? null, arousal_after: sa.arousal?.ccc ?? null, seconds,
+    });
+    const arousal = sb.arousal || sa.arousal ? `; arousal CCC ${sb.arousal?.ccc.toFixed(4)} -> ${sa.arousal?.ccc.toFixed(4)}` : '';
+    console.error(`evaluate: ${plan.name}: valence CCC ${b?.ccc.toFixed(4)} -> ${a?.ccc.toFixed(4)} (r ${a?.pearson.toFixed(4)})${arousal} (fine-tune ${seconds.toFixed(1)} s)`);
   }
-  const mb = meanMetrics(before);
-  const ma = meanMetrics(after);
-  rows.push({ speaker: `mean (${plans.length} speakers)`, trained: null, scored: null, ccc_before: mb.ccc, ccc_after: ma.ccc, r_after: meanOf(after.map((s) => s?.pearson)), mse_before: mb.mse, mse_after: ma.mse, seconds: null });
-  const table = toTable(['speaker', 'trained', 'scored', 'ccc_before', 'ccc_after', 'r_after', 'mse_before', 'mse_after', 'seconds'], rows, {
-    ccc_before: 4, ccc_after: 4, r_after: 4, mse_before: 4, mse_after: 4, seconds: 1,
+  const mb = meanMetrics(before.map((s) => s.valence));
+  const ma = meanMetrics(after.map((s) => s.valence));
+  // Arousal beside valence (as plain evaluate's --json has it) where the model and labels have it.
+  const hasArousal = before.some((s) => s.arousal !== null);
+  const arousalMeans = hasArousal ? { before: meanMetrics(before.map((s) => s.arousal)), after: meanMetrics(after.map((s) => s.arousal)) } : null;
+  rows.push({
+    speaker: `mean (${plans.length} speakers)`, trained: null, scored: null,
+    ccc_before: mb.ccc, ccc_after: ma.ccc, r_after: meanOf(after.map((s) => s.valence?.pearson)), mse_before: mb.mse, mse_after: ma.mse,
+    arousal_before: arousalMeans?.before.ccc ?? null, arousal_after: arousalMeans?.after.ccc ?? null, seconds: null,
   });
+  const columns = ['speaker', 'trained', 'scored', 'ccc_before', 'ccc_after', 'r_after', 'mse_before', 'mse_after', ...(hasArousal ? ['arousal_before', 'arousal_after'] : []), 'seconds'];
+  const table = toTable(columns, rows, { ccc_before: 4, ccc_after: 4, r_after: 4, mse_before: 4, mse_after: 4, arousal_before: 4, arousal_after: 4, seconds: 1 });
   if (run.json) {
     console.error(table);
-    console.log(JSON.stringify({ k: run.k, speakers: plans.length, before: mb, after: ma }));
+    console.log(JSON.stringify({ k: run.k, speakers: plans.length, before: mb, after: ma, ...(arousalMeans ? { arousal: arousalMeans } : {}) }));
   } else console.log(table);
   return 0;
 }
