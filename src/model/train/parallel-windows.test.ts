@@ -10,6 +10,7 @@ import { DEFAULT_SPEC_MASK } from '../../training/spec-mask.ts';
 import { buildWindow, packSignals, windowSeed, type WindowPlan } from '../../training/train-windows.ts';
 import { validateConfig } from '../config.ts';
 import { ParallelTrainer } from './parallel.ts';
+import type { PartnerRow } from './protocol.ts';
 import { randomArray, setBackend } from './test-support.ts';
 
 const config = validateConfig({
@@ -46,8 +47,7 @@ describe('ParallelTrainer.stepWindows', () => {
     open.push(workers, main);
     // Batches of 3 (shards of 2 and 1) and 2, with an unknown label; the third has mixup
     // partners (train-windows.ts) on one row of each shard.
-    type Mixed = { signal: number; seed: number; lambda: number } | null;
-    const batches: { idx: number[]; y: number[]; mix?: Mixed[] }[] = [
+    const batches: { idx: number[]; y: number[]; mix?: (PartnerRow | null)[] }[] = [
       { idx: [3, 0, 4], y: [0.2, -0.5, NaN, 0.4, -0.7, 0.1] },
       { idx: [1, 2], y: [0.6, 0.3, -0.2, NaN] },
       { idx: [2, 4, 1], y: [0.1, 0.2, 0.3, 0.4, -0.5, NaN], mix: [{ signal: 0, seed: 77, lambda: 0.7 }, null, { signal: 3, seed: 5, lambda: 0.55 }] },

@@ -13,7 +13,7 @@
 // on the main thread.
 import type * as tf from '@tensorflow/tfjs';
 import { outputCount, type CnnConfig } from '../config.ts';
-import type { WindowRows, WorkerReply, WorkerWindows } from './protocol.ts';
+import type { PartnerRow, WindowRows, WorkerReply, WorkerWindows } from './protocol.ts';
 import { countKnown, readTargets } from './targets.ts';
 import { Trainer, type FlatState, type TrainerOptions, type TrainerState } from './train-step.ts';
 import { GradWorker } from './worker-client.ts';
@@ -29,7 +29,7 @@ export interface ParallelOptions extends Omit<TrainerOptions, 'sharedMemory'> {
 export interface WindowRow {
   signal: number;
   seed: number;
-  mix?: { signal: number; seed: number; lambda: number };
+  mix?: PartnerRow;
 }
 
 /** Shard sizes: n split into at most `parts` nearly equal non-empty pieces. */

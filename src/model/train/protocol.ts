@@ -28,11 +28,18 @@ export interface WorkerInit {
 }
 
 /** Rows a worker builds itself: row j is signal signals[j] with window seed seeds[j] (train-windows.ts). */
+/** A mixup partner of a row (train-windows.ts): its signal in the shared pack, its window seed, and the row's own weight λ. */
+export interface PartnerRow {
+  signal: number;
+  seed: number;
+  lambda: number;
+}
+
 export interface WindowRows {
   signals: number[];
   seeds: number[];
-  /** Mixup: row j's partner (signal index, seed, the row's weight λ), or null for none. */
-  mixes?: ({ signal: number; seed: number; lambda: number } | null)[];
+  /** Mixup: row j's partner, or null for none. */
+  mixes?: (PartnerRow | null)[];
 }
 
 export type WorkerRequest =
