@@ -36,7 +36,7 @@ def main():
         args = args[2:]
     weights, kind, files = args[0], args[1], args[2:]
     tensors = read_safetensors(weights)
-    model = SeedCNN(outputs=tensors["fc.weight"].shape[0])
+    model = SeedCNN.for_weights(tensors)
     model.load_state_dict(tensors)
     model.eval()
     with torch.no_grad():

@@ -38,6 +38,7 @@ def parse_args(argv=None):
     ap.add_argument("--preset", choices=["live", "seed"], default="live")
     ap.add_argument("--features", choices=["power", "db", "db-band-mean"])
     ap.add_argument("--outputs", type=int, choices=[1, 2], default=1)
+    ap.add_argument("--head", choices=["flatten", "time-mean"], default="flatten", help="time-mean: the last map averaged over time")
     ap.add_argument("--epochs", type=int, default=50)
     ap.add_argument("--patience", type=int, default=15, help="epochs without a better CCC before stopping; 0: never")
     ap.add_argument("--lr", type=float, default=1e-4)
@@ -80,6 +81,8 @@ def build_recipe(a):
     config = dict(SEED_CONFIG, features=a.features or ("db" if live else "power"))
     if a.outputs == 2:
         config["outputs"] = 2
+    if a.head == "time-mean":
+        config["head"] = "time-mean"
     return {"preset": a.preset, "config": config, "epochs": a.epochs, "lr": a.lr, "batchSize": a.batch_size,
             "augment": augment, "normalisation": normalisation, "select": "ccc", "patience": a.patience,
             "seed": a.seed, "balance": a.balance, "specMask": None}
@@ -174,7 +177,7 @@ def main(argv=None):
         + ", ".join(f"{k['name']}: {len(k['val'])} validation ({','.join(k['valSpeakers'])})" for k in corpora))
 
     torch.manual_seed(a.seed)
-    model = SeedCNN(outputs=outputs).to(device)
+    model = SeedCNN(outputs=outputs, head=recipe["config"].get("head", "flatten")).to(device)
     ddp = torch.nn.parallel.DistributedDataParallel(model, device_ids=[local] if gpu else None) if distributed else model
     opt = torch.optim.Adam(model.parameters(), lr=a.lr)
     state = {"epoch": 0, "history": [], "best": None, "bestState": None, "stale": 0, "seconds": 0.0}

@@ -23,22 +23,37 @@ INTENSITY = {1: 0.75, 2: 1.0}
 WINDOW = 61500
 
 
-class SeedCNN(nn.Module):
-    """The seed CNN; outputs=2 adds arousal as the linear layer's second row (SPEC section 3)."""
+HEADS = ("flatten", "time-mean")
 
-    def __init__(self, channels=(16, 32, 64, 128), k=5, pad=7, outputs=1):
+
+class SeedCNN(nn.Module):
+    """The seed CNN; outputs=2 adds arousal as the linear layer's second row (SPEC section 3);
+    head="time-mean" averages the last map over time before the linear layer (src/model/config.ts)."""
+
+    def __init__(self, channels=(16, 32, 64, 128), k=5, pad=7, outputs=1, head="flatten"):
         super().__init__()
+        if head not in HEADS:
+            raise ValueError(f"head must be one of {HEADS}, got {head!r}")
         chans = (1,) + tuple(channels)
         for i in range(len(channels)):
             setattr(self, f"conv{i+1}", nn.Conv2d(chans[i], chans[i + 1], k, 1, pad))
         self.n = len(channels)
         self.pool = nn.AvgPool2d(2)
-        self.fc = nn.Linear(128 * 13 * 16, outputs)
+        self.head = head
+        self.fc = nn.Linear(128 * 13 * (1 if head == "time-mean" else 16), outputs)
 
     def forward(self, x):
         for i in range(self.n):
             x = self.pool(torch.relu(getattr(self, f"conv{i+1}")(x)))
+        if self.head == "time-mean":
+            x = x.mean(3)  # [N, C, H]: flattened in (C, H) order, as (C, H, 1)
         return self.fc(torch.flatten(x, 1))
+
+    @staticmethod
+    def for_weights(tensors):
+        """The model whose shapes a state dict has: outputs from fc.weight's rows, the head from its width."""
+        rows, width = tensors["fc.weight"].shape
+        return SeedCNN(outputs=rows, head="time-mean" if width == 128 * 13 else "flatten")
 
 
 def signal_8k(path):

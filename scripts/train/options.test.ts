@@ -109,6 +109,8 @@ describe('train options: several corpora', () => {
     expect(parse('--average', '5').recipe.averageEpochs).toBe(5);
     expect(parse('--mixup', '0.4').recipe.mixup).toBe(0.4);
     expect(parse('--channels', '16,32,64,128,128').recipe.config.channels).toEqual([16, 32, 64, 128, 128]);
+    expect(parse('--head', 'time-mean').recipe.config.head).toBe('time-mean');
+    expect(parse().recipe.config.head).toBeUndefined();
     expect(parse('--eq').recipe.augment.eq?.probability).toBe(0.5);
     expect(parse().recipe.augment.eq).toBeUndefined();
     expect(parse('--val-speakers', '3,7').valSpeakers).toEqual([{ corpus: null, list: '3,7' }]);
@@ -123,6 +125,7 @@ describe('train options: several corpora', () => {
     expect(() => parse('--mixup', '0')).toThrow(/--mixup must be a number > 0, got "0"/);
     expect(() => parse('--channels', '16,x')).toThrow(/--channels must be whole numbers > 0 separated by commas, e.g. 16,32,64,128,128; got "16,x"/);
     expect(() => parse('--channels', '16,0')).toThrow(/--channels must be whole numbers > 0/);
+    expect(() => parse('--head', 'max')).toThrow(/head must be one of "flatten", "time-mean", got "max"/);
     expect(() => parse('--no-augment', '--speed', '0.9,1.1')).toThrow(/--speed needs augmentation/);
     expect(() => parse('--no-augment', '--eq')).toThrow(/--eq needs augmentation/);
     expect(() => parseTrainOptions(['--data', 'r', '--data', 't', '--folds', '3'])).toThrow(/--folds works on one corpus/);

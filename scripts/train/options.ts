@@ -2,7 +2,7 @@
 // (src/training/recipe.ts builds and checks it), plus the run's data, output and grid flags.
 // Loads neither TF.js nor the trainer, so parsing (and --help) is quick and testable alone.
 import { parseArgs } from 'node:util';
-import type { Activation, Pooling } from '../../src/model/config.ts';
+import type { Activation, Head, Pooling } from '../../src/model/config.ts';
 import type { FeatureType } from '../../src/dsp/params.ts';
 import { DEFAULT_AUGMENTATION } from '../../src/training/augment.ts';
 import { DEFAULT_NORMALISATION } from '../../src/dsp/loudness.ts';
@@ -91,6 +91,8 @@ recipe (--preset sets them all; the flags after it override):
   --kernel N --activation relu|sigmoid --pooling avg|max
   --channels LIST       output channels of each convolution block (default 16,32,64,128;
                         e.g. 16,32,64,128,128 adds a fifth block)
+  --head flatten|time-mean  how the last map meets the linear layer: flatten (default, the
+                        report's) or time-mean (averaged over time first: position-free)
 run:
   --name NAME | --out DIR   output folder (default models/<preset>-<features>)
   --overwrite           replace a model already in the output folder
@@ -182,6 +184,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
       patience: { type: 'string' },
       kernel: { type: 'string' },
       channels: { type: 'string' },
+      head: { type: 'string' },
       activation: { type: 'string' },
       pooling: { type: 'string' },
       name: { type: 'string' },
@@ -221,6 +224,7 @@ export function parseTrainOptions(argv: string[]): TrainOptions | null {
       channels: v.channels !== undefined ? channelList(v.channels) : undefined,
       activation: (v.activation || undefined) as Activation | undefined,
       pooling: (v.pooling || undefined) as Pooling | undefined,
+      head: (v.head || undefined) as Head | undefined,
       outputs: v.outputs === '2' ? 2 : v.outputs === '1' ? 1 : undefined,
     },
     speed: range(v.speed, 'speed'),

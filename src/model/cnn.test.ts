@@ -98,7 +98,33 @@ describe('buildCnn', () => {
     b.dispose();
   });
 
+  it('builds the time-mean head: 128 x 13 into the linear layer, (128 * 13 + 1) weights per output', async () => {
+    const config = variant({ head: 'time-mean', outputs: 2 });
+    await expectNoLeak(() => {
+      const model = buildCnn(config);
+      expect(model.getLayer('timepool').outputShape).toEqual([null, 13, 1, 128]);
+      expect(model.getLayer('flatten').outputShape).toEqual([null, 128 * 13]);
+      // The seed's conv weights (296,065 less its linear layer's 26,625), then the smaller linear layer.
+      const conv = 296_065 - (128 * 13 * 16 + 1);
+      expect(model.countParams()).toBe(conv + 2 * (128 * 13 + 1));
+      expect(parameterCount(config)).toBe(model.countParams());
+      // The head is the mean over time of the last map, checked against TF.js's own mean.
+      const last = tf.model({ inputs: model.inputs, outputs: model.getLayer('pool4').output as tf.SymbolicTensor });
+      const pooled = tf.model({ inputs: model.inputs, outputs: model.getLayer('timepool').output as tf.SymbolicTensor });
+      const [diff, scale] = tf.tidy(() => {
+        const x = tf.randomNormal([2, 64, 121, 1], 0, 1, 'float32', 5);
+        const want = tf.mean(last.predict(x) as tf.Tensor, 2, true);
+        const got = pooled.predict(x) as tf.Tensor;
+        return [tf.max(tf.abs(tf.sub(got, want))).dataSync()[0], tf.max(tf.abs(want)).dataSync()[0]];
+      });
+      expect(scale).toBeGreaterThan(0);
+      expect(diff).toBeLessThan(1e-6 * scale);
+      model.dispose();
+    });
+  });
+
   it('refuses an invalid config', () => {
+    expect(() => buildCnn(variant({ head: 'max' as never }))).toThrow(/head must be one of "flatten", "time-mean", got "max"/);
     expect(() => buildCnn(variant({ kernelSize: 0 }))).toThrow(/kernelSize/);
     expect(() => buildCnn(variant({ padding: 0, channels: [8, 8, 8, 8, 8] }))).toThrow(/shrink .* to nothing/);
   });
@@ -117,6 +143,7 @@ describe('checkArchitecture', () => {
     ['block count', { channels: [16, 32, 64] }, /has 14 layers, a 3-block config needs 11/],
     ['input shape', { inputShape: [64, 120] }, /input is \[\?, 64, 121, 1\], its config needs \[\?, 64, 120, 1\]/],
     ['padding', { padding: 6 }, /"pad1"\) outputs \[78, 135, 1\], the config needs \[76, 133, 1\]/],
+    ['head', { head: 'time-mean' }, /has 14 layers, a 4-block config needs 15/],
   ];
   for (const [what, over, message] of mismatches) {
     it(`refuses a model whose ${what} differs from the config`, () => {

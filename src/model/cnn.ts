@@ -1,8 +1,8 @@
 // Builds the valence CNN of SPEC section 2 as a TF.js LayersModel (NHWC), and checks that a
 // loaded model has exactly the architecture its config describes. Layer names are stable
-// (pad1, conv1, pool1, ..., flatten, fc) because weight mapping goes by name.
+// (pad1, conv1, pool1, ..., [timepool,] flatten, fc) because weight mapping goes by name.
 import * as tf from '@tensorflow/tfjs';
-import { flatSize, outputCount, validateConfig, type CnnConfig } from './config.ts';
+import { featureMapShape, flatSize, headOf, outputCount, validateConfig, type CnnConfig } from './config.ts';
 import { ModelError } from './errors.ts';
 
 export interface BuildOptions {
@@ -24,6 +24,8 @@ export interface LayerSpec {
 
 export const convName = (block: number): string => `conv${block}`;
 export const FC_NAME = 'fc';
+/** The 'time-mean' head's layer: an average over the whole time axis of the last map. */
+export const TIME_POOL_NAME = 'timepool';
 
 /** The layer list of a config, in order (block numbers start at 1 as in PyTorch's names). */
 export function expectedLayers(config: CnnConfig): LayerSpec[] {
@@ -56,6 +58,9 @@ export function expectedLayers(config: CnnConfig): LayerSpec[] {
     });
     cin = cout;
   });
+  if (headOf(config) === 'time-mean') {
+    specs.push({ name: TIME_POOL_NAME, className: 'AveragePooling2D', outputShape: [h, 1, cin], weightShapes: [] });
+  }
   const flat = flatSize(config);
   specs.push({ name: 'flatten', className: 'Flatten', outputShape: [flat], weightShapes: [] });
   const outputs = outputCount(config);
@@ -83,7 +88,8 @@ function torchLikeInit(fanIn: number, seed: number | undefined) {
 
 /**
  * The CNN for a config: per block zero padding -> conv (valid, stride 1) + activation ->
- * 2x2 pooling (stride 2, floor); flatten; dense(outputs: valence[, arousal]). Input [batch, mels, frames, 1].
+ * 2x2 pooling (stride 2, floor); [the mean over time, for the 'time-mean' head;] flatten;
+ * dense(outputs: valence[, arousal]). Input [batch, mels, frames, 1].
  */
 export function buildCnn(config: CnnConfig, options: BuildOptions = {}): tf.LayersModel {
   const c = validateConfig(config);
@@ -116,6 +122,11 @@ export function buildCnn(config: CnnConfig, options: BuildOptions = {}): tf.Laye
     model.add(c.pooling === 'avg' ? tf.layers.averagePooling2d(pool) : tf.layers.maxPooling2d(pool));
     cin = cout;
   });
+  if (headOf(c) === 'time-mean') {
+    // One pool as wide as the map: the mean over time, with no new op to save or load.
+    const w = featureMapShape(c)[1];
+    model.add(tf.layers.averagePooling2d({ poolSize: [1, w], strides: [1, w], padding: 'valid', dataFormat: 'channelsLast', name: TIME_POOL_NAME }));
+  }
   model.add(tf.layers.flatten({ name: 'flatten' }));
   model.add(tf.layers.dense({ units: outputCount(c), name: FC_NAME, ...torchLikeInit(flatSize(c), seedAt(c.channels.length)) }));
   return model;

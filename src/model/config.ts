@@ -4,6 +4,13 @@ import { FEATURE_TYPES, MEL, WINDOW_FRAMES, type FeatureType } from '../dsp/para
 
 export type Activation = 'relu' | 'sigmoid';
 export type Pooling = 'avg' | 'max';
+/**
+ * How the last feature map meets the linear layer: 'flatten' (the report's: one weight per
+ * Mel row, time position and channel) or 'time-mean' (each Mel row and channel averaged over
+ * time first, so a sound reads the same wherever it falls in the window).
+ */
+export type Head = 'flatten' | 'time-mean';
+export const HEADS: readonly Head[] = ['flatten', 'time-mean'];
 
 /** Architecture and input features of a valence CNN. */
 export interface CnnConfig {
@@ -26,6 +33,8 @@ export interface CnnConfig {
    * one-output config written before arousal); 2, valence then arousal.
    */
   outputs?: OutputCount;
+  /** The head (absent means 'flatten', as in every config written before heads). */
+  head?: Head;
 }
 
 export type OutputCount = 1 | 2;
@@ -63,9 +72,20 @@ export function featureMapShape(c: CnnConfig): [number, number] {
   return [h, w];
 }
 
-/** Inputs of the final linear layer: C * H * W (seed: 128 * 13 * 16 = 26624). */
-export function flatSize(c: CnnConfig): number {
+/** The head of a config ('flatten' when it does not say). */
+export function headOf(c: Pick<CnnConfig, 'head'>): Head {
+  return c.head ?? 'flatten';
+}
+
+/** [H, W] of the map the linear layer reads: the last feature map, or [H, 1] after 'time-mean'. */
+export function headShape(c: CnnConfig): [number, number] {
   const [h, w] = featureMapShape(c);
+  return headOf(c) === 'time-mean' ? [h, 1] : [h, w];
+}
+
+/** Inputs of the final linear layer: C * H * W of headShape (seed: 128 * 13 * 16 = 26624). */
+export function flatSize(c: CnnConfig): number {
+  const [h, w] = headShape(c);
   return c.channels[c.channels.length - 1] * h * w;
 }
 
@@ -101,6 +121,9 @@ export function validateConfig(raw: unknown): CnnConfig {
   if (c.outputs !== undefined && c.outputs !== 1 && c.outputs !== 2) {
     throw new ConfigError(`model config: outputs must be 1 (valence) or 2 (valence, arousal), got ${JSON.stringify(c.outputs)}`);
   }
+  if (c.head !== undefined && !HEADS.includes(c.head)) {
+    throw new ConfigError(`model config: head must be one of ${HEADS.map((h) => `"${h}"`).join(', ')}, got ${JSON.stringify(c.head)}`);
+  }
   const config: CnnConfig = {
     kernelSize: c.kernelSize!,
     padding: c.padding!,
@@ -111,6 +134,8 @@ export function validateConfig(raw: unknown): CnnConfig {
     inputShape: [c.inputShape[0], c.inputShape[1]],
     // Kept only when 2, so a one-output config reads and writes exactly as before.
     ...(c.outputs === 2 ? { outputs: 2 as const } : {}),
+    // Kept only when not the report's, for the same reason.
+    ...(c.head === 'time-mean' ? { head: 'time-mean' as const } : {}),
   };
   const [h, w] = featureMapShape(config);
   if (h < 1 || w < 1) {

@@ -9,7 +9,7 @@
 // layer's shapes to match the config. What only real layers show (activations, a topology
 // TF.js cannot read) is left to TF.js and checkArchitecture, and in the page to the worker's
 // trial forward pass.
-import { featureMapShape, outputCount, validateConfig, type CnnConfig } from './config.ts';
+import { headShape, outputCount, validateConfig, type CnnConfig } from './config.ts';
 import { crc32Hex } from './crc32.ts';
 import { ModelError } from './errors.ts';
 import { MEL, TARGET_RATE, WINDOW_FRAMES, WINDOW_LENGTH } from '../dsp/params.ts';
@@ -161,7 +161,7 @@ function expectedWeights(c: CnnConfig): Map<string, number[]> {
     out.set(`conv${i + 1}/bias`, [cout]);
     cin = cout;
   });
-  const [h, w] = featureMapShape(c);
+  const [h, w] = headShape(c);
   const k = outputCount(c);
   out.set('fc/kernel', [cin * h * w, k]);
   out.set('fc/bias', [k]);

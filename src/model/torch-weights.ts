@@ -5,7 +5,7 @@
 // checked against the config first: a mismatched or corrupt file is refused whole, never
 // half-loaded.
 import * as tf from '@tensorflow/tfjs';
-import { featureMapShape, outputCount, SEED_PRESET, validateConfig, type CnnConfig } from './config.ts';
+import { headShape, outputCount, SEED_PRESET, validateConfig, type CnnConfig } from './config.ts';
 import { checkArchitecture, convName, FC_NAME } from './cnn.ts';
 import { ModelError } from './errors.ts';
 import type { NamedTensor, TensorMap } from './safetensors.ts';
@@ -20,7 +20,7 @@ export function torchParamShapes(config: CnnConfig): Map<string, number[]> {
     shapes.set(`${convName(i + 1)}.bias`, [cout]);
     cin = cout;
   });
-  const [h, w] = featureMapShape(config);
+  const [h, w] = headShape(config);
   const outputs = outputCount(config);
   shapes.set(`${FC_NAME}.weight`, [outputs, cin * h * w]);
   shapes.set(`${FC_NAME}.bias`, [outputs]);
@@ -138,7 +138,7 @@ export function importTorchWeights(
       bias: get(`${name}.bias`),
     });
   });
-  const [h, w] = featureMapShape(config);
+  const [h, w] = headShape(config);
   const c = config.channels[config.channels.length - 1];
   const outputs = outputCount(config);
   values.push({
@@ -170,7 +170,7 @@ export function exportTorchWeights(model: tf.LayersModel, config: CnnConfig): Te
     out.set(`${name}.bias`, { shape: shapes.get(`${name}.bias`)!, data: Float32Array.from(bias) });
   });
   const [kernel, bias] = read(FC_NAME);
-  const [h, w] = featureMapShape(config);
+  const [h, w] = headShape(config);
   const c = config.channels[config.channels.length - 1];
   const outputs = outputCount(config);
   out.set(`${FC_NAME}.weight`, { shape: shapes.get(`${FC_NAME}.weight`)!, data: linearDenseToTorch(kernel, outputs, c, h, w) });
@@ -220,7 +220,7 @@ export function configFromTorchTensors(
   if ('outputs' in given && outputCount({ outputs: given.outputs as 1 | 2 }) !== outputs) {
     throw new ModelError(`config says outputs ${JSON.stringify(given.outputs)}, the weights have ${outputs}`);
   }
-  return validateConfig({
+  const config = validateConfig({
     ...SEED_PRESET,
     ...given,
     kernelSize,
@@ -228,4 +228,18 @@ export function configFromTorchTensors(
     ...(outputs === 2 ? { outputs } : {}),
     ...(inputShape ? { inputShape: [...inputShape] } : {}),
   });
+  return withHeadOfWeights(config, fc?.shape, 'head' in given);
+}
+
+/**
+ * The head that fc.weight's width implies (C*H*W: 'flatten', C*H: 'time-mean'), where the
+ * config did not say; a width that fits neither is left for the shape check to name.
+ */
+function withHeadOfWeights(config: CnnConfig, fcShape: readonly number[] | undefined, headGiven: boolean): CnnConfig {
+  if (headGiven || !fcShape || fcShape.length !== 2) return config;
+  const asTimeMean = validateConfig({ ...config, head: 'time-mean' });
+  const flatWidth = torchParamShapes({ ...config, head: undefined }).get(`${FC_NAME}.weight`)![1];
+  const meanWidth = torchParamShapes(asTimeMean).get(`${FC_NAME}.weight`)![1];
+  if (fcShape[1] === meanWidth && meanWidth !== flatWidth) return asTimeMean;
+  return config;
 }

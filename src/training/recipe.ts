@@ -43,7 +43,7 @@ export interface Recipe {
 /** What may differ from a preset; an absent field keeps the preset's value. */
 export interface RecipeOverrides {
   /** CNN settings over SEED_PRESET (features default: power for seed, dB for live); checked by validateConfig. */
-  config?: Partial<Pick<CnnConfig, 'features' | 'kernelSize' | 'activation' | 'pooling' | 'channels'>> & { outputs?: OutputCount };
+  config?: Partial<Pick<CnnConfig, 'features' | 'kernelSize' | 'activation' | 'pooling' | 'channels' | 'head'>> & { outputs?: OutputCount };
   /** Default 50 (SPEC section 2; the live recipe usually stops early: patience). */
   epochs?: number;
   /** Default 1e-4. */
@@ -113,6 +113,7 @@ export function buildRecipe(preset: Preset, o: RecipeOverrides = {}): Recipe {
     ...(o.config?.pooling !== undefined ? { pooling: o.config.pooling } : {}),
     ...(o.config?.channels !== undefined ? { channels: [...o.config.channels] } : {}),
     ...(o.config?.outputs !== undefined ? { outputs: o.config.outputs } : {}),
+    ...(o.config?.head !== undefined ? { head: o.config.head } : {}),
   });
   const augmentOn = o.augment ?? live;
   const baseAugment = augmentOn ? DEFAULT_AUGMENTATION : NO_AUGMENTATION;

@@ -65,7 +65,9 @@ export function referenceForward(config: CnnConfig, params: tf.Tensor[], x: tf.T
     h = config.pooling === 'avg' ? tf.avgPool(a, 2, 2, 'valid') : tf.maxPool(a, 2, 2, 'valid');
   });
   const nb = config.channels.length;
-  const flat = tf.reshape(h, [x.shape[0], -1]) as tf.Tensor2D;
+  // The 'time-mean' head as TF.js's own mean; its gradient comes from tf.grads.
+  const pooled = config.head === 'time-mean' ? tf.mean(h, 2, true) : h;
+  const flat = tf.reshape(pooled, [x.shape[0], -1]) as tf.Tensor2D;
   return tf.add(tf.matMul(flat, params[2 * nb] as tf.Tensor2D), params[2 * nb + 1]) as tf.Tensor2D;
 }
 

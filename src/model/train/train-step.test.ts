@@ -24,6 +24,7 @@ const configs: [string, CnnConfig][] = [
   ['k3 p1 sigmoid max', small({ kernelSize: 3, padding: 1, activation: 'sigmoid', pooling: 'max' })],
   ['k3 p4 relu max, 3 blocks', small({ kernelSize: 3, padding: 4, pooling: 'max', channels: [2, 3, 5] })],
   ['k5 p2 sigmoid avg', small({ padding: 2, activation: 'sigmoid' })],
+  ['k3 p4 relu max, 3 blocks, time-mean head', small({ kernelSize: 3, padding: 4, pooling: 'max', channels: [2, 3, 5], head: 'time-mean' })],
 ];
 
 const N = 3;
@@ -257,23 +258,25 @@ describe('trainer state (checkpoint / resume)', () => {
 });
 
 describe('weights fit the LayersModel of cnn.ts', () => {
-  it('model.setWeights(trainer.weightTensors()) predicts what the trainer computes', async () => {
+  it('model.setWeights(trainer.weightTensors()) predicts what the trainer computes, for either head', async () => {
     await setBackend('cpu');
     const { buildCnn } = await import('../cnn.ts');
-    const config = configs[2][1];
-    const trainer = new Trainer(config, { seed: 9 });
-    const model = buildCnn(config);
-    const ws = trainer.weightTensors();
-    model.setWeights(ws);
-    const [h, w] = config.inputShape;
-    const x = tf.tensor4d(randomArray(N * h * w, 90), [N, h, w, 1]);
-    const fromModel = (model.predict(x) as tf.Tensor).dataSync();
-    const fromTrainer = tf.tidy(() => forward(config, ws, x).dataSync());
-    expect(relError(Float32Array.from(fromTrainer), Float32Array.from(fromModel))).toBeLessThan(1e-5);
-    // And back: a model's weights load into a trainer.
-    const again = new Trainer(config, { weights: model.getWeights().map((t) => Float32Array.from(t.dataSync())) });
-    again.params.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(trainer.params[i])));
-    model.dispose();
-    tf.dispose([...ws, x]);
+    // The flatten head, and the time-mean head (cnn.ts's timepool layer).
+    for (const config of [configs[2][1], configs[4][1]]) {
+      const trainer = new Trainer(config, { seed: 9 });
+      const model = buildCnn(config);
+      const ws = trainer.weightTensors();
+      model.setWeights(ws);
+      const [h, w] = config.inputShape;
+      const x = tf.tensor4d(randomArray(N * h * w, 90), [N, h, w, 1]);
+      const fromModel = (model.predict(x) as tf.Tensor).dataSync();
+      const fromTrainer = tf.tidy(() => forward(config, ws, x).dataSync());
+      expect(relError(Float32Array.from(fromTrainer), Float32Array.from(fromModel))).toBeLessThan(1e-5);
+      // And back: a model's weights load into a trainer.
+      const again = new Trainer(config, { weights: model.getWeights().map((t) => Float32Array.from(t.dataSync())) });
+      again.params.forEach((p, i) => expect(Array.from(p)).toEqual(Array.from(trainer.params[i])));
+      model.dispose();
+      tf.dispose([...ws, x]);
+    }
   });
 });

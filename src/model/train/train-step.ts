@@ -7,7 +7,8 @@
 // Parameter layout = the LayersModel of cnn.ts, so `model.setWeights(trainer.weightTensors())`
 // loads trained weights and `trainer.setWeights(model.getWeights())` starts from a model:
 //   [conv1 kernel HWIO [k,k,Cin,Cout], conv1 bias [Cout], ..., convN kernel, convN bias,
-//    fc kernel [flat, K] (flat in NHWC = (H, W, C) order), fc bias [K]], K = outputCount(config).
+//    fc kernel [flat, K] (flat in NHWC = (H, W, C) order, W = 1 after a 'time-mean' head), fc bias [K]],
+//   K = outputCount(config).
 // Inputs are NHWC [N, mels, frames, 1]; targets [N, K] (or [N] when K = 1), NaN where a label
 // is unknown (targets.ts): the loss is the mean squared error over the known labels.
 import * as tf from '@tensorflow/tfjs-core';
@@ -22,6 +23,7 @@ import {
   poolBackward,
   poolForward,
 } from './conv-grad.ts';
+import { headBackward, headForward } from './head.ts';
 import { outputLossAndGradients } from './output-grad.ts';
 import { initParams, paramShapes, sizeOf, tensorViews } from './params.ts';
 import { readTargets } from './targets.ts';
@@ -84,7 +86,7 @@ export function forward(config: CnnConfig, params: readonly tf.Tensor[], x: tf.T
   return tf.tidy(() => {
     const h = forwardBlocks(config, params, x, options, workspace, undefined, 'fwd');
     const nb = config.channels.length;
-    const flat = tf.reshape(h, [x.shape[0], -1]) as tf.Tensor2D;
+    const flat = tf.reshape(headForward(config, h), [x.shape[0], -1]) as tf.Tensor2D;
     return tf.add(tf.matMul(flat, params[2 * nb] as tf.Tensor2D), params[2 * nb + 1]) as tf.Tensor2D;
   });
 }
@@ -200,7 +202,8 @@ export function lossAndGradients(
     // Indexed by block: a trace that starts at a later block has nothing before it.
     const at = (i: number) => i - start;
     const { inputs, saved, acts, pools } = trace;
-    const flat = tf.reshape(h, [n, -1]) as tf.Tensor2D;
+    const pooled = headForward(config, h);
+    const flat = tf.reshape(pooled, [n, -1]) as tf.Tensor2D;
     const fc = outputLossAndGradients(flat, params[2 * nb] as tf.Tensor2D, params[2 * nb + 1], targets, total);
     const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * nb + 2);
     grads[2 * nb] = fc.dw;
@@ -209,7 +212,7 @@ export function lossAndGradients(
       grads[2 * i] = tf.zerosLike(params[2 * i]);
       grads[2 * i + 1] = tf.zerosLike(params[2 * i + 1]);
     }
-    let dh = tf.reshape(fc.dFlat, h.shape) as tf.Tensor4D;
+    let dh = headBackward(config, tf.reshape(fc.dFlat, pooled.shape) as tf.Tensor4D, h);
     for (let i = nb - 1; i >= frozen; i--) {
       // (The pooling and activation backward as one JS pass over the values ran 1.5-2.5x
       // slower than these wasm ops.)
